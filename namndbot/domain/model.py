@@ -1,0 +1,104 @@
+"""The committee and its members, as the roster file and the database describe them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Literal
+
+from .names import fold
+
+LEDAMOT = "ledamot"
+ERSATTARE = "ersattare"
+Kind = Literal["ledamot", "ersattare"]
+
+ORDFORANDE = "ordförande"
+VICE_ORDFORANDE = "vice ordförande"
+ANDRE_VICE_ORDFORANDE = "2:e vice ordförande"
+ROLES = (ORDFORANDE, VICE_ORDFORANDE, ANDRE_VICE_ORDFORANDE, LEDAMOT)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A ledamot (holding a seat) or an ersättare.
+
+    ``key`` identifies the person within the committee across roster imports:
+    the folded name.
+    """
+
+    name: str
+    party: str
+    kind: Kind
+    role: str = LEDAMOT
+    slack: str | None = None
+    email: str | None = None
+    personliga_ersattare: tuple[str, ...] = ()  # keys, for a ledamot
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", fold(self.name))
+
+    @property
+    def label(self) -> str:
+        """``Martin Westmont (SD)``, as protocols write a person."""
+        return f"{self.name} ({self.party})"
+
+    @property
+    def is_ledamot(self) -> bool:
+        return self.kind == LEDAMOT
+
+
+@dataclass(frozen=True, slots=True)
+class PartiKontakt:
+    party: str
+    slack: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteeSettings:
+    """Reglemente choices that differ between municipalities (common defaults)."""
+
+    vaxeltjanstgoring: bool = False
+    svarstid_timmar: int = 24
+    paminnelser_dagar: tuple[int, ...] = (7, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    short: str
+    name: str
+    timezone: str = "Europe/Stockholm"
+    default_start: time = time(16, 0)
+    channel: str | None = None
+    secretaries: tuple[str, ...] = ()
+    secretaries_channel: str | None = None
+    settings: CommitteeSettings = field(default_factory=CommitteeSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Everything the turordning engine needs to know about who may serve.
+
+    ``ledamoter`` are in seat order, ``ersattare`` in the order the council
+    decided. ``turordning[party]`` lists the other parties whose ersättare
+    serve for ``party`` once its own are used up.
+    """
+
+    committee: Committee
+    ledamoter: tuple[Member, ...]
+    ersattare: tuple[Member, ...]
+    turordning: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    partikontakter: tuple[PartiKontakt, ...] = ()
+
+    @property
+    def members(self) -> tuple[Member, ...]:
+        return self.ledamoter + self.ersattare
+
+    def by_key(self) -> dict[str, Member]:
+        return {m.key: m for m in self.members}
+
+    def parties(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.members:
+            seen.setdefault(m.party, None)
+        return list(seen)

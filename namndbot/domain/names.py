@@ -1,0 +1,97 @@
+"""Matching people's names the way a person types them in chat.
+
+``Mårdenfjord``, ``mardenfjord`` and ``MÅRDENFJORD`` are the same name;
+``Johan`` is ambiguous in the AMN roster (Johan Paccamonti, Johan Hjelm).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from .errors import NameLookupError
+
+T = TypeVar("T")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, single spaces: the key names are compared by."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def _tokens(folded: str) -> list[str]:
+    return folded.replace("-", " ").split()
+
+
+def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, what: str = "person") -> T:
+    """The one person in ``people`` that ``query`` names.
+
+    A full name matches exactly (case and diacritics aside); otherwise every
+    word of the query must begin a word of the name ("westm", "mattias m").
+    Raises :class:`NameLookupError` listing the candidates when nobody or
+    more than one person matches.
+    """
+    q = fold(query)
+    if not q:
+        raise NameLookupError(f"Ange ett namn på en {what}.", [])
+    exact = [p for p in people if fold(name_of(p)) == q]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        names = [name_of(p) for p in exact]
+        raise NameLookupError(
+            f"Namnet ”{query}” passar flera: {join_names(names)}.", names,
+            hint="Skriv ut hela namnet och partiet i rostern för att skilja dem åt.",
+        )
+    qt = _tokens(q)
+    hits = [p for p in people if _prefix_match(qt, _tokens(fold(name_of(p))))]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        names = [name_of(p) for p in hits]
+        raise NameLookupError(
+            f"Namnet ”{query}” passar flera: {join_names(names)}.", names,
+            hint="Skriv hela namnet.",
+        )
+    all_names = [name_of(p) for p in people]
+    by_fold = {fold(n): n for n in all_names}
+    close = difflib.get_close_matches(q, list(by_fold), n=3, cutoff=0.75)
+    if not close:  # a surname alone, misspelt
+        surnames = {fold(n).split()[-1]: fold(n) for n in all_names}
+        close = [surnames[s] for s in difflib.get_close_matches(q, list(surnames), n=3, cutoff=0.75)]
+    suggestions = [by_fold[c] for c in close]
+    if suggestions:
+        raise NameLookupError(
+            f"Ingen {what} heter ”{query}”. Menade du {join_names(suggestions, 'eller')}?",
+            suggestions,
+        )
+    raise NameLookupError(
+        f"Ingen {what} heter ”{query}”.", all_names,
+        hint=f"Namnen i rostern: {join_names(all_names)}." if all_names else None,
+    )
+
+
+def _prefix_match(query_tokens: list[str], name_tokens: list[str]) -> bool:
+    """Every query word begins a distinct name word, in the name's order."""
+    i = 0
+    for qt in query_tokens:
+        while i < len(name_tokens) and not name_tokens[i].startswith(qt):
+            i += 1
+        if i == len(name_tokens):
+            return False
+        i += 1
+    return True
+
+
+def join_names(items: Iterable[str], last_word: str = "och") -> str:
+    """``A``, ``A och B``, ``A, B och C``: a Swedish enumeration."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {last_word} {items[-1]}"

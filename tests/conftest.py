@@ -1,0 +1,123 @@
+"""Fixtures that make the tests read like the committee's own papers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from namndbot.cli import main
+from namndbot.domain.roster_file import parse_roster
+from namndbot.services import NamndService
+from namndbot.storage import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+AMN_TOML = SHARED / "examples" / "amn-2019-11.toml"
+PROTOCOL_2019_11_26 = SEEDS / "002_6b044bff46053441.txt"
+SVAR_ASPIRANTER = SEEDS / "000_1e8d4608a5eaff37.txt"
+SVAR_STOCKHOLMSJOBB = SEEDS / "004_1b94e348db75c7bd.txt"
+
+
+@pytest.fixture(scope="session")
+def amn_text() -> str:
+    return AMN_TOML.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def amn(amn_text):
+    """The Arbetsmarknadsnämnd as its protocol of 2019-11-26 lists it."""
+    return parse_roster(amn_text).roster
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await Database(tmp_path / "namndbot.sqlite3").connect()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def service(db, clock) -> NamndService:
+    return NamndService(db, clock)
+
+
+@pytest.fixture
+async def amn_service(service, amn_text) -> NamndService:
+    """The AMN roster imported, and the meeting of 2019-11-26 with its 16 paragraphs."""
+    from datetime import date
+
+    await service.import_roster(amn_text, "test")
+    await service.add_meeting("AMN", date(2019, 11, 26), paragraphs=16, actor="test")
+    return service
+
+
+class Cli:
+    """Runs ``namndbot`` in-process against one database file."""
+
+    def __init__(self, db_path: Path, capsys) -> None:
+        self.db_path = db_path
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        try:
+            code = main(["--db", str(self.db_path), *args])
+        except SystemExit as exc:  # argparse
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *args: str) -> str:
+        code, out, err = self(*args)
+        assert code == 0, f"exit {code}: {err}"
+        return out
+
+    def dump(self) -> list[str]:
+        """Every row of the database, to show that a failed command changed nothing."""
+        if not self.db_path.exists():
+            return []
+        conn = sqlite3.connect(self.db_path)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def cli(tmp_path, capsys) -> Cli:
+    return Cli(tmp_path / "cli.sqlite3", capsys)
+
+
+@pytest.fixture
+def amn_cli(cli) -> Cli:
+    cli.ok("roster", "import", str(AMN_TOML))
+    cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
+    return cli
+
+
+Factory = Callable[..., object]

@@ -1,0 +1,195 @@
+"""Properties of the engine over random rosters, orders and event sequences (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from namndbot.domain.model import Committee, CommitteeSettings, Member, Roster
+from namndbot.domain.paragraphs import all_of, bit, runs, span
+from namndbot.domain.turordning import Forhinder, Plan, Rule, Situation, plan
+
+PARTIES = ["A", "B", "C", "D", "E"]
+
+
+@st.composite
+def rosters(draw) -> Roster:
+    n_seats = draw(st.integers(1, 11))
+    n_ers = draw(st.integers(0, 10))
+    seats = [Member(f"L{i}", draw(st.sampled_from(PARTIES)), "ledamot") for i in range(n_seats)]
+    ers = [Member(f"E{i}", draw(st.sampled_from(PARTIES)), "ersattare") for i in range(n_ers)]
+    if ers:
+        with_personal = []
+        for m in seats:
+            keys = draw(st.lists(st.sampled_from([e.key for e in ers]), max_size=2, unique=True))
+            with_personal.append(Member(m.name, m.party, "ledamot", personliga_ersattare=tuple(keys)))
+        seats = with_personal
+    turordning = {}
+    for p in PARTIES:
+        if draw(st.booleans()):
+            others = draw(st.permutations([q for q in PARTIES if q != p]))
+            turordning[p] = tuple(others[: draw(st.integers(0, len(others)))])
+    vaxel = draw(st.booleans())
+    committee = Committee("X", "Testnämnden", settings=CommitteeSettings(vaxeltjanstgoring=vaxel))
+    return Roster(committee, tuple(seats), tuple(ers), turordning)
+
+
+@st.composite
+def situations(draw):
+    roster = draw(rosters())
+    n = draw(st.integers(1, 12))
+    keys = [m.key for m in roster.members]
+    events = []
+    for _ in range(draw(st.integers(0, 14))):
+        kind = draw(st.sampled_from(["add", "add", "add", "remove", "decline"]))
+        who = draw(st.sampled_from(keys))
+        if kind == "add":
+            a = draw(st.integers(1, n))
+            b = draw(st.integers(a, n))
+            events.append(("add", Forhinder(who, a, b, draw(st.booleans()))))
+        elif kind == "remove":
+            events.append(("remove", who))
+        elif roster.ersattare:
+            events.append(("decline", draw(st.sampled_from([e.key for e in roster.ersattare]))))
+    return roster, n, events
+
+
+def replay(roster: Roster, n: int, events) -> list[tuple[Situation, Plan]]:
+    forhinder: list[Forhinder] = []
+    declined: set[str] = set()
+    previous = ()
+    steps = []
+    for kind, what in events:
+        if kind == "add":
+            forhinder.append(what)
+        elif kind == "remove":
+            forhinder = [f for f in forhinder if f.member != what]
+        else:
+            declined.add(what)
+        s = Situation(roster, n, tuple(forhinder), frozenset(declined), previous)
+        p = plan(s)
+        steps.append((s, p))
+        previous = p.assignments
+    return steps
+
+
+def masks(s: Situation) -> tuple[dict[str, int], dict[str, int]]:
+    nonjav: dict[str, int] = {}
+    jav: dict[str, int] = {}
+    for f in s.forhinder:
+        d = jav if f.jav else nonjav
+        d[f.member] = d.get(f.member, 0) | span(f.first, f.last)
+    return nonjav, jav
+
+
+def eligible(roster: Roster, e: Member, seat: Member) -> bool:
+    return (e.key in seat.personliga_ersattare or e.party == seat.party
+            or e.party in roster.turordning.get(seat.party, ()))
+
+
+def check_plan(s: Situation, p: Plan) -> None:
+    roster = s.roster
+    n = p.paragraphs
+    nonjav, jav = masks(s)
+    seats = {m.key: m for m in roster.ledamoter}
+    busy: dict[str, int] = {}
+    filled: dict[str, int] = {}
+    for a in p.assignments:
+        m = a.mask
+        # No one in two seats at once, no seat held twice.
+        assert not busy.get(a.ersattare, 0) & m, f"{a.ersattare} twice at once"
+        assert not filled.get(a.seat, 0) & m, f"{a.seat} held twice"
+        busy[a.ersattare] = busy.get(a.ersattare, 0) | m
+        filled[a.seat] = filled.get(a.seat, 0) | m
+        # Only where the ledamot is away; never where the ersättare is prevented.
+        vacant = nonjav.get(a.seat, 0) | jav.get(a.seat, 0)
+        assert m & ~vacant == 0, "serves where the ledamot is present"
+        assert not m & (nonjav.get(a.ersattare, 0) | jav.get(a.ersattare, 0)), "serves while prevented"
+        assert a.ersattare not in s.declined
+        assert eligible(roster, next(e for e in roster.ersattare if e.key == a.ersattare), seats[a.seat])
+        assert a.explanation
+    # Every fillable vacancy is filled.
+    vaxel = roster.committee.settings.vaxeltjanstgoring
+    for seat in roster.ledamoter:
+        empty = (nonjav.get(seat.key, 0) | jav.get(seat.key, 0)) & ~filled.get(seat.key, 0) & all_of(n)
+        reported = 0
+        for v in p.vacancies:
+            if v.seat == seat.key:
+                reported |= span(v.first, v.last)
+        assert reported == empty, "a vacancy went unreported"
+        for pno in range(1, n + 1):
+            if not empty & bit(pno):
+                continue
+            for e in roster.ersattare:
+                if not eligible(roster, e, seat) or e.key in s.declined:
+                    continue
+                blocked = nonjav.get(e.key, 0) | jav.get(e.key, 0) | busy.get(e.key, 0)
+                if blocked & bit(pno):
+                    continue
+                if not vaxel and busy.get(e.key, 0):
+                    segments = [span(a, z) for a, z in runs(all_of(n) & ~nonjav.get(e.key, 0))]
+                    mine = [sg for sg in segments if sg & busy[e.key]]
+                    if mine and not mine[0] & bit(pno):
+                        continue
+                raise AssertionError(f"{e.key} was free for {seat.key} at §{pno}")
+    # Beslutförhet as the law counts it.
+    for pno in range(1, n + 1):
+        present = sum(1 for seat in roster.ledamoter
+                      if not ((nonjav.get(seat.key, 0) | jav.get(seat.key, 0)) & bit(pno))
+                      or filled.get(seat.key, 0) & bit(pno))
+        quorate = 2 * present > len(roster.ledamoter)
+        flagged = any(a <= pno <= z for a, z in p.not_quorate)
+        assert quorate != flagged
+
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(situations())
+def test_every_plan_keeps_the_rules(case):
+    roster, n, events = case
+    for s, p in replay(roster, n, events):
+        check_plan(s, p)
+
+
+@FAST
+@given(situations())
+def test_same_events_same_plan_and_replanning_is_idempotent(case):
+    roster, n, events = case
+    first = replay(roster, n, events)
+    second = replay(roster, n, events)
+    assert [p for _, p in first] == [p for _, p in second]
+    for s, p in first:
+        again = plan(Situation(s.roster, s.paragraphs, s.forhinder, s.declined, p.assignments))
+        assert again.assignments == p.assignments
+
+
+@FAST
+@given(situations())
+def test_a_serving_ersattare_is_moved_only_when_a_rule_forces_it(case):
+    roster, n, events = case
+    steps = replay(roster, n, events)
+    ers = {e.key: e for e in roster.ersattare}
+    seats = {m.key: m for m in roster.ledamoter}
+    for (_, before), (s, after) in zip(steps, steps[1:]):
+        nonjav, jav = masks(s)
+        now_held = {}
+        for a in after.assignments:
+            for pno in range(a.first, a.last + 1):
+                now_held[(a.seat, pno)] = a
+        for a in before.assignments:
+            for pno in range(a.first, a.last + 1):
+                cur = now_held.get((a.seat, pno))
+                if cur is not None and cur.ersattare == a.ersattare:
+                    continue
+                seat = seats[a.seat]
+                e = ers[a.ersattare]
+                ledamot_back = not ((nonjav.get(a.seat, 0) | jav.get(a.seat, 0)) & bit(pno))
+                e_prevented = ((nonjav.get(e.key, 0) | jav.get(e.key, 0)) & bit(pno)) or e.key in s.declined
+                own = lambda x: x.party == seat.party or x.key in seat.personliga_ersattare  # noqa: E731
+                took_over = cur is not None and not own(e) and own(ers[cur.ersattare])
+                assert ledamot_back or e_prevented or took_over, (
+                    f"{e.key} moved from {a.seat} at §{pno} without a rule")
+                if took_over:
+                    assert cur.rule in (Rule.OVERTOG, Rule.PERSONLIG, Rule.EGET_PARTI, Rule.ATER_EFTER_JAV)
