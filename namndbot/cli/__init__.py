@@ -1,0 +1,137 @@
+"""The ``namndbot`` command line.
+
+Every command's words are a contract (see the README). Errors are Swedish
+sentences on stderr with exit code 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import re
+import sys
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from ..domain.errors import NamndbotError
+from ..settings import Settings
+
+Handler = Callable[[argparse.Namespace, "Context"], Awaitable[int]]
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db_path: str
+    actor: str
+
+    def out(self, text: str = "") -> None:
+        print(text)
+
+    def warn(self, text: str) -> None:
+        print(text, file=sys.stderr)
+
+
+_TRANSLATIONS = [
+    (r"^the following arguments are required: (.*)$", r"följande saknas: \1"),
+    (r"^one of the arguments (.*) is required$", r"ett av argumenten \1 krävs"),
+    (r"^unrecognized arguments: (.*)$", r"okända argument: \1"),
+    (r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$", r"\1: ogiltigt val \2 (välj bland \3)"),
+    (r"^argument (\S+): expected one argument$", r"\1 behöver ett värde"),
+    (r"^argument (\S+): expected at least one argument$", r"\1 behöver minst ett värde"),
+    (r"^argument (\S+): not allowed with argument (\S+)$", r"\1 kan inte kombineras med \2"),
+    (r"^argument (\S+): invalid int value: (.*)$", r"\1 ska vara ett heltal, inte \2"),
+    (r"^argument (\S+): ignored explicit argument (.*)$", r"\1 tar inget värde (fick \2)"),
+    (r"^ambiguous option: (\S+) could match (.*)$", r"flaggan \1 är tvetydig: den kan vara \2"),
+    (r"^argument (\S+): (.*)$", r"\1: \2"),
+]
+
+
+def swedish(message: str) -> str:
+    for pattern, repl in _TRANSLATIONS:
+        if re.match(pattern, message):
+            return re.sub(pattern, repl, message)
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, speaking Swedish and exiting 2 with a hint on every usage error."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="visa den här hjälpen")
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fel: {swedish(message)}.\nSe ”{self.prog} --help”.\n")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "användning:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "användning:", 1)
+        return text.replace("\noptions:\n", "\nflaggor:\n").replace("positional arguments:", "argument:")
+
+
+def actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli"
+
+
+def build_parser() -> Parser:
+    from . import core
+
+    parser = Parser(prog="namndbot", description="Sammanträdeslogistik för kommunala nämnder.")
+    parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=Parser)
+    sub.required = True
+    for module in (core,):
+        module.register(sub)
+    return parser
+
+
+def _settings_error(exc: ValidationError) -> str:
+    names = []
+    for err in exc.errors():
+        loc = err.get("loc") or ()
+        names.append(str(loc[0]) if loc else "?")
+    return f"Fel: ogiltigt värde i miljövariabeln {', '.join(names)}."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(_settings_error(exc), file=sys.stderr)
+        return 2
+    ctx = Context(settings=settings, db_path=args.db or settings.database, actor=actor())
+    handler: Handler = args.handler
+    try:
+        return asyncio.run(handler(args, ctx))
+    except NamndbotError as exc:
+        print(f"Fel: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so briefly, details only on request
+        if os.environ.get("NAMNDBOT_DEBUG"):
+            traceback.print_exc()
+        print(f"Ett oväntat fel inträffade ({type(exc).__name__}). Inget har sparats halvvägs; "
+              "kör igen med NAMNDBOT_DEBUG=1 för detaljer och rapportera felet.", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""``roster``, ``meeting``, ``forhinder``, ``ersattare`` and ``narvaro``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
+from ..domain.errors import NamndbotError
+from ..domain.model import ROLES
+from ..domain.names import join_names
+from ..domain.paragraphs import format_span
+from ..services import ForhinderResult, NamndService, PlanChange
+from ..storage import Database
+from . import Context
+
+
+def iso_date(text: str):
+    try:
+        return parse_iso_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def clock_time(text: str):
+    try:
+        return parse_time(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive(text: str) -> int:
+    if not re.fullmatch(r"\s*\d{1,4}\s*", text or "") or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"”{text}” ska vara ett positivt heltal")
+    return int(text)
+
+
+def paragraph_range(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*§?\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?\s*", text or "")
+    if not m:
+        raise argparse.ArgumentTypeError(f"”{text}” är inget paragrafintervall; skriv t.ex. 7-7 eller 11-14")
+    a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+    if a < 1 or b < a:
+        raise argparse.ArgumentTypeError(f"”{text}”: intervallet ska gå från en lägre till en högre paragraf")
+    return a, b
+
+
+def read_text(path: str) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise NamndbotError(f"Filen {path} finns inte.")
+    if p.is_dir():
+        raise NamndbotError(f"{path} är en mapp, inte en fil.")
+    data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NamndbotError(f"Filen {path} är inte text i UTF-8.") from None
+
+
+async def open_service(ctx: Context) -> tuple[Database, NamndService]:
+    db = await Database(ctx.db_path).connect()
+    return db, NamndService(db)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    # roster
+    roster = sub.add_parser("roster", help="rostern: ledamöter, ersättare och turordning")
+    rsub = roster.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    p = rsub.add_parser("import", help="importera eller uppdatera en nämnds roster från en TOML-fil")
+    p.add_argument("file", metavar="FILE.toml")
+    p.set_defaults(handler=roster_import)
+    p = rsub.add_parser("show", help="visa en nämnds roster")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=roster_show)
+
+    # meeting
+    meeting = sub.add_parser("meeting", help="sammanträden")
+    msub = meeting.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    p = msub.add_parser("add", help="lägg till ett sammanträde, eller ändra det som finns det datumet")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument("--time", type=clock_time, metavar="HH:MM")
+    p.add_argument("--paragraphs", type=positive, metavar="N")
+    p.add_argument("--location", metavar="TEXT")
+    p.add_argument("--note", metavar="TEXT", help="huvudärende eller anteckning")
+    p.set_defaults(handler=meeting_add)
+    p = msub.add_parser("cancel", help="ställ in ett sammanträde")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.set_defaults(handler=meeting_cancel)
+    p = msub.add_parser("list", help="lista en nämnds sammanträden")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--year", type=positive, metavar="YYYY")
+    p.set_defaults(handler=meeting_list)
+
+    # förhinder
+    forhinder = sub.add_parser("forhinder", help="anmäl eller återkalla förhinder")
+    fsub = forhinder.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    p = fsub.add_parser("add", help="anmäl förhinder för en ledamot eller ersättare")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("name", metavar="NAME")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--until-paragraph", type=positive, metavar="N", help="närvarande §1-N, borta därefter")
+    group.add_argument("--from-paragraph", type=positive, metavar="N", help="borta före §N, närvarande från §N")
+    group.add_argument("--paragraphs", type=paragraph_range, metavar="A-B", help="borta bara §A-B")
+    p.add_argument("--jav", action="store_true", help="förhindret är jäv (med --paragraphs)")
+    p.set_defaults(handler=forhinder_add)
+    p = fsub.add_parser("remove", help="återkalla en förhinder")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=forhinder_remove)
+
+    # ersättare
+    ers = sub.add_parser("ersattare", help="ersättarnas svar på inkallelser")
+    esub = ers.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    p = esub.add_parser("decline", help="en ersättare kan inte tjänstgöra: kalla nästa i turordningen")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=ersattare_decline)
+
+    # närvaro
+    p = sub.add_parser("narvaro", help="protokollets avsnitt Närvarande")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=narvaro)
+
+
+# -- handlers --------------------------------------------------------------------
+async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
+    text = read_text(args.file)
+    db, service = await open_service(ctx)
+    try:
+        report = await service.import_roster(text, ctx.actor)
+        roster = await service.roster(report.committee)
+    finally:
+        await db.close()
+    c = roster.committee
+    verb = "importerad" if report.created else "uppdaterad"
+    ctx.out(f"Rostern för {c.name} ({c.short}) är {verb}: "
+            f"{len(roster.ledamoter)} ledamöter och {len(roster.ersattare)} ersättare.")
+    if not report.created:
+        if report.added:
+            ctx.out(f"Nya: {join_names(report.added)}.")
+        if report.updated:
+            ctx.out(f"Ändrade: {join_names(report.updated)}.")
+        if report.retired:
+            ctx.out(f"Har lämnat nämnden (historiken finns kvar): {join_names(report.retired)}.")
+        if not (report.added or report.updated or report.retired):
+            ctx.out("Inget har ändrats.")
+    for change in report.replanned:
+        print_change(ctx, change)
+    for w in report.warnings:
+        ctx.warn(f"Varning: {w}")
+    return 0
+
+
+async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        roster = await service.roster(args.committee)
+    finally:
+        await db.close()
+    c = roster.committee
+    if args.format == "json":
+        def person(m):
+            d = {"name": m.name, "party": m.party}
+            if m.is_ledamot:
+                d["role"] = m.role
+                if m.personliga_ersattare:
+                    by_key = roster.by_key()
+                    d["personliga_ersattare"] = [by_key[k].name for k in m.personliga_ersattare]
+            if m.slack:
+                d["slack"] = m.slack
+            if m.email:
+                d["email"] = m.email
+            return d
+        ctx.out(json.dumps({
+            "committee": {"name": c.name, "short": c.short, "timezone": c.timezone,
+                          "default_start": c.default_start.strftime("%H:%M")},
+            "ledamot": [person(m) for m in roster.ledamoter],
+            "ersattare": [person(m) for m in roster.ersattare],
+            "turordning": {k: list(v) for k, v in roster.turordning.items()},
+        }, ensure_ascii=False, indent=2))
+        return 0
+    ctx.out(f"{c.name} ({c.short}), sammanträden {klockslag(c.default_start)} ({c.timezone})")
+    ctx.out("")
+    ctx.out("Ledamöter, i platsordning")
+    by_key = roster.by_key()
+    for i, m in enumerate(roster.ledamoter, start=1):
+        extra = f", {m.role}" if m.role in ROLES[:3] else ""
+        personal = ""
+        if m.personliga_ersattare:
+            personal = f"; personliga ersättare: {join_names(by_key[k].name for k in m.personliga_ersattare)}"
+        ctx.out(f"{i:>3}. {m.label}{extra}{personal}")
+    ctx.out("")
+    ctx.out("Ersättare, i fullmäktiges ordning")
+    for i, m in enumerate(roster.ersattare, start=1):
+        ctx.out(f"{i:>3}. {m.label}")
+    ctx.out("")
+    ctx.out("Turordning när partiets egna ersättare inte räcker")
+    for party in roster.parties():
+        others = roster.turordning.get(party)
+        if others is None:
+            text = "(inget beslut: bara partiets egna ersättare)"
+        else:
+            text = ", ".join(others) if others else "(inga andra partier)"
+        ctx.out(f"  {party}: {text}")
+    return 0
+
+
+def meeting_words(m) -> str:
+    return f"{svensk_datum(m.date)} {klockslag(m.start)}"
+
+
+async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.add_meeting(
+            args.committee, args.date, start=args.time, paragraphs=args.paragraphs,
+            location=args.location, note=args.note, actor=ctx.actor,
+        )
+    finally:
+        await db.close()
+    m = result.meeting
+    extra = f", {m.paragraphs} paragrafer" if m.paragraphs else ""
+    if result.created:
+        ctx.out(f"Sammanträdet {meeting_words(m)} är tillagt{extra}.")
+    elif result.changed:
+        ctx.out(f"Sammanträdet {meeting_words(m)} är ändrat{extra}.")
+    else:
+        ctx.out(f"Sammanträdet {meeting_words(m)} finns redan så; inget har ändrats.")
+    if result.replan:
+        print_change(ctx, result.replan)
+    return 0
+
+
+async def meeting_cancel(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.cancel_meeting(args.committee, args.date, actor=ctx.actor)
+    finally:
+        await db.close()
+    if result.changed:
+        ctx.out(f"Sammanträdet {meeting_words(result.meeting)} är inställt.")
+    else:
+        ctx.out(f"Sammanträdet {meeting_words(result.meeting)} var redan inställt.")
+    if result.replan:
+        print_change(ctx, result.replan)
+    return 0
+
+
+async def meeting_list(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import date
+
+    db, service = await open_service(ctx)
+    try:
+        start = date(args.year, 1, 1) if args.year else None
+        end = date(args.year, 12, 31) if args.year else None
+        meetings = await service.meetings(args.committee, start=start, end=end)
+    finally:
+        await db.close()
+    if not meetings:
+        ctx.out("Inga sammanträden.")
+    for m in meetings:
+        status = " (inställt)" if m.cancelled else ""
+        note = f": {m.note}" if m.note else ""
+        where = f", {m.location}" if m.location else ""
+        ctx.out(f"{m.date.isoformat()} {klockslag(m.start)}{where}{note}{status}")
+    return 0
+
+
+async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.add_forhinder(
+            args.committee, args.meeting, args.name, until_paragraph=args.until_paragraph,
+            from_paragraph=args.from_paragraph, span=args.paragraphs, jav=args.jav, actor=ctx.actor,
+        )
+    finally:
+        await db.close()
+    m = result.change.meeting
+    what = result.anmalan.describe(m.paragraphs) if result.anmalan else ""
+    if result.already:
+        ctx.out(f"Förhindret för {result.member.label} ({what}) var redan anmält; inget har ändrats.")
+    else:
+        ctx.out(f"Förhinder anmält: {result.member.label}, {what}, sammanträdet {meeting_words(m)}.")
+    print_change(ctx, result.change)
+    return 0
+
+
+async def forhinder_remove(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.remove_forhinder(args.committee, args.meeting, args.name, actor=ctx.actor)
+    finally:
+        await db.close()
+    ctx.out(f"Förhindret för {result.member.label} är återkallat, sammanträdet {meeting_words(result.change.meeting)}.")
+    print_change(ctx, result.change)
+    return 0
+
+
+async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.decline(args.committee, args.meeting, args.name, actor=ctx.actor)
+    finally:
+        await db.close()
+    if result.already:
+        ctx.out(f"{result.member.label} har redan tackat nej till sammanträdet; inget har ändrats.")
+    else:
+        ctx.out(f"{result.member.label} kan inte tjänstgöra {meeting_words(result.change.meeting)} "
+                "och kallas inte igen till det sammanträdet.")
+    print_change(ctx, result.change)
+    return 0
+
+
+async def narvaro(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        result = await service.narvaro(args.committee, args.meeting)
+    finally:
+        await db.close()
+    if args.format == "json":
+        ctx.out(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(result.text(), end="")
+    for w in result.narvaro.warnings:
+        ctx.warn(f"Obs: {w}")
+    return 0
+
+
+def print_change(ctx: Context, change: PlanChange) -> None:
+    n = change.plan.paragraphs
+    reasons = {}
+    for a in change.plan.assignments:
+        reasons.setdefault(a.ersattare, a.explanation)
+    for call in change.called:
+        ctx.out(f"Inkallas: {call.describe(n)} ({reasons.get(call.ersattare.key, '')}).")
+    for call in change.changed:
+        ctx.out(f"Ändrad inkallelse: {call.describe(n)}.")
+    for member in change.released:
+        why = " (en ersättare för platsens eget parti tar över)" if member in change.displaced else ""
+        ctx.out(f"Behövs inte längre: {member.label}{why}.")
+    for v in change.plan.vacancies:
+        where = "hela sammanträdet" if (v.first, v.last) == (1, n) else format_span(v.first, v.last)
+        seat = change.roster.by_key()[v.seat]
+        ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
+    for a, z in change.plan.not_quorate:
+        where = "hela sammanträdet" if (a, z) == (1, n) else format_span(a, z)
+        ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
+
+
+__all__ = ["register", "ForhinderResult"]

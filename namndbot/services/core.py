@@ -1,0 +1,527 @@
+"""The service layer: what a secretary or a member can ask namndbot to do.
+
+Each method is one unit of work: it validates, writes, re-plans the meeting
+with the turordning engine, stores the plan's changes and audits them, all in
+one transaction. The CLI and the Slack handlers are thin layers over this.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from ..domain import narvaro as narvaro_mod
+from ..domain.errors import NamndbotError, NotFound, RuleError
+from ..domain.meeting import INSTALLD, PLANERAD, Anmalan, Meeting, absence
+from ..domain.model import ERSATTARE, LEDAMOT, Member, Roster
+from ..domain.names import join_names, match_name
+from ..domain.paragraphs import format_mask
+from ..domain.roster_file import parse_roster
+from ..domain.turordning import Assignment, Plan, Situation, plan
+from ..storage import Database
+from ..storage.repository import Repository, StoredCommittee
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- results ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Call:
+    """An ersättare's part of a plan: which seats, which paragraphs."""
+
+    ersattare: Member
+    seats: tuple[tuple[Member, int], ...]  # (ledamot, mask)
+
+    def describe(self, paragraphs: int) -> str:
+        everything = (1 << paragraphs) - 1
+        parts = []
+        for seat, mask in self.seats:
+            text = f"för {seat.label}"
+            parts.append(text if mask == everything else f"{text} {format_mask(mask)}")
+        return f"{self.ersattare.label} " + " och ".join(parts)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    meeting: Meeting
+    plan: Plan
+    roster: Roster
+    called: tuple[Call, ...] = ()     # newly called in
+    changed: tuple[Call, ...] = ()    # still called, for other seats or paragraphs
+    released: tuple[Member, ...] = ()  # no longer needed
+    displaced: tuple[Member, ...] = ()  # released because an ersättare of the seat's own party took over
+
+    @property
+    def empty(self) -> bool:
+        return not (self.called or self.changed or self.released)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    committee: str
+    created: bool
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    retired: tuple[str, ...]
+    warnings: tuple[str, ...]
+    replanned: tuple[PlanChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    meeting: Meeting
+    created: bool
+    changed: bool
+    replan: PlanChange | None = None
+
+
+@dataclass(frozen=True)
+class ForhinderResult:
+    member: Member
+    anmalan: Anmalan | None
+    change: PlanChange
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class NarvaroResult:
+    committee: StoredCommittee
+    meeting: Meeting
+    roster: Roster
+    situation: Situation
+    plan: Plan
+    anmalningar: tuple[Anmalan, ...]
+    declined: dict[str, str]
+    narvaro: narvaro_mod.Narvaro
+    calls: dict[str, str] = field(default_factory=dict)  # key -> 'kallad' | 'kommer'
+
+    def text(self) -> str:
+        return narvaro_mod.render_text(self.narvaro)
+
+    def as_dict(self) -> dict:
+        return narvaro_dict(self)
+
+
+# -- the service ------------------------------------------------------------------
+class NamndService:
+    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    # roster ----------------------------------------------------------------------
+    async def import_roster(self, text: str, actor: str) -> ImportReport:
+        parsed = parse_roster(text)
+        roster = parsed.roster
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            existing = await repo.committee(roster.committee.short)
+            committee_id = await repo.save_committee(roster, now)
+            stored = {m.member.key: m for m in await repo.members(committee_id, include_retired=True)}
+            added, updated = [], []
+            wanted = set()
+            for kind, people in ((LEDAMOT, roster.ledamoter), (ERSATTARE, roster.ersattare)):
+                for position, member in enumerate(people, start=1):
+                    wanted.add(member.key)
+                    old = stored.get(member.key)
+                    if old is None:
+                        added.append(member.label)
+                    elif old.member != member or old.position != position or old.retired_at is not None:
+                        updated.append(member.label)
+                    await repo.save_member(committee_id, member, position, old.id if old else None)
+            retired = []
+            for key, old in stored.items():
+                if key not in wanted and old.retired_at is None:
+                    await repo.retire_member(old.id, now)
+                    retired.append(old.member.label)
+            await repo.audit(
+                now, actor, "roster_import", committee_id=committee_id,
+                added=added, updated=updated, retired=retired,
+            )
+            replanned = []
+            today = now.astimezone(ZoneInfo(roster.committee.timezone)).date()
+            for meeting in await repo.meetings(committee_id, start=today):
+                if not meeting.cancelled:
+                    change = await self._replan(repo, committee_id, meeting, now, actor)
+                    if not change.empty:
+                        replanned.append(change)
+        return ImportReport(
+            committee=roster.committee.short, created=existing is None, added=tuple(added),
+            updated=tuple(updated), retired=tuple(retired), warnings=tuple(parsed.warnings),
+            replanned=tuple(replanned),
+        )
+
+    async def roster(self, short: str) -> Roster:
+        async with self.db.read() as repo:
+            stored = await self._committee(repo, short)
+            return await repo.roster(stored.id)
+
+    async def committees(self) -> list[StoredCommittee]:
+        async with self.db.read() as repo:
+            return await repo.committees()
+
+    # meetings ---------------------------------------------------------------------
+    async def add_meeting(
+        self, short: str, day: date, *, start: time | None = None, paragraphs: int | None = None,
+        location: str | None = None, note: str | None = None, actor: str,
+    ) -> MeetingResult:
+        if paragraphs is not None and not 1 <= paragraphs <= 999:
+            raise RuleError(f"Antalet paragrafer ska vara mellan 1 och 999, inte {paragraphs}.")
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            stored = await self._committee(repo, short)
+            existing = await repo.meeting(stored.id, day)
+            if existing is None:
+                meeting = Meeting(
+                    committee=stored.committee.short, date=day, start=start or stored.committee.default_start,
+                    paragraphs=paragraphs, location=_clean(location), note=_clean(note),
+                    uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
+                )
+                meeting_id = await repo.insert_meeting(stored.id, meeting, now)
+                meeting = replace(meeting, id=meeting_id)
+                await repo.audit(now, actor, "meeting_add", committee_id=stored.id, meeting_id=meeting_id,
+                                 date=day, start=meeting.start.strftime("%H:%M"), paragraphs=paragraphs)
+                return MeetingResult(meeting, created=True, changed=True)
+            updated = replace(
+                existing,
+                start=start or existing.start,
+                paragraphs=paragraphs if paragraphs is not None else existing.paragraphs,
+                location=_clean(location) if location is not None else existing.location,
+                note=_clean(note) if note is not None else existing.note,
+                status=PLANERAD,
+            )
+            if updated == existing:
+                return MeetingResult(existing, created=False, changed=False)
+            if updated.paragraphs != existing.paragraphs:
+                await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
+            visible = (updated.start, updated.location, updated.note, updated.status) != (
+                existing.start, existing.location, existing.note, existing.status)
+            if visible:
+                updated = replace(updated, sequence=existing.sequence + 1)
+            updated = replace(updated, updated_at=now)
+            await repo.update_meeting(updated, now)
+            await repo.audit(now, actor, "meeting_update", committee_id=stored.id, meeting_id=existing.id,
+                             date=day, start=updated.start.strftime("%H:%M"), paragraphs=updated.paragraphs,
+                             reactivated=existing.cancelled)
+            change = await self._replan(repo, stored.id, updated, now, actor)
+            return MeetingResult(updated, created=False, changed=True, replan=change)
+
+    async def cancel_meeting(self, short: str, day: date, *, actor: str) -> MeetingResult:
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            stored = await self._committee(repo, short)
+            meeting = await self._meeting(repo, stored, day)
+            if meeting.cancelled:
+                return MeetingResult(meeting, created=False, changed=False)
+            cancelled = replace(meeting, status=INSTALLD, sequence=meeting.sequence + 1, updated_at=now)
+            await repo.update_meeting(cancelled, now)
+            await repo.audit(now, actor, "meeting_cancel", committee_id=stored.id, meeting_id=meeting.id, date=day)
+            change = await self._replan(repo, stored.id, cancelled, now, actor)
+            return MeetingResult(cancelled, created=False, changed=True, replan=change)
+
+    async def meetings(self, short: str, *, start: date | None = None, end: date | None = None) -> list[Meeting]:
+        async with self.db.read() as repo:
+            stored = await self._committee(repo, short)
+            return await repo.meetings(stored.id, start=start, end=end)
+
+    # förhinder ----------------------------------------------------------------------
+    async def add_forhinder(
+        self, short: str, day: date, name: str, *, until_paragraph: int | None = None,
+        from_paragraph: int | None = None, span: tuple[int, int] | None = None, jav: bool = False, actor: str,
+    ) -> ForhinderResult:
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            stored = await self._committee(repo, short)
+            meeting = await self._open_meeting(repo, stored, day)
+            roster = await repo.roster(stored.id)
+            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+            first, last = absence(
+                meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
+                jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
+                is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}",
+            )
+            if meeting.started and meeting.current_paragraph and first is None:
+                # Under way: a change takes effect from the next paragraph.
+                if meeting.current_paragraph >= meeting.units:
+                    raise RuleError("Sammanträdet har redan behandlat sin sista paragraf.")
+                first = meeting.current_paragraph + 1
+            anmalan = Anmalan(member.key, first, last, jav)
+            ids = await repo.member_ids(stored.id)
+            existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
+            if anmalan in existing:
+                change = await self._unchanged(repo, stored.id, meeting)
+                return ForhinderResult(member, anmalan, change, already=True)
+            if not jav:
+                await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
+            await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
+            await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
+                             member=member.name, paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
+            change = await self._replan(repo, stored.id, meeting, now, actor)
+            return ForhinderResult(member, anmalan, change)
+
+    async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            stored = await self._committee(repo, short)
+            meeting = await self._open_meeting(repo, stored, day)
+            roster = await repo.roster(stored.id)
+            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+            ids = await repo.member_ids(stored.id)
+            removed = await repo.remove_forhinder(meeting.id, ids[member.key])
+            if not removed:
+                raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
+            await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
+                             member=member.name)
+            change = await self._replan(repo, stored.id, meeting, now, actor)
+            return ForhinderResult(member, None, change)
+
+    async def decline(self, short: str, day: date, name: str, *, actor: str, kind: str = "avbojt") -> ForhinderResult:
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            stored = await self._committee(repo, short)
+            meeting = await self._open_meeting(repo, stored, day)
+            roster = await repo.roster(stored.id)
+            try:
+                member = match_name(name, roster.ersattare, lambda m: m.name, what="ersättare")
+            except NamndbotError:
+                ledamot = [m for m in roster.ledamoter if _loose_match(name, m)]
+                if ledamot:
+                    raise RuleError(
+                        f"{ledamot[0].label} är ledamot, inte ersättare.",
+                        hint="En ledamot som inte kan komma anmäler förhinder: ”forhinder add”.",
+                    ) from None
+                raise
+            ids = await repo.member_ids(stored.id)
+            declined = await repo.declined(meeting.id)
+            if member.key in declined:
+                change = await self._unchanged(repo, stored.id, meeting)
+                return ForhinderResult(member, None, change, already=True)
+            await repo.add_decline(meeting.id, ids[member.key], kind, now, actor)
+            await repo.audit(now, actor, "ersattare_decline", committee_id=stored.id, meeting_id=meeting.id,
+                             member=member.name, kind=kind)
+            change = await self._replan(repo, stored.id, meeting, now, actor)
+            return ForhinderResult(member, None, change)
+
+    # närvaro ------------------------------------------------------------------------------
+    async def narvaro(self, short: str, day: date) -> NarvaroResult:
+        async with self.db.read() as repo:
+            stored = await self._committee(repo, short)
+            meeting = await self._meeting(repo, stored, day)
+            return await self._narvaro(repo, stored, meeting)
+
+    async def _narvaro(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> NarvaroResult:
+        roster = await repo.roster(stored.id)
+        situation, anmalningar, declined = await self._situation(repo, roster, meeting)
+        result = plan(situation)
+        calls = {k: v.status for k, v in (await repo.inkallelser(meeting.id)).items()}
+        return NarvaroResult(
+            committee=stored, meeting=meeting, roster=roster, situation=situation, plan=result,
+            anmalningar=tuple(anmalningar), declined=declined, narvaro=narvaro_mod.build(situation, result),
+            calls=calls,
+        )
+
+    # internals ---------------------------------------------------------------------------------
+    async def _committee(self, repo: Repository, short: str) -> StoredCommittee:
+        stored = await repo.committee(short)
+        if stored is None:
+            known = [c.committee.short for c in await repo.committees()]
+            hint = f"Kända nämnder: {join_names(known)}." if known else "Importera en roster först: ”namndbot roster import FIL.toml”."
+            raise NotFound(f"Nämnden ”{short}” finns inte.", hint=hint)
+        return stored
+
+    async def _meeting(self, repo: Repository, stored: StoredCommittee, day: date) -> Meeting:
+        meeting = await repo.meeting(stored.id, day)
+        if meeting is None:
+            upcoming = [m.date.isoformat() for m in await repo.meetings(stored.id) if not m.cancelled]
+            nearest = sorted(upcoming, key=lambda d: abs((date.fromisoformat(d) - day).days))[:3]
+            hint = f"Närmaste sammanträden: {join_names(sorted(nearest))}." if nearest else (
+                "Lägg till det med ”namndbot meeting add”.")
+            raise NotFound(f"{stored.committee.short} har inget sammanträde {day.isoformat()}.", hint=hint)
+        return meeting
+
+    async def _open_meeting(self, repo: Repository, stored: StoredCommittee, day: date) -> Meeting:
+        meeting = await self._meeting(repo, stored, day)
+        if meeting.cancelled:
+            raise RuleError(f"Sammanträdet {day.isoformat()} är inställt.")
+        return meeting
+
+    async def _check_paragraphs_fit(self, repo: Repository, stored: StoredCommittee, meeting: Meeting,
+                                    paragraphs: int | None) -> None:
+        anm = await repo.anmalningar(meeting.id)
+        roster = await repo.roster(stored.id)
+        names = roster.by_key()
+        for a in anm:
+            if a.whole:
+                continue
+            if paragraphs is None or max(a.first or 1, a.last or 1) > paragraphs:
+                who = names[a.member].label if a.member in names else a.member
+                raise RuleError(
+                    f"{who} har förhinder för {a.describe(meeting.paragraphs)}, som inte ryms i "
+                    + (f"{paragraphs} paragrafer." if paragraphs else "ett sammanträde utan paragrafer."),
+                    hint="Ändra eller ta bort den förhindern först.",
+                )
+
+    async def _situation(self, repo: Repository, roster: Roster, meeting: Meeting
+                         ) -> tuple[Situation, list[Anmalan], dict[str, str]]:
+        anmalningar = await repo.anmalningar(meeting.id)
+        declined = await repo.declined(meeting.id)
+        previous = await repo.assignments(meeting.id)
+        present = None
+        if meeting.started:
+            present = frozenset(await repo.present(meeting.id))
+        n = meeting.units
+        situation = Situation(
+            roster=roster, paragraphs=n,
+            forhinder=tuple(a.resolve(n) for a in anmalningar),
+            declined=frozenset(declined), previous=tuple(previous),
+            present=present, frozen_through=meeting.current_paragraph if meeting.started else 0,
+        )
+        return situation, anmalningar, declined
+
+    async def _unchanged(self, repo: Repository, committee_id: int, meeting: Meeting) -> PlanChange:
+        roster = await repo.roster(committee_id)
+        situation, _, _ = await self._situation(repo, roster, meeting)
+        return PlanChange(meeting, plan(situation), roster)
+
+    async def _replan(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
+                      actor: str) -> PlanChange:
+        """Run the engine, store its plan, audit and return what changed for whom."""
+        roster = await repo.roster(committee_id)
+        situation, _, _ = await self._situation(repo, roster, meeting)
+        new = Plan(meeting.units, (), ()) if meeting.cancelled else plan(situation)
+        old = situation.previous
+        ids = await repo.member_ids(committee_id)
+        change = diff(meeting, roster, old, new)
+        if change.empty and tuple(old) == new.assignments:
+            return change
+        await repo.replace_assignments(meeting.id, new.assignments, ids)
+        for call in change.called:
+            await repo.call_in(meeting.id, ids[call.ersattare.key], now)
+            await repo.audit(now, actor, "inkallad", committee_id=committee_id, meeting_id=meeting.id,
+                             member=call.ersattare.name, serves=call.describe(new.paragraphs),
+                             reason=[a.explanation for a in new.assignments if a.ersattare == call.ersattare.key])
+        for call in change.changed:
+            await repo.audit(now, actor, "inkallelse_andrad", committee_id=committee_id, meeting_id=meeting.id,
+                             member=call.ersattare.name, serves=call.describe(new.paragraphs))
+        for member in change.released:
+            await repo.release(meeting.id, ids[member.key])
+            await repo.audit(now, actor, "entledigad", committee_id=committee_id, meeting_id=meeting.id,
+                             member=member.name, took_over=member in change.displaced)
+        return change
+
+
+def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan) -> PlanChange:
+    members = roster.by_key()
+
+    def by_person(assignments: tuple[Assignment, ...]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for a in assignments:
+            if a.ersattare in members and a.seat in members:
+                seats = out.setdefault(a.ersattare, {})
+                seats[a.seat] = seats.get(a.seat, 0) | a.mask
+        return out
+
+    before, after = by_person(old), by_person(new.assignments)
+
+    def call(key: str, seats: dict[str, int]) -> Call:
+        return Call(members[key], tuple((members[s], m) for s, m in seats.items()))
+
+    called = tuple(call(k, v) for k, v in after.items() if k not in before)
+    changed = tuple(call(k, v) for k, v in after.items() if k in before and before[k] != v)
+    released = tuple(members[k] for k in before if k not in after)
+    took_over = {a.seat for a in new.assignments if a.rule.value == "overtog_fran_annat_parti"}
+    displaced = tuple(
+        members[k] for k in before if k not in after and any(s in took_over for s in before[k])
+    )
+    return PlanChange(meeting, new, roster, called, changed, released, displaced)
+
+
+def narvaro_dict(r: NarvaroResult) -> dict:
+    """The JSON form of ``narvaro`` (keys are part of the CLI's contract)."""
+    members = r.roster.by_key()
+    n = r.meeting.paragraphs
+
+    def rng(first: int, last: int) -> tuple[int | None, int | None]:
+        return (first, last) if n else (None, None)
+
+    tjanstgorande = []
+    for a in r.plan.assignments:
+        e, s = members[a.ersattare], members[a.seat]
+        f, t = rng(a.first, a.last)
+        tjanstgorande.append({
+            "name": e.name, "party": e.party, "for": s.name, "for_party": s.party,
+            "from": f, "to": t, "reason": a.explanation, "rule": a.rule.value,
+            "status": r.calls.get(a.ersattare, "kallad"),
+        })
+    seat_order = {m.key: i for i, m in enumerate(r.roster.ledamoter)}
+    ers_order = {m.key: i for i, m in enumerate(r.roster.ersattare)}
+    forhinder = []
+    for a in sorted(r.anmalningar, key=lambda a: (a.member not in seat_order,
+                                                   seat_order.get(a.member, ers_order.get(a.member, 0)))):
+        m = members.get(a.member)
+        if m is None:
+            continue
+        resolved = a.resolve(r.meeting.units)
+        f, t = rng(resolved.first, resolved.last)
+        forhinder.append({
+            "name": m.name, "party": m.party, "role": m.role if m.is_ledamot else "ersättare",
+            "from": f, "to": t, "jav": a.jav,
+        })
+    avbojt = [
+        {"name": members[k].name, "party": members[k].party, "kind": v}
+        for k, v in sorted(r.declined.items(), key=lambda kv: ers_order.get(kv[0], 0)) if k in members
+    ]
+    vacancies = []
+    for v in r.plan.vacancies:
+        f, t = rng(v.first, v.last)
+        vacancies.append({"seat": members[v.seat].name, "party": v.party, "from": f, "to": t})
+    not_quorate = [{"from": rng(a, z)[0], "to": rng(a, z)[1]} for a, z in r.plan.not_quorate]
+    attending = narvaro_mod.attendance(r.situation, r.plan)
+    return {
+        "committee": r.committee.committee.short,
+        "committee_name": r.committee.committee.name,
+        "meeting": r.meeting.date.isoformat(),
+        "start": r.meeting.starts_at(r.committee.committee.timezone).isoformat(),
+        "status": r.meeting.status,
+        "paragraphs": n,
+        "tjanstgorande": tjanstgorande,
+        "forhinder": forhinder,
+        "avbojt": avbojt,
+        "ersattare_narvarande": [
+            {"name": e.name, "party": e.party,
+             "paragraphs": format_mask(attending[e.key] & ~r.plan.serving_mask(e.key)) if n else None}
+            for e in r.roster.ersattare if attending[e.key] & ~r.plan.serving_mask(e.key)
+        ],
+        "vacancies": vacancies,
+        "beslutfor": r.plan.beslutfor,
+        "ej_beslutfor": not_quorate,
+        "text": r.text(),
+        "warnings": list(r.narvaro.warnings),
+    }
+
+
+def _loose_match(name: str, m: Member) -> bool:
+    try:
+        match_name(name, [m], lambda x: x.name)
+        return True
+    except NamndbotError:
+        return False
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+__all__ = [
+    "NamndService", "PlanChange", "Call", "ImportReport", "MeetingResult", "ForhinderResult",
+    "NarvaroResult", "diff", "narvaro_dict", "utcnow",
+]

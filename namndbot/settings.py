@@ -1,0 +1,33 @@
+"""Settings from the environment (and a ``.env`` file), through pydantic-settings.
+
+The names are a contract: tests outside the project set them.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database: str = Field("./namndbot.sqlite3", validation_alias=AliasChoices("NAMNDBOT_DATABASE"))
+    timezone: str = Field("Europe/Stockholm", validation_alias=AliasChoices("NAMNDBOT_TIMEZONE"))
+
+    # Slack (see the README for how to create the app from manifest.json)
+    slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
+    slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("NAMNDBOT_SLACK_API_URL"))
+
+    # The web server (feeds, /slack/events in HTTP mode, /healthz)
+    host: str = Field("127.0.0.1", validation_alias=AliasChoices("NAMNDBOT_HOST"))
+    port: int = Field(3000, validation_alias=AliasChoices("NAMNDBOT_PORT"))
+    base_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_BASE_URL"))
+
+    inbox: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_INBOX"))
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -1,0 +1,150 @@
+"""The database connection: pragmas, migrations, transactions.
+
+One :class:`Database` holds one aiosqlite connection. Every unit of work runs
+under an asyncio lock in ``BEGIN IMMEDIATE`` … ``COMMIT``, so concurrent tasks
+of the bot never interleave statements, and a failure rolls everything back.
+Other processes (the CLI beside a running bot) are handled by WAL and the
+busy timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from ..domain.errors import NamndbotError
+from .repository import Repository
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(NamndbotError):
+    """The database can't be opened or used."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """``(version, name, sql)`` for every file in ``migrations/``, in order."""
+    found = []
+    for entry in resources.files(__package__).joinpath("migrations").iterdir():
+        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
+    return found
+
+
+class Database:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> Database:
+        if self._conn is not None:
+            return self
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise DatabaseError(f"Mappen för databasen finns inte: {parent}.")
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except Exception as exc:  # sqlite3.OperationalError: unable to open …
+            raise DatabaseError(f"Databasen {self.path} kan inte öppnas ({exc}).") from None
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            conn.row_factory = aiosqlite.Row
+            self._conn = conn
+            await self._migrate()
+        except DatabaseError:
+            await conn.close()
+            self._conn = None
+            raise
+        except Exception as exc:  # not a database, locked, read-only …
+            await conn.close()
+            self._conn = None
+            raise DatabaseError(f"Databasen {self.path} går inte att använda ({exc}).") from None
+        return self
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def __aenter__(self) -> Database:
+        return await self.connect()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("Database.connect() has not been called")
+        return self._conn
+
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def _migrate(self) -> None:
+        known = migrations()
+        current = await self.schema_version()
+        if current > len(known):
+            raise DatabaseError(
+                f"Databasen {self.path} är skapad av en nyare version av namndbot "
+                f"(schema {current}, den här versionen känner till {len(known)})."
+            )
+        for version, _name, sql in known[current:]:
+            # executescript would COMMIT on its own; run the statements one by one instead.
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    await self.conn.execute(statement)
+                await self.conn.execute(f"PRAGMA user_version = {version}")
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repository]:
+        """A unit of work: everything inside commits together or not at all."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Repository(self.conn)
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Repository]:
+        """A consistent read (a deferred transaction, rolled back at the end)."""
+        async with self._lock:
+            await self.conn.execute("BEGIN")
+            try:
+                yield Repository(self.conn)
+            finally:
+                await self.conn.execute("ROLLBACK")
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside our literals)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    text = "\n".join(re.sub(r"\s--.*$", "", line) for line in lines)
+    return [s.strip() for s in text.split(";") if s.strip()]

@@ -1,0 +1,370 @@
+"""All SQL lives here. Methods take and return the domain's types."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import aiosqlite
+
+from ..domain.meeting import Anmalan, Meeting
+from ..domain.model import Committee, CommitteeSettings, Member, PartiKontakt, Roster
+from ..domain.turordning import Assignment, Rule
+
+
+def iso(dt: datetime) -> str:
+    return dt.isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMember:
+    id: int
+    member: Member
+    position: int
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCommittee:
+    id: int
+    committee: Committee
+    turordning: dict[str, tuple[str, ...]]
+    partikontakter: tuple[PartiKontakt, ...]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Inkallelse:
+    member: str       # key
+    status: str       # 'kallad' | 'kommer'
+    called_at: datetime
+    answered_at: datetime | None
+
+
+class Repository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def _one(self, sql: str, *args: Any) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, args) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, *args: Any) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, args) as cur:
+            return list(await cur.fetchall())
+
+    async def _run(self, sql: str, *args: Any) -> int:
+        async with self.conn.execute(sql, args) as cur:
+            return cur.lastrowid or 0
+
+    # -- committees -------------------------------------------------------------
+    def _committee(self, row: aiosqlite.Row) -> StoredCommittee:
+        settings = json.loads(row["settings"])
+        if "paminnelser_dagar" in settings:
+            settings["paminnelser_dagar"] = tuple(settings["paminnelser_dagar"])
+        hh, mm = row["default_start"].split(":")
+        committee = Committee(
+            short=row["short"], name=row["name"], timezone=row["timezone"],
+            default_start=time(int(hh), int(mm)), channel=row["channel"],
+            secretaries=tuple(json.loads(row["secretaries"])),
+            secretaries_channel=row["secretaries_channel"],
+            settings=CommitteeSettings(**settings),
+        )
+        return StoredCommittee(
+            id=row["id"], committee=committee,
+            turordning={k: tuple(v) for k, v in json.loads(row["turordning"]).items()},
+            partikontakter=tuple(PartiKontakt(**k) for k in json.loads(row["partikontakter"])),
+            updated_at=datetime.fromisoformat(row["updated_at"]),
+        )
+
+    async def committee(self, short: str) -> StoredCommittee | None:
+        row = await self._one("SELECT * FROM committee WHERE short = ?", short)
+        return self._committee(row) if row else None
+
+    async def committee_by_id(self, committee_id: int) -> StoredCommittee:
+        row = await self._one("SELECT * FROM committee WHERE id = ?", committee_id)
+        assert row is not None
+        return self._committee(row)
+
+    async def committees(self) -> list[StoredCommittee]:
+        return [self._committee(r) for r in await self._all("SELECT * FROM committee ORDER BY short")]
+
+    async def save_committee(self, roster: Roster, now: datetime) -> int:
+        c = roster.committee
+        values = (
+            c.name, c.timezone, c.default_start.strftime("%H:%M"), c.channel, c.secretaries_channel,
+            json.dumps(list(c.secretaries)), json.dumps(asdict(c.settings), ensure_ascii=False),
+            json.dumps({k: list(v) for k, v in roster.turordning.items()}, ensure_ascii=False),
+            json.dumps([asdict(k) for k in roster.partikontakter], ensure_ascii=False),
+        )
+        existing = await self.committee(c.short)
+        if existing is None:
+            return await self._run(
+                "INSERT INTO committee (short, name, timezone, default_start, channel, secretaries_channel,"
+                " secretaries, settings, turordning, partikontakter, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                c.short, *values, iso(now), iso(now),
+            )
+        await self._run(
+            "UPDATE committee SET name = ?, timezone = ?, default_start = ?, channel = ?,"
+            " secretaries_channel = ?, secretaries = ?, settings = ?, turordning = ?, partikontakter = ?,"
+            " updated_at = ? WHERE id = ?",
+            *values, iso(now), existing.id,
+        )
+        return existing.id
+
+    # -- members -------------------------------------------------------------------
+    def _member(self, row: aiosqlite.Row) -> StoredMember:
+        return StoredMember(
+            id=row["id"],
+            member=Member(
+                name=row["name"], party=row["party"], kind=row["kind"], role=row["role"],
+                slack=row["slack"], email=row["email"],
+                personliga_ersattare=tuple(json.loads(row["personliga"])),
+            ),
+            position=row["position"],
+            retired_at=_dt(row["retired_at"]),
+        )
+
+    async def members(self, committee_id: int, *, include_retired: bool = False) -> list[StoredMember]:
+        where = "" if include_retired else " AND retired_at IS NULL"
+        rows = await self._all(
+            f"SELECT * FROM member WHERE committee_id = ?{where} ORDER BY kind DESC, position", committee_id
+        )
+        return [self._member(r) for r in rows]
+
+    async def save_member(self, committee_id: int, member: Member, position: int, existing: int | None) -> int:
+        values = (
+            member.name, member.party, member.kind, member.role, position, member.slack, member.email,
+            json.dumps(list(member.personliga_ersattare), ensure_ascii=False),
+        )
+        if existing is None:
+            return await self._run(
+                "INSERT INTO member (name, party, kind, role, position, slack, email, personliga, committee_id, key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                *values, committee_id, member.key,
+            )
+        await self._run(
+            "UPDATE member SET name = ?, party = ?, kind = ?, role = ?, position = ?, slack = ?, email = ?,"
+            " personliga = ?, retired_at = NULL WHERE id = ?",
+            *values, existing,
+        )
+        return existing
+
+    async def retire_member(self, member_id: int, now: datetime) -> None:
+        await self._run("UPDATE member SET retired_at = ? WHERE id = ? AND retired_at IS NULL", iso(now), member_id)
+
+    async def member_ids(self, committee_id: int) -> dict[str, int]:
+        rows = await self._all("SELECT key, id FROM member WHERE committee_id = ?", committee_id)
+        return {r["key"]: r["id"] for r in rows}
+
+    async def members_by_slack(self, slack: str) -> list[tuple[str, StoredMember]]:
+        """Every committee (short) where ``slack`` is an active member."""
+        rows = await self._all(
+            "SELECT c.short, m.* FROM member m JOIN committee c ON c.id = m.committee_id"
+            " WHERE m.slack = ? AND m.retired_at IS NULL ORDER BY c.short", slack,
+        )
+        return [(r["short"], self._member(r)) for r in rows]
+
+    async def roster(self, committee_id: int) -> Roster:
+        stored = await self.committee_by_id(committee_id)
+        members = await self.members(committee_id)
+        return Roster(
+            committee=stored.committee,
+            ledamoter=tuple(m.member for m in members if m.member.kind == "ledamot"),
+            ersattare=tuple(m.member for m in members if m.member.kind == "ersattare"),
+            turordning=stored.turordning,
+            partikontakter=stored.partikontakter,
+        )
+
+    # -- meetings --------------------------------------------------------------------
+    def _meeting(self, row: aiosqlite.Row, short: str) -> Meeting:
+        hh, mm = row["start"].split(":")
+        return Meeting(
+            committee=short, date=date.fromisoformat(row["date"]), start=time(int(hh), int(mm)),
+            paragraphs=row["paragraphs"], location=row["location"], note=row["note"],
+            status=row["status"], uid=row["uid"], sequence=row["sequence"],
+            updated_at=_dt(row["updated_at"]), started_at=_dt(row["started_at"]),
+            current_paragraph=row["current_paragraph"], id=row["id"],
+        )
+
+    async def meeting(self, committee_id: int, day: date) -> Meeting | None:
+        row = await self._one(
+            "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id"
+            " WHERE m.committee_id = ? AND m.date = ?", committee_id, day.isoformat(),
+        )
+        return self._meeting(row, row["short"]) if row else None
+
+    async def meeting_by_id(self, meeting_id: int) -> Meeting:
+        row = await self._one(
+            "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id WHERE m.id = ?",
+            meeting_id,
+        )
+        assert row is not None
+        return self._meeting(row, row["short"])
+
+    async def meeting_by_uid(self, uid: str) -> Meeting | None:
+        row = await self._one(
+            "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id WHERE m.uid = ?", uid,
+        )
+        return self._meeting(row, row["short"]) if row else None
+
+    async def meetings(self, committee_id: int, *, start: date | None = None, end: date | None = None) -> list[Meeting]:
+        rows = await self._all(
+            "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id"
+            " WHERE m.committee_id = ? AND m.date >= ? AND m.date <= ? ORDER BY m.date",
+            committee_id, (start or date.min).isoformat(), (end or date.max).isoformat(),
+        )
+        return [self._meeting(r, r["short"]) for r in rows]
+
+    async def insert_meeting(self, committee_id: int, m: Meeting, now: datetime) -> int:
+        return await self._run(
+            "INSERT INTO meeting (committee_id, uid, date, start, paragraphs, location, note, status, sequence,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            committee_id, m.uid, m.date.isoformat(), m.start.strftime("%H:%M"), m.paragraphs, m.location,
+            m.note, m.status, m.sequence, iso(now), iso(now),
+        )
+
+    async def update_meeting(self, m: Meeting, now: datetime) -> None:
+        await self._run(
+            "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, location = ?, note = ?, status = ?,"
+            " sequence = ?, started_at = ?, current_paragraph = ?, updated_at = ? WHERE id = ?",
+            m.date.isoformat(), m.start.strftime("%H:%M"), m.paragraphs, m.location, m.note, m.status,
+            m.sequence, iso(m.started_at) if m.started_at else None, m.current_paragraph, iso(now), m.id,
+        )
+
+    # -- förhinder and declines -------------------------------------------------------
+    async def anmalningar(self, meeting_id: int) -> list[Anmalan]:
+        rows = await self._all(
+            "SELECT f.*, m.key FROM forhinder f JOIN member m ON m.id = f.member_id"
+            " WHERE f.meeting_id = ? ORDER BY f.id", meeting_id,
+        )
+        return [Anmalan(r["key"], r["first"], r["last"], bool(r["jav"])) for r in rows]
+
+    async def add_forhinder(self, meeting_id: int, member_id: int, a: Anmalan, now: datetime, by: str) -> None:
+        await self._run(
+            "INSERT INTO forhinder (meeting_id, member_id, first, last, jav, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            meeting_id, member_id, a.first, a.last, int(a.jav), iso(now), by,
+        )
+
+    async def remove_forhinder(self, meeting_id: int, member_id: int, *, jav: bool | None = None) -> int:
+        sql = "DELETE FROM forhinder WHERE meeting_id = ? AND member_id = ?"
+        args: list[Any] = [meeting_id, member_id]
+        if jav is not None:
+            sql += " AND jav = ?"
+            args.append(int(jav))
+        async with self.conn.execute(sql, args) as cur:
+            return cur.rowcount
+
+    async def declined(self, meeting_id: int) -> dict[str, str]:
+        rows = await self._all(
+            "SELECT m.key, a.kind FROM avbojd a JOIN member m ON m.id = a.member_id WHERE a.meeting_id = ?",
+            meeting_id,
+        )
+        return {r["key"]: r["kind"] for r in rows}
+
+    async def add_decline(self, meeting_id: int, member_id: int, kind: str, now: datetime, by: str) -> None:
+        await self._run(
+            "INSERT INTO avbojd (meeting_id, member_id, kind, at, by) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (meeting_id, member_id) DO NOTHING",
+            meeting_id, member_id, kind, iso(now), by,
+        )
+
+    async def remove_decline(self, meeting_id: int, member_id: int) -> int:
+        async with self.conn.execute(
+            "DELETE FROM avbojd WHERE meeting_id = ? AND member_id = ?", (meeting_id, member_id)
+        ) as cur:
+            return cur.rowcount
+
+    # -- the plan ------------------------------------------------------------------
+    async def assignments(self, meeting_id: int) -> list[Assignment]:
+        rows = await self._all(
+            "SELECT a.*, e.key AS e_key, s.key AS s_key FROM assignment a"
+            " JOIN member e ON e.id = a.ersattare_id JOIN member s ON s.id = a.seat_id"
+            " WHERE a.meeting_id = ? ORDER BY a.id", meeting_id,
+        )
+        return [
+            Assignment(r["e_key"], r["s_key"], r["first"], r["last"], Rule(r["rule"]), r["explanation"])
+            for r in rows
+        ]
+
+    async def replace_assignments(self, meeting_id: int, plan: tuple[Assignment, ...], ids: dict[str, int]) -> None:
+        await self._run("DELETE FROM assignment WHERE meeting_id = ?", meeting_id)
+        await self.conn.executemany(
+            "INSERT INTO assignment (meeting_id, ersattare_id, seat_id, first, last, rule, explanation)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(meeting_id, ids[a.ersattare], ids[a.seat], a.first, a.last, a.rule.value, a.explanation) for a in plan],
+        )
+
+    async def inkallelser(self, meeting_id: int) -> dict[str, Inkallelse]:
+        rows = await self._all(
+            "SELECT i.*, m.key FROM inkallelse i JOIN member m ON m.id = i.member_id WHERE i.meeting_id = ?",
+            meeting_id,
+        )
+        return {
+            r["key"]: Inkallelse(r["key"], r["status"], datetime.fromisoformat(r["called_at"]), _dt(r["answered_at"]))
+            for r in rows
+        }
+
+    async def call_in(self, meeting_id: int, member_id: int, now: datetime) -> None:
+        await self._run(
+            "INSERT INTO inkallelse (meeting_id, member_id, status, called_at) VALUES (?, ?, 'kallad', ?)"
+            " ON CONFLICT (meeting_id, member_id) DO NOTHING",
+            meeting_id, member_id, iso(now),
+        )
+
+    async def release(self, meeting_id: int, member_id: int) -> None:
+        await self._run("DELETE FROM inkallelse WHERE meeting_id = ? AND member_id = ?", meeting_id, member_id)
+
+    async def answer(self, meeting_id: int, member_id: int, now: datetime) -> None:
+        await self._run(
+            "UPDATE inkallelse SET status = 'kommer', answered_at = ? WHERE meeting_id = ? AND member_id = ?",
+            iso(now), meeting_id, member_id,
+        )
+
+    async def present(self, meeting_id: int) -> dict[str, int]:
+        rows = await self._all(
+            "SELECT m.key, n.since FROM narvarande n JOIN member m ON m.id = n.member_id WHERE n.meeting_id = ?",
+            meeting_id,
+        )
+        return {r["key"]: r["since"] for r in rows}
+
+    async def add_present(self, meeting_id: int, member_id: int, since: int) -> None:
+        await self._run(
+            "INSERT INTO narvarande (meeting_id, member_id, since) VALUES (?, ?, ?)"
+            " ON CONFLICT (meeting_id, member_id) DO NOTHING",
+            meeting_id, member_id, since,
+        )
+
+    # -- audit ------------------------------------------------------------------------
+    async def audit(self, now: datetime, actor: str, action: str, *, committee_id: int | None = None,
+                    meeting_id: int | None = None, **detail: Any) -> None:
+        await self._run(
+            "INSERT INTO audit (at, actor, action, committee_id, meeting_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            iso(now), actor, action, committee_id, meeting_id, json.dumps(detail, ensure_ascii=False, default=str),
+        )
+
+    async def audit_log(self, *, meeting_id: int | None = None, committee_id: int | None = None) -> list[AuditEntry]:
+        if meeting_id is not None:
+            rows = await self._all("SELECT * FROM audit WHERE meeting_id = ? ORDER BY id", meeting_id)
+        elif committee_id is not None:
+            rows = await self._all("SELECT * FROM audit WHERE committee_id = ? ORDER BY id", committee_id)
+        else:
+            rows = await self._all("SELECT * FROM audit ORDER BY id")
+        return [AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"], json.loads(r["detail"]))
+                for r in rows]

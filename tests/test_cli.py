@@ -1,0 +1,234 @@
+"""The ``namndbot`` command line: the contract's exact words, and every error path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import AMN_TOML, ROOT
+
+LABELS = ("Ordförande ", "Vice ordf. ", "Ledamöterna ", "Tjänstg. ers. ", "Ersättarna ")
+
+
+def entries(text: str) -> list[str]:
+    """The section's lines without their group labels."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        for label in LABELS:
+            if line.startswith(label):
+                line = line[len(label):]
+        out.append(line)
+    return out
+
+
+def test_seed_002_through_the_cli(amn_cli):
+    out = amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Martin Westmont")
+    assert "Inkallas: Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in out
+    text = amn_cli.ok("narvaro", "--committee", "AMN", "--meeting", "2019-11-26")
+    lines = text.splitlines()
+    assert "Tjänstg. ers. Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in lines
+    assert "Förhinder hade anmälts av ledamoten Martin Westmont (SD)." in lines
+
+
+def test_narvaro_json(amn_cli):
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Stefan Hansson",
+               "--until-paragraph", "10")
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Martin Westmont")
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Mattias Mårdenfjord")
+    data = json.loads(amn_cli.ok("narvaro", "--committee", "AMN", "--meeting", "2019-11-26", "--format", "json"))
+    assert data["committee"] == "AMN"
+    assert data["meeting"] == "2019-11-26"
+    assert data["paragraphs"] == 16
+    assert data["tjanstgorande"] == [{
+        "name": "Erik Persson", "party": "S", "for": "Stefan Hansson", "for_party": "S", "from": 11, "to": 16,
+        "reason": "S:s egen ersättare, nr 1 i partiets ordning", "rule": "eget_parti", "status": "kallad",
+    }]
+    assert [(f["name"], f["role"], f["from"], f["to"]) for f in data["forhinder"]] == [
+        ("Stefan Hansson", "ledamot", 11, 16), ("Martin Westmont", "ledamot", 1, 16),
+        ("Mattias Mårdenfjord", "ersättare", 1, 16),
+    ]
+    assert data["vacancies"] == [{"seat": "Martin Westmont", "party": "SD", "from": 1, "to": 16}]
+    assert data["beslutfor"] is True
+    assert data["ej_beslutfor"] == []
+
+
+def test_partial_paragraph_options(amn_cli):
+    base = ("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26")
+    amn_cli.ok(*base, "Stefan Hansson", "--until-paragraph", "10")
+    amn_cli.ok(*base, "Åsa Janlöv", "--from-paragraph", "5")
+    amn_cli.ok(*base, "Rashid Mohammed", "--paragraphs", "7-7", "--jav")
+    text = amn_cli.ok("narvaro", "--committee", "AMN", "--meeting", "2019-11-26")
+    lines = entries(text)
+    assert "Stefan Hansson (S) närvarande till §10" in lines
+    assert "Åsa Janlöv (S) närvarande från §5" in lines
+    assert "Erik Persson (S) för Åsa Janlöv (S) §1-4" in lines
+    assert "Erik Persson (S) för Stefan Hansson (S) §11-16" in lines
+    assert any(line.startswith("Ledamoten Rashid Mohammed (V) deltog på grund av jäv inte i handläggningen av § 7")
+               for line in lines)
+
+
+def test_decline_calls_the_next(amn_cli):
+    base = ("--committee", "AMN", "--meeting", "2019-11-26")
+    amn_cli.ok("forhinder", "add", *base, "Andrea Ström")
+    out = amn_cli.ok("ersattare", "decline", *base, "Börje Häggman")
+    assert "Inkallas: Arslan Bicen (M) för Andrea Ström (M)" in out
+    assert "Behövs inte längre: Börje Häggman (M)" in out
+
+
+def test_remove_releases(amn_cli):
+    base = ("--committee", "AMN", "--meeting", "2019-11-26")
+    amn_cli.ok("forhinder", "add", *base, "Andrea Ström")
+    out = amn_cli.ok("forhinder", "remove", *base, "andrea strom")
+    assert "Behövs inte längre: Börje Häggman (M)" in out
+
+
+def test_meeting_add_updates_and_the_same_twice_changes_nothing(amn_cli):
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
+    assert "inget har ändrats" in out
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--time", "17:30", "--location", "Drätselnämnden")
+    assert "är ändrat" in out and "kl. 17.30" in out
+    listing = amn_cli.ok("meeting", "list", "--committee", "AMN")
+    assert "2019-11-26 kl. 17.30, Drätselnämnden" in listing
+
+
+def test_meeting_cancel_releases_everyone(amn_cli):
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Martin Westmont")
+    out = amn_cli.ok("meeting", "cancel", "--committee", "AMN", "2019-11-26")
+    assert "är inställt" in out and "Behövs inte längre: Mattias Mårdenfjord (SD)" in out
+
+
+def test_roster_show(amn_cli):
+    out = amn_cli.ok("roster", "show", "--committee", "amn")
+    assert "  1. Fredrik Lindstål (C), ordförande" in out
+    assert "  M: L, C, KD, MP" in out
+    assert "  SD: (inga andra partier)" in out
+    data = json.loads(amn_cli.ok("roster", "show", "--committee", "AMN", "--format", "json"))
+    assert data["ledamot"][12] == {"name": "Martin Westmont", "party": "SD", "role": "ledamot"}
+
+
+def test_roster_reimport_retires_and_keeps_history(amn_cli, tmp_path, amn_text):
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Maria Jansson")
+    changed = amn_text.replace('[[ersattare]]\nname = "Maria Jansson"\nparty = "Fi"\n', "")
+    changed = changed.replace('name = "Tom Hedrup"', 'name = "Tom Hedrup"\nemail = "tom@example.se"')
+    path = tmp_path / "ny.toml"
+    path.write_text(changed, encoding="utf-8")
+    out = amn_cli.ok("roster", "import", str(path))
+    assert "Har lämnat nämnden (historiken finns kvar): Maria Jansson (Fi)." in out
+    assert "Ändrade: Tom Hedrup (M)." in out
+    assert "Maria Jansson" not in amn_cli.ok("roster", "show", "--committee", "AMN")
+    dump = "\n".join(amn_cli.dump())
+    assert "Maria Jansson" in dump  # retired, not deleted
+    out = amn_cli.ok("roster", "import", str(path))
+    assert "Inget har ändrats." in out
+
+
+# -- every error path: Swedish, exit 2, nothing changed ---------------------------------
+
+M = ("--committee", "AMN", "--meeting", "2019-11-26")
+
+ERRORS = [
+    (("roster", "import", "finns-inte.toml"), "Filen finns-inte.toml finns inte."),
+    (("roster", "show", "--committee", "XYZ"), "Nämnden ”XYZ” finns inte."),
+    (("meeting", "add", "--committee", "AMN", "2019-02-30"), "finns inte i almanackan"),
+    (("meeting", "add", "--committee", "AMN", "18/6"), "skriv datum som ÅÅÅÅ-MM-DD"),
+    (("meeting", "add", "--committee", "AMN", "2019-12-17", "--time", "25:00"), "är ingen tid"),
+    (("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "0"), "positivt heltal"),
+    (("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "many"), "positivt heltal"),
+    (("meeting", "add", "2019-12-17"), "följande saknas: --committee"),
+    (("meeting", "cancel", "--committee", "AMN", "2019-12-17"), "AMN har inget sammanträde 2019-12-17."),
+    (("forhinder", "add", *M, "Johan"), "Namnet ”Johan” passar flera: Johan Paccamonti och Johan Hjelm."),
+    (("forhinder", "add", *M, "Greta Garbo"), "Ingen ledamot eller ersättare heter ”Greta Garbo”."),
+    (("forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-01", "Westmont"), "inget sammanträde 2019-12-01"),
+    (("forhinder", "add", *M, "Westmont", "--until-paragraph", "16"), "mellan 1 och 15"),
+    (("forhinder", "add", *M, "Westmont", "--from-paragraph", "1"), "mellan 2 och 16"),
+    (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "Paragraferna 15-17 finns inte"),
+    (("forhinder", "add", *M, "Westmont", "--paragraphs", "9-3"), "från en lägre till en högre"),
+    (("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"), "kan inte kombineras med"),
+    (("forhinder", "add", *M, "Westmont", "--jav"), "Jäv gäller enskilda paragrafer"),
+    (("forhinder", "add", *M, "Westmont", "--paragraphs", "5-8"), "växeltjänstgöring"),
+    (("forhinder", "remove", *M, "Westmont"), "Martin Westmont (SD) har ingen förhinder anmäld"),
+    (("ersattare", "decline", *M, "Salar Rashid"), "Salar Rashid (S) är ledamot, inte ersättare."),
+    (("ersattare", "decline", *M, "Nobody"), "Ingen ersättare heter ”Nobody”."),
+    (("narvaro", "--committee", "AMN", "--meeting", "2020-01-01"), "AMN har inget sammanträde 2020-01-01."),
+    (("narvaro", *M, "--format", "xml"), "ogiltigt val"),
+    (("flyg",), "ogiltigt val"),
+]
+
+
+@pytest.mark.parametrize("args, message", ERRORS, ids=[" ".join(a[:3]) + f" {i}" for i, (a, _) in enumerate(ERRORS)])
+def test_every_error_is_swedish_exit_2_and_changes_nothing(amn_cli, args, message):
+    amn_cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
+    before = amn_cli.dump()
+    code, out, err = amn_cli(*args)
+    assert code == 2
+    assert message in err, err
+    assert "Traceback" not in err + out
+    assert amn_cli.dump() == before
+
+
+def test_paragraph_options_on_a_meeting_without_paragraphs(amn_cli):
+    amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17")
+    before = amn_cli.dump()
+    code, _, err = amn_cli("forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-17", "Westmont",
+                           "--until-paragraph", "3")
+    assert code == 2
+    assert "är inte indelat i paragrafer" in err
+    assert "--paragraphs N" in err  # the hint
+    assert amn_cli.dump() == before
+
+
+def test_forhinder_for_a_cancelled_meeting(amn_cli):
+    amn_cli.ok("meeting", "cancel", "--committee", "AMN", "2019-11-26")
+    before = amn_cli.dump()
+    code, _, err = amn_cli("forhinder", "add", *M, "Westmont")
+    assert code == 2 and "Sammanträdet 2019-11-26 är inställt." in err
+    assert amn_cli.dump() == before
+
+
+def test_bad_roster_changes_nothing(amn_cli, tmp_path, amn_text):
+    path = tmp_path / "bad.toml"
+    path.write_text(amn_text.replace('party = "SD"', 'party = "S D"', 1), encoding="utf-8")
+    before = amn_cli.dump()
+    code, _, err = amn_cli("roster", "import", str(path))
+    assert code == 2
+    assert "ledamot nr 13 (Martin Westmont)" in err
+    assert amn_cli.dump() == before
+
+
+def test_paragraph_count_that_no_longer_fits_a_forhinder(amn_cli):
+    amn_cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
+    before = amn_cli.dump()
+    code, _, err = amn_cli("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "8")
+    assert code == 2 and "Stefan Hansson (S) har förhinder för från §11" in err
+    assert amn_cli.dump() == before
+
+
+def test_database_in_a_missing_folder(cli, tmp_path):
+    code, _, err = cli.__class__(tmp_path / "nope" / "x.sqlite3", cli.capsys)("roster", "show", "--committee", "AMN")
+    assert code == 2 and "Mappen för databasen finns inte" in err
+
+
+def test_not_a_database(cli, tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    code, _, err = cli.__class__(bad, cli.capsys)("roster", "show", "--committee", "AMN")
+    assert code == 2 and "går inte att använda" in err
+    assert bad.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_console_script_runs_as_a_program(tmp_path):
+    db = tmp_path / "x.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", str(db), "roster", "import", str(AMN_TOML)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "13 ledamöter och 13 ersättare" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", str(db), "narvaro"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert "Fel: följande saknas: --committee, --meeting." in done.stderr
