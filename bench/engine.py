@@ -1,0 +1,109 @@
+"""The turordning engine on a large synthetic nämnd: re-planning after one change.
+
+61 seats, 40 ersättare (some of them personal ersättare), 30 förhinder with
+partial ranges and jäv, 60 paragraphs. Every measured change is one event
+(a new förhinder, a withdrawal or a decline) applied to the plan the first 30
+left, as the service does it: the previous plan goes in, the new one comes out.
+
+    .venv/bin/python -m bench.engine
+
+Target (issue 2): under 5 ms per re-plan.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from namndbot.domain.model import Committee, Member, Roster
+from namndbot.domain.turordning import Forhinder, Situation, plan
+
+TARGET_MS = 5.0
+PARTIES = {"S": 18, "M": 13, "V": 9, "SD": 6, "L": 5, "C": 4, "MP": 4, "KD": 2}
+ERSATTARE = {"S": 10, "M": 9, "V": 6, "SD": 4, "L": 4, "C": 3, "MP": 3, "KD": 1}
+TURORDNING = {
+    "S": ("V", "MP"), "V": ("S", "MP"), "MP": ("S", "V"),
+    "M": ("KD", "L", "C"), "KD": ("M", "L", "C"), "L": ("M", "C", "KD"), "C": ("M", "L", "KD"),
+    "SD": (),
+}
+PARAGRAPHS = 60
+
+
+def synthetic(rng: random.Random) -> tuple[Roster, list[Forhinder]]:
+    ersattare = [Member(f"Ers {p}{i}", p, "ersattare") for p, k in ERSATTARE.items() for i in range(k)]
+    by_party = {p: [e for e in ersattare if e.party == p] for p in ERSATTARE}
+    seats = []
+    for p, k in PARTIES.items():
+        for i in range(k):
+            personal = ()
+            if i < 3 and by_party[p]:
+                personal = (by_party[p][i % len(by_party[p])].key,)
+            seats.append(Member(f"Led {p}{i}", p, "ledamot", personliga_ersattare=personal))
+    assert len(seats) == 61 and len(ersattare) == 40
+    roster = Roster(Committee("BIG", "Stora nämnden"), tuple(seats), tuple(ersattare), TURORDNING)
+    return roster, [random_forhinder(rng, roster) for _ in range(30)]
+
+
+def random_forhinder(rng: random.Random, roster: Roster) -> Forhinder:
+    who = rng.choice(roster.ledamoter if rng.random() < 0.7 else roster.ersattare)
+    shape = rng.random()
+    if shape < 0.3:
+        return Forhinder(who.key, 1, PARAGRAPHS)
+    if shape < 0.55:
+        return Forhinder(who.key, rng.randint(2, PARAGRAPHS), PARAGRAPHS)       # leaves early
+    if shape < 0.8:
+        return Forhinder(who.key, 1, rng.randint(1, PARAGRAPHS - 1))             # arrives late
+    a = rng.randint(1, PARAGRAPHS)
+    return Forhinder(who.key, a, min(PARAGRAPHS, a + rng.randint(0, 3)), jav=True)
+
+
+def main(rounds: int = 400) -> dict[str, float]:
+    rng = random.Random(2019_11_26)
+    roster, forhinder = synthetic(rng)
+    previous: tuple = ()
+    declined: frozenset[str] = frozenset()
+    for i in range(len(forhinder)):  # the first thirty, one by one, as they came in
+        previous = plan(Situation(roster, PARAGRAPHS, tuple(forhinder[: i + 1]), declined, previous)).assignments
+    base = tuple(forhinder)
+
+    changes = []
+    for _ in range(rounds):
+        kind = rng.random()
+        if kind < 0.6:
+            changes.append((base + (random_forhinder(rng, roster),), declined))
+        elif kind < 0.8:
+            drop = rng.randrange(len(base))
+            changes.append((base[:drop] + base[drop + 1:], declined))
+        else:
+            changes.append((base, declined | {rng.choice(roster.ersattare).key}))
+
+    times = []
+    for fh, dec in changes:
+        s = Situation(roster, PARAGRAPHS, fh, dec, previous)
+        t0 = time.perf_counter()
+        plan(s)
+        times.append((time.perf_counter() - t0) * 1000)
+    scratch = []
+    for fh, dec in changes[:100]:
+        s = Situation(roster, PARAGRAPHS, fh, dec, ())
+        t0 = time.perf_counter()
+        plan(s)
+        scratch.append((time.perf_counter() - t0) * 1000)
+
+    times.sort()
+    median = statistics.median(times)
+    p99 = times[int(len(times) * 0.99) - 1]
+    result = {"median_ms": median, "p99_ms": p99, "max_ms": times[-1],
+              "scratch_median_ms": statistics.median(scratch)}
+    print(f"engine re-plan after one change (61 seats, 40 ersättare, 30 förhinder, {PARAGRAPHS} §§, "
+          f"{rounds} changes)")
+    print(f"  median {median:.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.3f} ms")
+    print(f"  target {TARGET_MS:.1f} ms: ratio median/target {median / TARGET_MS:.3f}, "
+          f"p99/target {p99 / TARGET_MS:.3f}  -> {'OK' if p99 < TARGET_MS else 'OVER TARGET'}")
+    print(f"  (planning from scratch, no previous plan: median {result['scratch_median_ms']:.3f} ms)")
+    return result
+
+
+if __name__ == "__main__":
+    main()
