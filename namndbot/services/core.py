@@ -148,7 +148,7 @@ class NamndService:
             today = now.astimezone(ZoneInfo(roster.committee.timezone)).date()
             for meeting in await repo.meetings(committee_id, start=today):
                 if not meeting.cancelled:
-                    change = await self._replan(repo, committee_id, meeting, now, actor)
+                    change = await self.replan_in(repo, committee_id, meeting, now, actor)
                     if not change.empty:
                         replanned.append(change)
         return ImportReport(
@@ -159,7 +159,7 @@ class NamndService:
 
     async def roster(self, short: str) -> Roster:
         async with self.db.read() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             return await repo.roster(stored.id)
 
     async def committees(self) -> list[StoredCommittee]:
@@ -175,7 +175,7 @@ class NamndService:
             raise RuleError(f"Antalet paragrafer ska vara mellan 1 och 999, inte {paragraphs}.")
         now = self.clock()
         async with self.db.transaction() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             existing = await repo.meeting(stored.id, day)
             if existing is None:
                 meeting = Meeting(
@@ -202,32 +202,31 @@ class NamndService:
                 await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
             visible = (updated.start, updated.location, updated.note, updated.status) != (
                 existing.start, existing.location, existing.note, existing.status)
-            if visible:
-                updated = replace(updated, sequence=existing.sequence + 1)
-            updated = replace(updated, updated_at=now)
-            await repo.update_meeting(updated, now)
+            if visible:  # what the calendar feeds show: a new SEQUENCE and DTSTAMP
+                updated = replace(updated, sequence=existing.sequence + 1, updated_at=now)
+            await repo.update_meeting(updated)
             await repo.audit(now, actor, "meeting_update", committee_id=stored.id, meeting_id=existing.id,
                              date=day, start=updated.start.strftime("%H:%M"), paragraphs=updated.paragraphs,
                              reactivated=existing.cancelled)
-            change = await self._replan(repo, stored.id, updated, now, actor)
+            change = await self.replan_in(repo, stored.id, updated, now, actor)
             return MeetingResult(updated, created=False, changed=True, replan=change)
 
     async def cancel_meeting(self, short: str, day: date, *, actor: str) -> MeetingResult:
         now = self.clock()
         async with self.db.transaction() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             meeting = await self._meeting(repo, stored, day)
             if meeting.cancelled:
                 return MeetingResult(meeting, created=False, changed=False)
             cancelled = replace(meeting, status=INSTALLD, sequence=meeting.sequence + 1, updated_at=now)
-            await repo.update_meeting(cancelled, now)
+            await repo.update_meeting(cancelled)
             await repo.audit(now, actor, "meeting_cancel", committee_id=stored.id, meeting_id=meeting.id, date=day)
-            change = await self._replan(repo, stored.id, cancelled, now, actor)
+            change = await self.replan_in(repo, stored.id, cancelled, now, actor)
             return MeetingResult(cancelled, created=False, changed=True, replan=change)
 
     async def meetings(self, short: str, *, start: date | None = None, end: date | None = None) -> list[Meeting]:
         async with self.db.read() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             return await repo.meetings(stored.id, start=start, end=end)
 
     # förhinder ----------------------------------------------------------------------
@@ -237,7 +236,7 @@ class NamndService:
     ) -> ForhinderResult:
         now = self.clock()
         async with self.db.transaction() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             meeting = await self._open_meeting(repo, stored, day)
             roster = await repo.roster(stored.id)
             member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
@@ -261,14 +260,14 @@ class NamndService:
                 await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
             await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
             await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
-                             member=member.name, paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
-            change = await self._replan(repo, stored.id, meeting, now, actor)
+                             member_id=ids[member.key], member=member.name, paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
+            change = await self.replan_in(repo, stored.id, meeting, now, actor)
             return ForhinderResult(member, anmalan, change)
 
     async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
         now = self.clock()
         async with self.db.transaction() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             meeting = await self._open_meeting(repo, stored, day)
             roster = await repo.roster(stored.id)
             member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
@@ -277,14 +276,14 @@ class NamndService:
             if not removed:
                 raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
             await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
-                             member=member.name)
-            change = await self._replan(repo, stored.id, meeting, now, actor)
+                             member_id=ids[member.key], member=member.name)
+            change = await self.replan_in(repo, stored.id, meeting, now, actor)
             return ForhinderResult(member, None, change)
 
     async def decline(self, short: str, day: date, name: str, *, actor: str, kind: str = "avbojt") -> ForhinderResult:
         now = self.clock()
         async with self.db.transaction() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             meeting = await self._open_meeting(repo, stored, day)
             roster = await repo.roster(stored.id)
             try:
@@ -304,18 +303,18 @@ class NamndService:
                 return ForhinderResult(member, None, change, already=True)
             await repo.add_decline(meeting.id, ids[member.key], kind, now, actor)
             await repo.audit(now, actor, "ersattare_decline", committee_id=stored.id, meeting_id=meeting.id,
-                             member=member.name, kind=kind)
-            change = await self._replan(repo, stored.id, meeting, now, actor)
+                             member_id=ids[member.key], member=member.name, kind=kind)
+            change = await self.replan_in(repo, stored.id, meeting, now, actor)
             return ForhinderResult(member, None, change)
 
     # närvaro ------------------------------------------------------------------------------
     async def narvaro(self, short: str, day: date) -> NarvaroResult:
         async with self.db.read() as repo:
-            stored = await self._committee(repo, short)
+            stored = await self.committee_in(repo, short)
             meeting = await self._meeting(repo, stored, day)
-            return await self._narvaro(repo, stored, meeting)
+            return await self.narvaro_in(repo, stored, meeting)
 
-    async def _narvaro(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> NarvaroResult:
+    async def narvaro_in(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> NarvaroResult:
         roster = await repo.roster(stored.id)
         situation, anmalningar, declined = await self._situation(repo, roster, meeting)
         result = plan(situation)
@@ -327,7 +326,7 @@ class NamndService:
         )
 
     # internals ---------------------------------------------------------------------------------
-    async def _committee(self, repo: Repository, short: str) -> StoredCommittee:
+    async def committee_in(self, repo: Repository, short: str) -> StoredCommittee:
         stored = await repo.committee(short)
         if stored is None:
             known = [c.committee.short for c in await repo.committees()]
@@ -389,7 +388,7 @@ class NamndService:
         situation, _, _ = await self._situation(repo, roster, meeting)
         return PlanChange(meeting, plan(situation), roster)
 
-    async def _replan(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
+    async def replan_in(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
                       actor: str) -> PlanChange:
         """Run the engine, store its plan, audit and return what changed for whom."""
         roster = await repo.roster(committee_id)
@@ -404,15 +403,15 @@ class NamndService:
         for call in change.called:
             await repo.call_in(meeting.id, ids[call.ersattare.key], now)
             await repo.audit(now, actor, "inkallad", committee_id=committee_id, meeting_id=meeting.id,
-                             member=call.ersattare.name, serves=call.describe(new.paragraphs),
+                             member_id=ids[call.ersattare.key], member=call.ersattare.name, serves=call.describe(new.paragraphs),
                              reason=[a.explanation for a in new.assignments if a.ersattare == call.ersattare.key])
         for call in change.changed:
             await repo.audit(now, actor, "inkallelse_andrad", committee_id=committee_id, meeting_id=meeting.id,
-                             member=call.ersattare.name, serves=call.describe(new.paragraphs))
+                             member_id=ids[call.ersattare.key], member=call.ersattare.name, serves=call.describe(new.paragraphs))
         for member in change.released:
             await repo.release(meeting.id, ids[member.key])
             await repo.audit(now, actor, "entledigad", committee_id=committee_id, meeting_id=meeting.id,
-                             member=member.name, took_over=member in change.displaced)
+                             member_id=ids[member.key], member=member.name, took_over=member in change.displaced)
         return change
 
 

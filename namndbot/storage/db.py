@@ -47,6 +47,7 @@ class Database:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self.commits = 0  # units of work committed through this object (see generation())
 
     async def connect(self) -> Database:
         if self._conn is not None:
@@ -131,6 +132,14 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+                self.commits += 1
+
+    async def generation(self) -> tuple[int, int]:
+        """Changes whenever anything is committed, by this process or another (PRAGMA data_version)."""
+        async with self._lock:
+            async with self.conn.execute("PRAGMA data_version") as cur:
+                row = await cur.fetchone()
+        return self.commits, int(row[0])
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repository]:

@@ -239,12 +239,14 @@ class Repository:
             m.note, m.status, m.sequence, iso(now), iso(now),
         )
 
-    async def update_meeting(self, m: Meeting, now: datetime) -> None:
+    async def update_meeting(self, m: Meeting) -> None:
+        """Store ``m``; its ``updated_at`` is the last change the calendar feeds show."""
+        assert m.updated_at is not None
         await self._run(
             "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, location = ?, note = ?, status = ?,"
             " sequence = ?, started_at = ?, current_paragraph = ?, updated_at = ? WHERE id = ?",
             m.date.isoformat(), m.start.strftime("%H:%M"), m.paragraphs, m.location, m.note, m.status,
-            m.sequence, iso(m.started_at) if m.started_at else None, m.current_paragraph, iso(now), m.id,
+            m.sequence, iso(m.started_at) if m.started_at else None, m.current_paragraph, iso(m.updated_at), m.id,
         )
 
     # -- förhinder and declines -------------------------------------------------------
@@ -353,11 +355,46 @@ class Repository:
 
     # -- audit ------------------------------------------------------------------------
     async def audit(self, now: datetime, actor: str, action: str, *, committee_id: int | None = None,
-                    meeting_id: int | None = None, **detail: Any) -> None:
+                    meeting_id: int | None = None, member_id: int | None = None, **detail: Any) -> None:
         await self._run(
-            "INSERT INTO audit (at, actor, action, committee_id, meeting_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            iso(now), actor, action, committee_id, meeting_id, json.dumps(detail, ensure_ascii=False, default=str),
+            "INSERT INTO audit (at, actor, action, committee_id, meeting_id, member_id, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            iso(now), actor, action, committee_id, meeting_id, member_id,
+            json.dumps(detail, ensure_ascii=False, default=str),
         )
+
+    async def member_changes(self, member_id: int) -> dict[int, tuple[int, datetime]]:
+        """Per meeting: how many audited changes concern this member, and the latest one's time."""
+        rows = await self._all(
+            "SELECT meeting_id, count(*) AS n, max(at) AS latest FROM audit"
+            " WHERE member_id = ? AND meeting_id IS NOT NULL GROUP BY meeting_id", member_id,
+        )
+        return {r["meeting_id"]: (r["n"], datetime.fromisoformat(r["latest"])) for r in rows}
+
+    # -- personal feed tokens --------------------------------------------------------
+    async def feed_token(self, member_id: int) -> str | None:
+        row = await self._one(
+            "SELECT token FROM feed_token WHERE member_id = ? AND revoked_at IS NULL", member_id)
+        return row["token"] if row else None
+
+    async def new_feed_token(self, member_id: int, token: str, now: datetime) -> None:
+        await self._run("UPDATE feed_token SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL",
+                        iso(now), member_id)
+        await self._run("INSERT INTO feed_token (token, member_id, created_at) VALUES (?, ?, ?)",
+                        token, member_id, iso(now))
+
+    async def member_by_feed_token(self, token: str) -> tuple[int, int] | None:
+        """``(committee_id, member_id)`` for an active token of an active member."""
+        row = await self._one(
+            "SELECT m.committee_id, m.id FROM feed_token t JOIN member m ON m.id = t.member_id"
+            " WHERE t.token = ? AND t.revoked_at IS NULL AND m.retired_at IS NULL", token,
+        )
+        return (row["committee_id"], row["id"]) if row else None
+
+    async def member_by_id(self, member_id: int) -> StoredMember:
+        row = await self._one("SELECT * FROM member WHERE id = ?", member_id)
+        assert row is not None
+        return self._member(row)
 
     async def audit_log(self, *, meeting_id: int | None = None, committee_id: int | None = None) -> list[AuditEntry]:
         if meeting_id is not None:

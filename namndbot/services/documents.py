@@ -1,0 +1,54 @@
+"""Reading a document a secretary hands us: text (UTF-8 or Windows-1252) or PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..domain.errors import NamndbotError
+
+
+class DocumentError(NamndbotError):
+    pass
+
+
+def read_document(path: str | Path) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise DocumentError(f"Filen {p} finns inte.")
+    if p.is_dir():
+        raise DocumentError(f"{p} är en mapp, inte en fil.")
+    return document_text(p.read_bytes(), p.name)
+
+
+def document_text(data: bytes, name: str = "dokumentet") -> str:
+    """The text of a document given as bytes (PDF recognised by its signature)."""
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return pdf_text(data, name)
+    if b"\x00" in data[:4096]:
+        raise DocumentError(f"{name} är varken text eller PDF.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(f"{name} går inte att läsa som text.")
+
+
+def pdf_text(data: bytes, name: str = "PDF-filen") -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{name} är lösenordsskyddad; spara den utan lösenord och försök igen.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise DocumentError(f"{name} är en trasig eller ovanlig PDF som inte går att läsa ({type(exc).__name__}).") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise DocumentError(f"{name} innehåller ingen text (är den en inskannad bild?).")
+    return text

@@ -1,0 +1,129 @@
+"""Use cases behind the calendar feeds: which meetings, whose status, and the secret links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.meeting import Meeting
+from ..domain.model import Committee, Member
+from ..domain.names import match_name
+from ..domain.paragraphs import all_of, format_mask
+from ..domain.turordning import Plan
+from .core import NamndService, NarvaroResult
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting: Meeting
+    status: str | None   # the member's own status, e.g. "förhinder anmält"
+    sequence: int
+    stamp: datetime
+
+
+@dataclass(frozen=True)
+class PersonalAgenda:
+    committee: Committee
+    member: Member
+    items: tuple[AgendaItem, ...]
+
+
+def personal_status(r: NarvaroResult, key: str) -> str | None:
+    """The member's own status at a meeting, in a few Swedish words (None: nothing special)."""
+    n = r.plan.paragraphs
+    numbered = r.meeting.paragraphs is not None
+    own = [a for a in r.anmalningar if a.member == key]
+    members = r.roster.by_key()
+    serving: dict[str, int] = {}
+    for a in r.plan.assignments:
+        if a.ersattare == key:
+            serving[a.seat] = serving.get(a.seat, 0) | a.mask
+    parts = []
+    if serving:
+        whom = []
+        for seat, mask in serving.items():
+            text = f"för {members[seat].label}"
+            whom.append(text if mask == all_of(n) or not numbered else f"{text} {format_mask(mask)}")
+        answered = r.calls.get(key) == "kommer"
+        parts.append(f"inkallad att tjänstgöra {' och '.join(whom)}" + ("" if answered else " (inte besvarad)"))
+    elif key in r.declined:
+        parts.append("du har tackat nej" if r.declined[key] == "avbojt" else "inkallelsen gick vidare (inget svar)")
+    for a in own:
+        parts.append(f"jäv anmält {a.describe(r.meeting.paragraphs).replace(' (jäv)', '')}" if a.jav
+                     else "förhinder anmält" + ("" if a.whole else f" {a.describe(r.meeting.paragraphs)}"))
+    return "; ".join(parts) if parts else None
+
+
+class FeedService:
+    def __init__(self, namnd: NamndService) -> None:
+        self.namnd = namnd
+        self.db = namnd.db
+
+    async def committee_meetings(self, short: str) -> tuple[Committee, list[Meeting]] | None:
+        async with self.db.read() as repo:
+            stored = await repo.committee(short)
+            if stored is None:
+                return None
+            return stored.committee, await repo.meetings(stored.id)
+
+    async def personal(self, token: str) -> PersonalAgenda | None:
+        """The agenda behind a personal feed link; None for an unknown or revoked token."""
+        async with self.db.read() as repo:
+            found = await repo.member_by_feed_token(token)
+            if found is None:
+                return None
+            return await self._agenda(repo, *found)
+
+    async def personal_by_name(self, short: str, name: str) -> PersonalAgenda:
+        async with self.db.read() as repo:
+            stored = await self.namnd.committee_in(repo, short)
+            roster = await repo.roster(stored.id)
+            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+            ids = await repo.member_ids(stored.id)
+            return await self._agenda(repo, stored.id, ids[member.key])
+
+    async def _agenda(self, repo, committee_id: int, member_id: int) -> PersonalAgenda:
+        stored = await repo.committee_by_id(committee_id)
+        member = (await repo.member_by_id(member_id)).member
+        changes = await repo.member_changes(member_id)
+        items = []
+        for meeting in await repo.meetings(committee_id):
+            status = None
+            if not meeting.cancelled:
+                status = personal_status(await self.namnd.narvaro_in(repo, stored, meeting), member.key)
+            count, latest = changes.get(meeting.id, (0, meeting.updated_at))
+            stamp = max(meeting.updated_at, latest) if meeting.updated_at else latest
+            items.append(AgendaItem(meeting, status, meeting.sequence + count, stamp))
+        return PersonalAgenda(stored.committee, member, tuple(items))
+
+    async def token(self, short: str, name: str, *, rotate: bool = False, actor: str) -> tuple[Member, str, bool]:
+        """The member's secret feed token: created on first use, replaced with ``rotate``."""
+        now = self.namnd.clock()
+        async with self.db.transaction() as repo:
+            stored = await self.namnd.committee_in(repo, short)
+            roster = await repo.roster(stored.id)
+            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+            ids = await repo.member_ids(stored.id)
+            existing = await repo.feed_token(ids[member.key])
+            if existing and not rotate:
+                return member, existing, False
+            token = secrets.token_urlsafe(24)
+            await repo.new_feed_token(ids[member.key], token, now)
+            await repo.audit(now, actor, "kalenderlank_ny" if not existing else "kalenderlank_bytt",
+                             committee_id=stored.id, member_id=ids[member.key], member=member.name)
+            return member, token, True
+
+    async def token_for_slack(self, short: str, slack: str, *, actor: str) -> tuple[Member, str] | None:
+        async with self.db.read() as repo:
+            stored = await repo.committee(short)
+            if stored is None:
+                return None
+            members = [m for m in await repo.members(stored.id) if m.member.slack == slack]
+        if not members:
+            return None
+        member, token, _ = await self.token(short, members[0].member.name, actor=actor)
+        return member, token
+
+
+__all__ = ["FeedService", "PersonalAgenda", "AgendaItem", "personal_status", "Plan"]

@@ -1,0 +1,128 @@
+"""Importing the schedule the nämnd decided: create, move, change and cancel meetings.
+
+Importing the same decision twice changes nothing. A changed decision moves
+meetings (the UID stays, so calendars move the event), adds new ones, and
+cancels the ones that were dropped: never deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..calendar.schedule import Schedule, ScheduledMeeting, parse_schedule
+from ..domain.meeting import INSTALLD, PLANERAD, Meeting
+from .core import NamndService
+
+MOVE_WINDOW_DAYS = 31
+
+
+@dataclass(frozen=True)
+class ScheduleReport:
+    committee: str
+    years: tuple[int, ...]
+    added: tuple[Meeting, ...] = ()
+    moved: tuple[tuple[date, Meeting], ...] = ()
+    changed: tuple[Meeting, ...] = ()
+    cancelled: tuple[Meeting, ...] = ()
+    unchanged: tuple[Meeting, ...] = ()
+    forhinder_on_moved: int = 0
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.moved or self.changed or self.cancelled)
+
+
+async def import_schedule(namnd: NamndService, short: str, text: str, *, year: int | None = None,
+                          actor: str) -> ScheduleReport:
+    schedule = parse_schedule(text, year=year)
+    now = namnd.clock()
+    async with namnd.db.transaction() as repo:
+        stored = await namnd.committee_in(repo, short)
+        default = schedule.default_start or stored.committee.default_start
+        years = tuple(sorted({m.date.year for m in schedule.meetings} | {schedule.year}))
+        existing = [m for m in await repo.meetings(stored.id) if m.date.year in years]
+        by_date = {m.date: m for m in existing}
+        wanted = {s.date: s for s in schedule.meetings}
+
+        added, moved, changed, cancelled, unchanged = [], [], [], [], []
+        touched: set[int] = set()
+
+        def desired(m: Meeting, s: ScheduledMeeting, day: date) -> Meeting:
+            return replace(
+                m, date=day, start=s.start or default,
+                note=s.note if s.note is not None else m.note,
+                status=INSTALLD if s.cancelled else PLANERAD,
+            )
+
+        async def save(old: Meeting, new: Meeting, action: str) -> Meeting:
+            new = replace(new, sequence=old.sequence + 1, updated_at=now)
+            await repo.update_meeting(new)
+            await repo.audit(now, actor, action, committee_id=stored.id, meeting_id=old.id,
+                             date=new.date, was=old.date, start=new.start.strftime("%H:%M"), status=new.status)
+            return new
+
+        # Same date: update what differs.
+        for day, s in wanted.items():
+            old = by_date.get(day)
+            if old is None:
+                continue
+            touched.add(old.id)
+            new = desired(old, s, day)
+            if new == old:
+                unchanged.append(old)
+            else:
+                new = await save(old, new, "schedule_update")
+                (cancelled if new.cancelled and not old.cancelled else changed).append(new)
+
+        # A date that disappeared and a new one near it: the meeting moved.
+        gone = [m for m in existing if m.id not in touched and not m.cancelled]
+        new_days = [d for d in sorted(wanted) if d not in by_date and not wanted[d].cancelled]
+        pairs = sorted(
+            ((abs((d - m.date).days), d, m) for d in new_days for m in gone
+             if abs((d - m.date).days) <= MOVE_WINDOW_DAYS),
+            key=lambda t: (t[0], t[1]),
+        )
+        forhinder_on_moved = 0
+        for _, day, old in pairs:
+            if old.id in touched or day not in new_days:
+                continue
+            touched.add(old.id)
+            new_days.remove(day)
+            new = await save(old, desired(old, wanted[day], day), "schedule_move")
+            moved.append((old.date, new))
+            forhinder_on_moved += len(await repo.anmalningar(old.id))
+
+        # New dates: new meetings (a cancelled one is recorded as cancelled).
+        for day, s in sorted(wanted.items()):
+            if day in by_date or (not s.cancelled and day not in new_days):
+                continue  # updated above, or the new date of a moved meeting
+            meeting = Meeting(
+                committee=stored.committee.short, date=day, start=s.start or default, note=s.note,
+                status=INSTALLD if s.cancelled else PLANERAD, uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
+            )
+            meeting_id = await repo.insert_meeting(stored.id, meeting, now)
+            meeting = replace(meeting, id=meeting_id)
+            await repo.audit(now, actor, "schedule_add", committee_id=stored.id, meeting_id=meeting_id,
+                             date=day, start=meeting.start.strftime("%H:%M"), status=meeting.status)
+            added.append(meeting)
+
+        # Dropped from the decision: cancelled, never deleted.
+        for old in existing:
+            if old.id in touched or old.cancelled:
+                continue
+            new = await save(old, replace(old, status=INSTALLD), "schedule_cancel")
+            cancelled.append(new)
+
+        for m in cancelled:
+            await namnd.replan_in(repo, stored.id, m, now, actor)
+
+    return ScheduleReport(
+        committee=stored.committee.short, years=years, added=tuple(added), moved=tuple(moved),
+        changed=tuple(changed), cancelled=tuple(cancelled), unchanged=tuple(unchanged),
+        forhinder_on_moved=forhinder_on_moved,
+    )
+
+
+__all__ = ["import_schedule", "ScheduleReport", "Schedule"]

@@ -1,0 +1,122 @@
+"""``namndbot kalender …``: import (text and PDF), ics and token, and their error paths."""
+
+from __future__ import annotations
+
+import icalendar
+import pytest
+
+from .conftest import AMN_TOML, PROTOCOL_2019_11_26
+from .pdf import make_pdf
+
+SOCIAL = """Socialnämnden sammanträder klockan 18.30 följande datum:
+
+• Måndag 8 februari
+• Måndag 15 mars – mötet är inställt
+• Måndag 19 april kl. 13.00 (budgetdag)
+"""
+
+
+@pytest.fixture
+def amn(cli):
+    cli.ok("roster", "import", str(AMN_TOML))
+    return cli
+
+
+def test_import_seed_002_through_the_cli(amn):
+    out = amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))
+    assert out.startswith("Sammanträdestider 2020 för AMN: 10 nya, 0 flyttade, 0 ändrade, 0 inställda")
+    assert "  Nytt: tisdag 11 februari 2020 kl. 16.00 – Verksamhetsberättelse 2019" in out
+    again = amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))
+    assert "10 oförändrade" in again and "Inget har ändrats." in again
+    listing = amn.ok("meeting", "list", "--committee", "AMN", "--year", "2020")
+    assert len(listing.splitlines()) == 10
+
+
+def test_import_a_pdf(amn, tmp_path):
+    path = tmp_path / "tider.pdf"
+    path.write_bytes(make_pdf(["Sammanträdestider 2021", *SOCIAL.splitlines()]))
+    out = amn.ok("kalender", "import", "--committee", "AMN", str(path))
+    assert "3 nya" in out
+    assert "  Nytt: måndag 8 februari 2021 kl. 18.30" in out
+    assert "  Nytt: måndag 15 mars 2021 kl. 18.30 (inställt)" in out
+    assert "  Nytt: måndag 19 april 2021 kl. 13.00 – budgetdag" in out
+
+
+def test_import_with_year_option(amn, tmp_path):
+    path = tmp_path / "tider.txt"
+    path.write_text(SOCIAL, encoding="utf-8")
+    code, _, err = amn("kalender", "import", "--committee", "AMN", str(path))
+    assert code == 2 and "ange det med --year" in err
+    out = amn.ok("kalender", "import", "--committee", "AMN", str(path), "--year", "2021")
+    assert "3 nya" in out
+
+
+def test_ics_to_stdout_is_the_feed(amn):
+    import subprocess
+    import sys
+
+    amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))
+    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", str(amn.db_path), "kalender", "ics",
+                           "--committee", "AMN"], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    cal = icalendar.Calendar.from_ical(done.stdout)
+    assert len(cal.walk("VEVENT")) == 10
+    assert done.stdout.count(b"\r\n") > 50 and b"\r\r" not in done.stdout
+
+
+def test_token_prints_https_and_webcal(amn, monkeypatch):
+    monkeypatch.setenv("NAMNDBOT_BASE_URL", "https://namnd.example.se")
+    out = amn.ok("kalender", "token", "--committee", "AMN", "westmont")
+    lines = out.splitlines()
+    assert lines[0] == "Kalenderlänk för Martin Westmont (SD):"
+    assert lines[1].startswith("https://namnd.example.se/kalender/p/") and lines[1].endswith(".ics")
+    assert lines[2] == "webcal://" + lines[1].split("://")[1]
+    assert amn.ok("kalender", "token", "--committee", "AMN", "westmont") == out
+    rotated = amn.ok("kalender", "token", "--committee", "AMN", "westmont", "--rotate").splitlines()
+    assert rotated[0].startswith("Ny kalenderlänk") and rotated[1] != lines[1]
+
+
+BAD_SCHEDULES = [
+    ("Sammanträdestider 2021\n\nTisdag den 31 februari\n", "Rad 3"),
+    ("Sammanträdestider 2021\nMåndag 8 februari\nOnsdag 15 mars\n", "Rad 3: 15 mars 2021 är en måndag, inte en onsdag."),
+    ("Ett protokoll utan några tider alls.\n", "Texten innehåller inga sammanträdestider."),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD_SCHEDULES)
+def test_bad_schedule_imports_nothing(amn, tmp_path, text, message):
+    amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    before = amn.dump()
+    code, out, err = amn("kalender", "import", "--committee", "AMN", str(path))
+    assert code == 2 and message in err, err
+    assert "Traceback" not in err
+    assert amn.dump() == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"%PDF-1.4\nnot really a pdf", "trasig eller ovanlig PDF"),
+    (make_pdf([]), "innehåller ingen text"),
+    (b"\x00\x01\x02binary", "varken text eller PDF"),
+])
+def test_bad_documents(amn, tmp_path, content, message):
+    path = tmp_path / "doc.bin"
+    path.write_bytes(content)
+    before = amn.dump()
+    code, _, err = amn("kalender", "import", "--committee", "AMN", str(path))
+    assert code == 2 and message in err, err
+    assert amn.dump() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (("kalender", "ics", "--committee", "KS"), "Nämnden ”KS” finns inte."),
+    (("kalender", "ics", "--committee", "AMN", "--member", "Greta"), "Ingen ledamot eller ersättare heter ”Greta”."),
+    (("kalender", "token", "--committee", "AMN", "Johan"), "passar flera"),
+    (("kalender", "import", "--committee", "AMN", "saknas.txt"), "Filen saknas.txt finns inte."),
+])
+def test_kalender_errors(amn, args, message):
+    before = amn.dump()
+    code, _, err = amn(*args)
+    assert code == 2 and message in err, err
+    assert amn.dump() == before
