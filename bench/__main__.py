@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ["engine"]
+NAMES = ["engine", "feeds"]
 
 for name in NAMES:
     print(f"== bench.{name}")
