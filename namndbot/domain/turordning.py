@@ -262,7 +262,8 @@ class _Planner:
 
     def keep_previous(self) -> None:
         """Rule 5: what was planned before stays, where it still may."""
-        for a in sorted(self.s.previous, key=lambda a: (self.seat_pos.get(a.seat, -1), a.first)):
+        # In time order: what someone served first is what växeltjänstgöring anchors to.
+        for a in sorted(self.s.previous, key=lambda a: (a.first, self.seat_pos.get(a.seat, -1))):
             if a.seat not in self.seat_of or a.ersattare not in self.ers:
                 continue
             m = span(max(1, a.first), min(self.n, a.last))
@@ -319,6 +320,9 @@ class _Planner:
                 if avail(prev.ersattare) & bit(p):
                     # Whoever serves keeps serving ("har alltid företräde").
                     chosen = _Candidate(prev.ersattare, prev.rule, prev.explanation)
+            if chosen is None and own_only and self.blocked_start(seat, p, use_jav):
+                rem &= ~bit(p)  # filled from the paragraph before, by whoever serves it
+                continue
             if chosen is None:
                 chosen = next((c for c in candidates if avail(c.ersattare) & bit(p)), None)
                 if chosen is not None:
@@ -329,6 +333,20 @@ class _Planner:
             run = run_from(avail(chosen.ersattare), p)
             self.take(seat.key, chosen.ersattare, run, chosen.rule, chosen.explanation)
             rem &= ~run
+
+    def blocked_start(self, seat: Member, p: int, use_jav: bool) -> bool:
+        """May a newcomer of the seat's own side not begin at ``p``?
+
+        Not while the paragraph before is vacant, still empty, and an ersättare of the seat's own
+        side could serve it: that one is called from there and then keeps the seat (a serving
+        ersättare is never replaced by another of the same party). A newcomer may begin where the
+        vacancy begins, after another party's ersättare (a takeover), or after someone who had to
+        leave (förhinder, jäv).
+        """
+        if p == 1 or not self.vacant[seat.key] & bit(p - 1) or self.holder_at(seat.key, p - 1) is not None:
+            return False
+        before = bit(p - 1)
+        return any(self.free(c.ersattare, before, use_jav) for c in self.candidates(seat, 0) + self.candidates(seat, 1))
 
     def label(self, seat: Member, c: _Candidate, run: int) -> _Candidate:
         """A newly placed ersättare's rule: a takeover, a call during the meeting, or the list's own."""
