@@ -57,17 +57,30 @@ class Anmalan:
     first: int | None = None
     last: int | None = None
     jav: bool = False
+    tid: str | None = None    # "kommer 17:30" or "går 17:30": a time, not yet a paragraph
 
     @property
     def whole(self) -> bool:
-        return self.first is None and self.last is None
+        return self.first is None and self.last is None and self.tid is None
 
-    def resolve(self, paragraphs: int) -> Forhinder:
+    @property
+    def leaves_later(self) -> bool:
+        """Leaves at a time: present from the start, so nobody is called in before the meeting."""
+        return bool(self.tid and self.tid.startswith("går"))
+
+    def resolve(self, paragraphs: int) -> Forhinder | None:
+        """The paragraphs the engine plans for. Arriving at a time counts as away until the
+        secretary records the paragraph; leaving at a time, as present until then."""
+        if self.leaves_later:
+            return None
         return Forhinder(self.member, self.first or 1, self.last or paragraphs, self.jav)
 
     def describe(self, paragraphs: int | None) -> str:
-        """``hela sammanträdet``, ``från §11``, ``§1-4``, ``§7 (jäv)``."""
-        if self.whole:
+        """``hela sammanträdet``, ``från §11``, ``§1-4``, ``§7 (jäv)``, ``kommer kl. 17.30``."""
+        if self.tid:
+            verb, _, hhmm = self.tid.partition(" ")
+            text = f"{verb} kl. {hhmm.replace(':', '.')}"
+        elif self.whole:
             text = "hela sammanträdet"
         elif self.first is None:
             text = f"§1-{self.last}" if self.last and self.last > 1 else "§1"

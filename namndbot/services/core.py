@@ -8,8 +8,9 @@ one transaction. The CLI and the Slack handlers are thin layers over this.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from ..storage import Database
 from ..storage.repository import Repository, StoredCommittee
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -111,46 +113,53 @@ class NarvaroResult:
 
 # -- the service ------------------------------------------------------------------
 class NamndService:
+    """Every use case exists twice: ``x(...)`` runs in its own transaction, ``x_in(repo, now, ...)``
+    inside the caller's (the Slack intake applies a report and marks it done atomically)."""
+
     def __init__(self, db: Database, clock: Clock = utcnow) -> None:
         self.db = db
         self.clock = clock
 
+    async def _tx(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        async with self.db.transaction() as repo:
+            return await fn(repo, self.clock(), *args, **kwargs)
+
     # roster ----------------------------------------------------------------------
     async def import_roster(self, text: str, actor: str) -> ImportReport:
+        return await self._tx(self.import_roster_in, text, actor)
+
+    async def import_roster_in(self, repo: Repository, now: datetime, text: str, actor: str) -> ImportReport:
         parsed = parse_roster(text)
         roster = parsed.roster
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            existing = await repo.committee(roster.committee.short)
-            committee_id = await repo.save_committee(roster, now)
-            stored = {m.member.key: m for m in await repo.members(committee_id, include_retired=True)}
-            added, updated = [], []
-            wanted = set()
-            for kind, people in ((LEDAMOT, roster.ledamoter), (ERSATTARE, roster.ersattare)):
-                for position, member in enumerate(people, start=1):
-                    wanted.add(member.key)
-                    old = stored.get(member.key)
-                    if old is None:
-                        added.append(member.label)
-                    elif old.member != member or old.position != position or old.retired_at is not None:
-                        updated.append(member.label)
-                    await repo.save_member(committee_id, member, position, old.id if old else None)
-            retired = []
-            for key, old in stored.items():
-                if key not in wanted and old.retired_at is None:
-                    await repo.retire_member(old.id, now)
-                    retired.append(old.member.label)
-            await repo.audit(
-                now, actor, "roster_import", committee_id=committee_id,
-                added=added, updated=updated, retired=retired,
-            )
-            replanned = []
-            today = now.astimezone(ZoneInfo(roster.committee.timezone)).date()
-            for meeting in await repo.meetings(committee_id, start=today):
-                if not meeting.cancelled:
-                    change = await self.replan_in(repo, committee_id, meeting, now, actor)
-                    if not change.empty:
-                        replanned.append(change)
+        existing = await repo.committee(roster.committee.short)
+        committee_id = await repo.save_committee(roster, now)
+        stored = {m.member.key: m for m in await repo.members(committee_id, include_retired=True)}
+        added, updated = [], []
+        wanted = set()
+        for kind, people in ((LEDAMOT, roster.ledamoter), (ERSATTARE, roster.ersattare)):
+            for position, member in enumerate(people, start=1):
+                wanted.add(member.key)
+                old = stored.get(member.key)
+                if old is None:
+                    added.append(member.label)
+                elif old.member != member or old.position != position or old.retired_at is not None:
+                    updated.append(member.label)
+                await repo.save_member(committee_id, member, position, old.id if old else None)
+        retired = []
+        for key, old in stored.items():
+            if key not in wanted and old.retired_at is None:
+                await repo.retire_member(old.id, now)
+                retired.append(old.member.label)
+        await repo.audit(now, actor, "roster_import", committee_id=committee_id,
+                         added=added, updated=updated, retired=retired)
+        await repo.add_event(now, "roster_import", committee_id=committee_id)
+        replanned = []
+        today = now.astimezone(ZoneInfo(roster.committee.timezone)).date()
+        for meeting in await repo.meetings(committee_id, start=today):
+            if not meeting.cancelled:
+                change = await self.replan_in(repo, committee_id, meeting, now, actor)
+                if not change.empty:
+                    replanned.append(change)
         return ImportReport(
             committee=roster.committee.short, created=existing is None, added=tuple(added),
             updated=tuple(updated), retired=tuple(retired), warnings=tuple(parsed.warnings),
@@ -167,62 +176,69 @@ class NamndService:
             return await repo.committees()
 
     # meetings ---------------------------------------------------------------------
-    async def add_meeting(
-        self, short: str, day: date, *, start: time | None = None, paragraphs: int | None = None,
-        location: str | None = None, note: str | None = None, actor: str,
-    ) -> MeetingResult:
+    async def add_meeting(self, short: str, day: date, *, start: time | None = None, paragraphs: int | None = None,
+                          location: str | None = None, note: str | None = None, actor: str) -> MeetingResult:
+        return await self._tx(self.add_meeting_in, short, day, start=start, paragraphs=paragraphs,
+                              location=location, note=note, actor=actor)
+
+    async def add_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, *,
+                             start: time | None = None, paragraphs: int | None = None,
+                             location: str | None = None, note: str | None = None, actor: str) -> MeetingResult:
         if paragraphs is not None and not 1 <= paragraphs <= 999:
             raise RuleError(f"Antalet paragrafer ska vara mellan 1 och 999, inte {paragraphs}.")
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            stored = await self.committee_in(repo, short)
-            existing = await repo.meeting(stored.id, day)
-            if existing is None:
-                meeting = Meeting(
-                    committee=stored.committee.short, date=day, start=start or stored.committee.default_start,
-                    paragraphs=paragraphs, location=_clean(location), note=_clean(note),
-                    uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
-                )
-                meeting_id = await repo.insert_meeting(stored.id, meeting, now)
-                meeting = replace(meeting, id=meeting_id)
-                await repo.audit(now, actor, "meeting_add", committee_id=stored.id, meeting_id=meeting_id,
-                                 date=day, start=meeting.start.strftime("%H:%M"), paragraphs=paragraphs)
-                return MeetingResult(meeting, created=True, changed=True)
-            updated = replace(
-                existing,
-                start=start or existing.start,
-                paragraphs=paragraphs if paragraphs is not None else existing.paragraphs,
-                location=_clean(location) if location is not None else existing.location,
-                note=_clean(note) if note is not None else existing.note,
-                status=PLANERAD,
+        stored = await self.committee_in(repo, short)
+        existing = await repo.meeting(stored.id, day)
+        if existing is None:
+            meeting = Meeting(
+                committee=stored.committee.short, date=day, start=start or stored.committee.default_start,
+                paragraphs=paragraphs, location=_clean(location), note=_clean(note),
+                uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
             )
-            if updated == existing:
-                return MeetingResult(existing, created=False, changed=False)
-            if updated.paragraphs != existing.paragraphs:
-                await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
-            visible = (updated.start, updated.location, updated.note, updated.status) != (
-                existing.start, existing.location, existing.note, existing.status)
-            if visible:  # what the calendar feeds show: a new SEQUENCE and DTSTAMP
-                updated = replace(updated, sequence=existing.sequence + 1, updated_at=now)
-            await repo.update_meeting(updated)
-            await repo.audit(now, actor, "meeting_update", committee_id=stored.id, meeting_id=existing.id,
-                             date=day, start=updated.start.strftime("%H:%M"), paragraphs=updated.paragraphs,
-                             reactivated=existing.cancelled)
-            change = await self.replan_in(repo, stored.id, updated, now, actor)
-            return MeetingResult(updated, created=False, changed=True, replan=change)
+            meeting_id = await repo.insert_meeting(stored.id, meeting, now)
+            meeting = replace(meeting, id=meeting_id)
+            await repo.audit(now, actor, "meeting_add", committee_id=stored.id, meeting_id=meeting_id,
+                             date=day, start=meeting.start.strftime("%H:%M"), paragraphs=paragraphs)
+            await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
+            return MeetingResult(meeting, created=True, changed=True)
+        updated = replace(
+            existing,
+            start=start or existing.start,
+            paragraphs=paragraphs if paragraphs is not None else existing.paragraphs,
+            location=_clean(location) if location is not None else existing.location,
+            note=_clean(note) if note is not None else existing.note,
+            status=PLANERAD,
+        )
+        if updated == existing:
+            return MeetingResult(existing, created=False, changed=False)
+        if updated.paragraphs != existing.paragraphs:
+            await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
+        visible = (updated.start, updated.location, updated.note, updated.status) != (
+            existing.start, existing.location, existing.note, existing.status)
+        if visible:  # what the calendar feeds show: a new SEQUENCE and DTSTAMP
+            updated = replace(updated, sequence=existing.sequence + 1, updated_at=now)
+        await repo.update_meeting(updated)
+        await repo.audit(now, actor, "meeting_update", committee_id=stored.id, meeting_id=existing.id,
+                         date=day, start=updated.start.strftime("%H:%M"), paragraphs=updated.paragraphs,
+                         reactivated=existing.cancelled)
+        await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=existing.id)
+        change = await self.replan_in(repo, stored.id, updated, now, actor, old_units=existing.units)
+        return MeetingResult(updated, created=False, changed=True, replan=change)
 
     async def cancel_meeting(self, short: str, day: date, *, actor: str) -> MeetingResult:
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            stored = await self.committee_in(repo, short)
-            meeting = await self._meeting(repo, stored, day)
-            if meeting.cancelled:
-                return MeetingResult(meeting, created=False, changed=False)
-            cancelled = replace(meeting, status=INSTALLD, sequence=meeting.sequence + 1, updated_at=now)
-            await repo.update_meeting(cancelled)
-            await repo.audit(now, actor, "meeting_cancel", committee_id=stored.id, meeting_id=meeting.id, date=day)
-            change = await self.replan_in(repo, stored.id, cancelled, now, actor)
-            return MeetingResult(cancelled, created=False, changed=True, replan=change)
+        return await self._tx(self.cancel_meeting_in, short, day, actor=actor)
+
+    async def cancel_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, *,
+                                actor: str) -> MeetingResult:
+        stored = await self.committee_in(repo, short)
+        meeting = await self.meeting_in(repo, stored, day)
+        if meeting.cancelled:
+            return MeetingResult(meeting, created=False, changed=False)
+        cancelled = replace(meeting, status=INSTALLD, sequence=meeting.sequence + 1, updated_at=now)
+        await repo.update_meeting(cancelled)
+        await repo.audit(now, actor, "meeting_cancel", committee_id=stored.id, meeting_id=meeting.id, date=day)
+        await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting.id)
+        change = await self.replan_in(repo, stored.id, cancelled, now, actor)
+        return MeetingResult(cancelled, created=False, changed=True, replan=change)
 
     async def meetings(self, short: str, *, start: date | None = None, end: date | None = None) -> list[Meeting]:
         async with self.db.read() as repo:
@@ -230,88 +246,128 @@ class NamndService:
             return await repo.meetings(stored.id, start=start, end=end)
 
     # förhinder ----------------------------------------------------------------------
-    async def add_forhinder(
-        self, short: str, day: date, name: str, *, until_paragraph: int | None = None,
-        from_paragraph: int | None = None, span: tuple[int, int] | None = None, jav: bool = False, actor: str,
-    ) -> ForhinderResult:
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            stored = await self.committee_in(repo, short)
-            meeting = await self._open_meeting(repo, stored, day)
-            roster = await repo.roster(stored.id)
-            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
-            first, last = absence(
-                meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
-                jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
-                is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}",
-            )
-            if meeting.started and meeting.current_paragraph and first is None:
-                # Under way: a change takes effect from the next paragraph.
-                if meeting.current_paragraph >= meeting.units:
-                    raise RuleError("Sammanträdet har redan behandlat sin sista paragraf.")
-                first = meeting.current_paragraph + 1
-            anmalan = Anmalan(member.key, first, last, jav)
-            ids = await repo.member_ids(stored.id)
-            existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
-            if anmalan in existing:
-                change = await self._unchanged(repo, stored.id, meeting)
-                return ForhinderResult(member, anmalan, change, already=True)
-            if not jav:
-                await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
-            await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
-            await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key], member=member.name, paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
-            change = await self.replan_in(repo, stored.id, meeting, now, actor)
-            return ForhinderResult(member, anmalan, change)
+    async def add_forhinder(self, short: str, day: date, name: str, *, until_paragraph: int | None = None,
+                            from_paragraph: int | None = None, span: tuple[int, int] | None = None,
+                            jav: bool = False, tid: str | None = None, actor: str) -> ForhinderResult:
+        return await self._tx(self.add_forhinder_in, short, day, name, until_paragraph=until_paragraph,
+                              from_paragraph=from_paragraph, span=span, jav=jav, tid=tid, actor=actor)
+
+    async def add_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
+                               until_paragraph: int | None = None, from_paragraph: int | None = None,
+                               span: tuple[int, int] | None = None, jav: bool = False, tid: str | None = None,
+                               actor: str) -> ForhinderResult:
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        roster = await repo.roster(stored.id)
+        member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+        first, last = absence(
+            meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
+            jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
+            is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}",
+        )
+        if tid is not None and (first, last) != (None, None):
+            raise RuleError("Ange antingen en tid eller paragrafer, inte båda.")
+        if meeting.started and meeting.current_paragraph and first is None and tid is None:
+            # Under way: a change takes effect from the next paragraph.
+            if meeting.current_paragraph >= meeting.units:
+                raise RuleError("Sammanträdet har redan behandlat sin sista paragraf.")
+            first = meeting.current_paragraph + 1
+        anmalan = Anmalan(member.key, first, last, jav, tid)
+        ids = await repo.member_ids(stored.id)
+        existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
+        if anmalan in existing:
+            return ForhinderResult(member, anmalan, await self._unchanged(repo, stored.id, meeting), already=True)
+        if not jav:
+            await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
+        await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
+        await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
+                         member_id=ids[member.key], member=member.name,
+                         paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
+        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
+                             member_id=ids[member.key])
+        change = await self.replan_in(repo, stored.id, meeting, now, actor)
+        return ForhinderResult(member, anmalan, change)
 
     async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            stored = await self.committee_in(repo, short)
-            meeting = await self._open_meeting(repo, stored, day)
-            roster = await repo.roster(stored.id)
-            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
-            ids = await repo.member_ids(stored.id)
-            removed = await repo.remove_forhinder(meeting.id, ids[member.key])
-            if not removed:
-                raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
-            await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key], member=member.name)
-            change = await self.replan_in(repo, stored.id, meeting, now, actor)
-            return ForhinderResult(member, None, change)
+        return await self._tx(self.remove_forhinder_in, short, day, name, actor=actor)
+
+    async def remove_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
+                                  actor: str) -> ForhinderResult:
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        roster = await repo.roster(stored.id)
+        member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+        ids = await repo.member_ids(stored.id)
+        removed = await repo.remove_forhinder(meeting.id, ids[member.key])
+        if not removed:
+            raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
+        await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
+                         member_id=ids[member.key], member=member.name)
+        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
+                             member_id=ids[member.key])
+        change = await self.replan_in(repo, stored.id, meeting, now, actor)
+        return ForhinderResult(member, None, change)
 
     async def decline(self, short: str, day: date, name: str, *, actor: str, kind: str = "avbojt") -> ForhinderResult:
-        now = self.clock()
-        async with self.db.transaction() as repo:
-            stored = await self.committee_in(repo, short)
-            meeting = await self._open_meeting(repo, stored, day)
-            roster = await repo.roster(stored.id)
-            try:
-                member = match_name(name, roster.ersattare, lambda m: m.name, what="ersättare")
-            except NamndbotError:
-                ledamot = [m for m in roster.ledamoter if _loose_match(name, m)]
-                if ledamot:
-                    raise RuleError(
-                        f"{ledamot[0].label} är ledamot, inte ersättare.",
-                        hint="En ledamot som inte kan komma anmäler förhinder: ”forhinder add”.",
-                    ) from None
-                raise
-            ids = await repo.member_ids(stored.id)
-            declined = await repo.declined(meeting.id)
-            if member.key in declined:
-                change = await self._unchanged(repo, stored.id, meeting)
-                return ForhinderResult(member, None, change, already=True)
-            await repo.add_decline(meeting.id, ids[member.key], kind, now, actor)
-            await repo.audit(now, actor, "ersattare_decline", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key], member=member.name, kind=kind)
-            change = await self.replan_in(repo, stored.id, meeting, now, actor)
-            return ForhinderResult(member, None, change)
+        return await self._tx(self.decline_in, short, day, name, actor=actor, kind=kind)
+
+    async def decline_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
+                         actor: str, kind: str = "avbojt") -> ForhinderResult:
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        roster = await repo.roster(stored.id)
+        member = self._ersattare(roster, name)
+        ids = await repo.member_ids(stored.id)
+        declined = await repo.declined(meeting.id)
+        if member.key in declined:
+            return ForhinderResult(member, None, await self._unchanged(repo, stored.id, meeting), already=True)
+        await repo.add_decline(meeting.id, ids[member.key], kind, now, actor)
+        await repo.audit(now, actor, "ersattare_decline", committee_id=stored.id, meeting_id=meeting.id,
+                         member_id=ids[member.key], member=member.name, kind=kind)
+        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
+                             member_id=ids[member.key])
+        change = await self.replan_in(repo, stored.id, meeting, now, actor)
+        return ForhinderResult(member, None, change)
+
+    async def answer_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
+                        actor: str) -> ForhinderResult:
+        """A called-in ersättare says "Jag kommer"."""
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        roster = await repo.roster(stored.id)
+        member = self._ersattare(roster, name)
+        ids = await repo.member_ids(stored.id)
+        calls = await repo.inkallelser(meeting.id)
+        current = await self._unchanged(repo, stored.id, meeting)
+        if member.key not in calls:
+            serving = [a for a in current.plan.assignments]
+            raise CallNoLongerValid(member, meeting, tuple(serving), roster)
+        if calls[member.key].status == "kommer":
+            return ForhinderResult(member, None, current, already=True)
+        await repo.answer(meeting.id, ids[member.key], now)
+        await repo.audit(now, actor, "inkallelse_besvarad", committee_id=stored.id, meeting_id=meeting.id,
+                         member_id=ids[member.key], member=member.name, svar="kommer")
+        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
+                             member_id=ids[member.key])
+        return ForhinderResult(member, None, current)
+
+    def _ersattare(self, roster: Roster, name: str) -> Member:
+        try:
+            return match_name(name, roster.ersattare, lambda m: m.name, what="ersättare")
+        except NamndbotError:
+            ledamot = [m for m in roster.ledamoter if _loose_match(name, m)]
+            if ledamot:
+                raise RuleError(
+                    f"{ledamot[0].label} är ledamot, inte ersättare.",
+                    hint="En ledamot som inte kan komma anmäler förhinder: ”forhinder add”.",
+                ) from None
+            raise
 
     # närvaro ------------------------------------------------------------------------------
     async def narvaro(self, short: str, day: date) -> NarvaroResult:
         async with self.db.read() as repo:
             stored = await self.committee_in(repo, short)
-            meeting = await self._meeting(repo, stored, day)
+            meeting = await self.meeting_in(repo, stored, day)
             return await self.narvaro_in(repo, stored, meeting)
 
     async def narvaro_in(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> NarvaroResult:
@@ -330,11 +386,12 @@ class NamndService:
         stored = await repo.committee(short)
         if stored is None:
             known = [c.committee.short for c in await repo.committees()]
-            hint = f"Kända nämnder: {join_names(known)}." if known else "Importera en roster först: ”namndbot roster import FIL.toml”."
+            hint = (f"Kända nämnder: {join_names(known)}." if known
+                    else "Importera en roster först: ”namndbot roster import FIL.toml”.")
             raise NotFound(f"Nämnden ”{short}” finns inte.", hint=hint)
         return stored
 
-    async def _meeting(self, repo: Repository, stored: StoredCommittee, day: date) -> Meeting:
+    async def meeting_in(self, repo: Repository, stored: StoredCommittee, day: date) -> Meeting:
         meeting = await repo.meeting(stored.id, day)
         if meeting is None:
             upcoming = [m.date.isoformat() for m in await repo.meetings(stored.id) if not m.cancelled]
@@ -345,7 +402,7 @@ class NamndService:
         return meeting
 
     async def _open_meeting(self, repo: Repository, stored: StoredCommittee, day: date) -> Meeting:
-        meeting = await self._meeting(repo, stored, day)
+        meeting = await self.meeting_in(repo, stored, day)
         if meeting.cancelled:
             raise RuleError(f"Sammanträdet {day.isoformat()} är inställt.")
         return meeting
@@ -356,7 +413,7 @@ class NamndService:
         roster = await repo.roster(stored.id)
         names = roster.by_key()
         for a in anm:
-            if a.whole:
+            if a.first is None and a.last is None:
                 continue
             if paragraphs is None or max(a.first or 1, a.last or 1) > paragraphs:
                 who = names[a.member].label if a.member in names else a.member
@@ -377,7 +434,7 @@ class NamndService:
         n = meeting.units
         situation = Situation(
             roster=roster, paragraphs=n,
-            forhinder=tuple(a.resolve(n) for a in anmalningar),
+            forhinder=tuple(f for a in anmalningar if (f := a.resolve(n)) is not None),
             declined=frozenset(declined), previous=tuple(previous),
             present=present, frozen_through=meeting.current_paragraph if meeting.started else 0,
         )
@@ -389,44 +446,76 @@ class NamndService:
         return PlanChange(meeting, plan(situation), roster)
 
     async def replan_in(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
-                      actor: str) -> PlanChange:
-        """Run the engine, store its plan, audit and return what changed for whom."""
+                        actor: str, *, old_units: int | None = None) -> PlanChange:
+        """Run the engine, store its plan, audit, record events and return what changed for whom."""
         roster = await repo.roster(committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
         new = Plan(meeting.units, (), ()) if meeting.cancelled else plan(situation)
         old = situation.previous
         ids = await repo.member_ids(committee_id)
-        change = diff(meeting, roster, old, new)
+        change = diff(meeting, roster, old, new, old_units)
         if change.empty and tuple(old) == new.assignments:
             return change
         await repo.replace_assignments(meeting.id, new.assignments, ids)
+        n = new.paragraphs
+        where = {"committee_id": committee_id, "meeting_id": meeting.id}
         for call in change.called:
-            await repo.call_in(meeting.id, ids[call.ersattare.key], now)
-            await repo.audit(now, actor, "inkallad", committee_id=committee_id, meeting_id=meeting.id,
-                             member_id=ids[call.ersattare.key], member=call.ersattare.name, serves=call.describe(new.paragraphs),
-                             reason=[a.explanation for a in new.assignments if a.ersattare == call.ersattare.key])
+            member_id = ids[call.ersattare.key]
+            reasons = [a.explanation for a in new.assignments if a.ersattare == call.ersattare.key]
+            await repo.call_in(meeting.id, member_id, now)
+            await repo.audit(now, actor, "inkallad", **where, member_id=member_id, member=call.ersattare.name,
+                             serves=call.describe(n), reason=reasons)
+            await repo.add_event(now, "inkallad", **where, member_id=member_id, serves=call.describe(n),
+                                 reason=reasons[0] if reasons else "")
         for call in change.changed:
-            await repo.audit(now, actor, "inkallelse_andrad", committee_id=committee_id, meeting_id=meeting.id,
-                             member_id=ids[call.ersattare.key], member=call.ersattare.name, serves=call.describe(new.paragraphs))
+            member_id = ids[call.ersattare.key]
+            await repo.audit(now, actor, "inkallelse_andrad", **where, member_id=member_id,
+                             member=call.ersattare.name, serves=call.describe(n))
+            await repo.add_event(now, "inkallelse_andrad", **where, member_id=member_id, serves=call.describe(n))
         for member in change.released:
-            await repo.release(meeting.id, ids[member.key])
-            await repo.audit(now, actor, "entledigad", committee_id=committee_id, meeting_id=meeting.id,
-                             member_id=ids[member.key], member=member.name, took_over=member in change.displaced)
+            member_id = ids[member.key]
+            displaced = member in change.displaced
+            await repo.release(meeting.id, member_id)
+            await repo.audit(now, actor, "entledigad", **where, member_id=member_id, member=member.name,
+                             took_over=displaced)
+            await repo.add_event(now, "entledigad", **where, member_id=member_id, displaced=displaced)
+        await repo.add_event(now, "narvaro_andrad", **where)
         return change
 
 
-def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan) -> PlanChange:
-    members = roster.by_key()
+class CallNoLongerValid(RuleError):
+    """An ersättare answers a call that has been withdrawn or passed on."""
 
-    def by_person(assignments: tuple[Assignment, ...]) -> dict[str, dict[str, int]]:
+    def __init__(self, member: Member, meeting: Meeting, assignments: tuple[Assignment, ...], roster: Roster) -> None:
+        members = roster.by_key()
+        serving = [members[a.ersattare].label for a in assignments if a.ersattare in members]
+        instead = f" {join_names(dict.fromkeys(serving))} tjänstgör." if serving else ""
+        super().__init__(f"Tack för svaret! Du behövs dock inte längre vid sammanträdet {meeting.date.isoformat()}."
+                         + instead)
+
+
+def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan,
+         old_units: int | None = None) -> PlanChange:
+    """Who is newly called in, whose call changed, who is released. ``old_units``: the number of
+    paragraphs the old plan was made for (a whole-meeting call stays whole when it changes)."""
+    members = roster.by_key()
+    everything = (1 << new.paragraphs) - 1
+
+    def by_person(assignments: tuple[Assignment, ...], units: int) -> dict[str, dict[str, int]]:
+        whole = (1 << units) - 1
         out: dict[str, dict[str, int]] = {}
         for a in assignments:
             if a.ersattare in members and a.seat in members:
                 seats = out.setdefault(a.ersattare, {})
                 seats[a.seat] = seats.get(a.seat, 0) | a.mask
+        for seats in out.values():
+            for seat, mask in seats.items():
+                if mask == whole:
+                    seats[seat] = everything
         return out
 
-    before, after = by_person(old), by_person(new.assignments)
+    before = by_person(old, old_units or new.paragraphs)
+    after = by_person(new.assignments, new.paragraphs)
 
     def call(key: str, seats: dict[str, int]) -> Call:
         return Call(members[key], tuple((members[s], m) for s, m in seats.items()))
@@ -467,11 +556,12 @@ def narvaro_dict(r: NarvaroResult) -> dict:
         if m is None:
             continue
         resolved = a.resolve(r.meeting.units)
-        f, t = rng(resolved.first, resolved.last)
-        forhinder.append({
-            "name": m.name, "party": m.party, "role": m.role if m.is_ledamot else "ersättare",
-            "from": f, "to": t, "jav": a.jav,
-        })
+        f, t = rng(resolved.first, resolved.last) if resolved else (None, None)
+        entry = {"name": m.name, "party": m.party, "role": m.role if m.is_ledamot else "ersättare",
+                 "from": f, "to": t, "jav": a.jav}
+        if a.tid:
+            entry["tid"] = a.describe(r.meeting.paragraphs)
+        forhinder.append(entry)
     avbojt = [
         {"name": members[k].name, "party": members[k].party, "kind": v}
         for k, v in sorted(r.declined.items(), key=lambda kv: ers_order.get(kv[0], 0)) if k in members

@@ -55,7 +55,9 @@ class Inkallelse:
     answered_at: datetime | None
 
 
-class Repository:
+class CoreRepository:
+    """Committees, members, meetings, förhinder, the plan and the audit log."""
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
@@ -255,13 +257,13 @@ class Repository:
             "SELECT f.*, m.key FROM forhinder f JOIN member m ON m.id = f.member_id"
             " WHERE f.meeting_id = ? ORDER BY f.id", meeting_id,
         )
-        return [Anmalan(r["key"], r["first"], r["last"], bool(r["jav"])) for r in rows]
+        return [Anmalan(r["key"], r["first"], r["last"], bool(r["jav"]), r["tid"]) for r in rows]
 
     async def add_forhinder(self, meeting_id: int, member_id: int, a: Anmalan, now: datetime, by: str) -> None:
         await self._run(
-            "INSERT INTO forhinder (meeting_id, member_id, first, last, jav, created_at, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            meeting_id, member_id, a.first, a.last, int(a.jav), iso(now), by,
+            "INSERT INTO forhinder (meeting_id, member_id, first, last, jav, tid, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            meeting_id, member_id, a.first, a.last, int(a.jav), a.tid, iso(now), by,
         )
 
     async def remove_forhinder(self, meeting_id: int, member_id: int, *, jav: bool | None = None) -> int:
@@ -405,3 +407,194 @@ class Repository:
             rows = await self._all("SELECT * FROM audit ORDER BY id")
         return [AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"], json.loads(r["detail"]))
                 for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRow:
+    id: int
+    received_at: datetime
+    kind: str
+    actor: str
+    payload: dict[str, Any]
+    status: str
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    at: datetime
+    kind: str
+    committee_id: int | None
+    meeting_id: int | None
+    member_id: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    created_at: datetime
+    kind: str
+    target: str | None
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    channel: str | None
+    ts: str | None
+
+
+class Repository(CoreRepository):
+    """Intake, events and the outbox: the bot's durable queues (payloads are opaque JSON)."""
+
+    # -- intake ----------------------------------------------------------------------
+    async def add_intake(self, rows: list[tuple[str, str, str, dict[str, Any]]], now: datetime) -> list[int | None]:
+        """Insert ``(dedupe_key, kind, actor, payload)`` rows; None for a duplicate key."""
+        ids: list[int | None] = []
+        for dedupe_key, kind, actor, payload in rows:
+            async with self.conn.execute(
+                "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (dedupe_key) DO NOTHING",
+                (iso(now), dedupe_key, kind, actor, json.dumps(payload, ensure_ascii=False)),
+            ) as cur:
+                ids.append(cur.lastrowid if cur.rowcount else None)
+        return ids
+
+    def _intake(self, r: aiosqlite.Row) -> IntakeRow:
+        return IntakeRow(r["id"], datetime.fromisoformat(r["received_at"]), r["kind"], r["actor"],
+                         json.loads(r["payload"]), r["status"], json.loads(r["result"]) if r["result"] else None)
+
+    async def new_intake(self, limit: int = 100) -> list[IntakeRow]:
+        rows = await self._all("SELECT * FROM intake WHERE status = 'ny' ORDER BY id LIMIT ?", limit)
+        return [self._intake(r) for r in rows]
+
+    async def intake(self, intake_id: int) -> IntakeRow | None:
+        row = await self._one("SELECT * FROM intake WHERE id = ?", intake_id)
+        return self._intake(row) if row else None
+
+    async def intake_by_key(self, dedupe_key: str) -> IntakeRow | None:
+        row = await self._one("SELECT * FROM intake WHERE dedupe_key = ?", dedupe_key)
+        return self._intake(row) if row else None
+
+    async def finish_intake(self, intake_id: int, status: str, result: dict[str, Any], now: datetime) -> None:
+        await self._run(
+            "UPDATE intake SET status = ?, result = ?, processed_at = ? WHERE id = ? AND status = 'ny'",
+            status, json.dumps(result, ensure_ascii=False, default=str), iso(now), intake_id,
+        )
+
+    # -- events ----------------------------------------------------------------------
+    async def add_event(self, now: datetime, kind: str, *, committee_id: int | None = None,
+                        meeting_id: int | None = None, member_id: int | None = None, **payload: Any) -> None:
+        await self._run(
+            "INSERT INTO event (at, kind, committee_id, meeting_id, member_id, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            iso(now), kind, committee_id, meeting_id, member_id,
+            json.dumps(payload, ensure_ascii=False, default=str),
+        )
+
+    async def new_events(self, limit: int = 200) -> list[EventRow]:
+        rows = await self._all("SELECT * FROM event WHERE handled_at IS NULL ORDER BY id LIMIT ?", limit)
+        return [EventRow(r["id"], datetime.fromisoformat(r["at"]), r["kind"], r["committee_id"], r["meeting_id"],
+                         r["member_id"], json.loads(r["payload"])) for r in rows]
+
+    async def handle_event(self, event_id: int, now: datetime) -> None:
+        await self._run("UPDATE event SET handled_at = ? WHERE id = ?", iso(now), event_id)
+
+    # -- outbox ----------------------------------------------------------------------
+    async def enqueue(self, now: datetime, kind: str, target: str | None, payload: dict[str, Any], *,
+                      coalesce_key: str | None = None, not_before: datetime | None = None) -> int | None:
+        """Queue a message; with ``coalesce_key``, nothing new if one is already pending."""
+        async with self.conn.execute(
+            "INSERT INTO outbox (created_at, kind, target, payload, coalesce_key, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (iso(now), kind, target, json.dumps(payload, ensure_ascii=False, default=str), coalesce_key,
+             iso(not_before or now)),
+        ) as cur:
+            return cur.lastrowid if cur.rowcount else None
+
+    def _outbox(self, r: aiosqlite.Row) -> OutboxRow:
+        return OutboxRow(r["id"], datetime.fromisoformat(r["created_at"]), r["kind"], r["target"],
+                         json.loads(r["payload"]), r["status"], r["attempts"],
+                         datetime.fromisoformat(r["next_attempt_at"]), r["channel"], r["ts"])
+
+    async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
+        rows = await self._all(
+            "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
+            " ORDER BY id LIMIT ?", iso(now), limit,
+        )
+        return [self._outbox(r) for r in rows]
+
+    async def next_outbox_time(self) -> datetime | None:
+        row = await self._one("SELECT min(next_attempt_at) AS t FROM outbox WHERE status IN ('pending', 'sending')")
+        return datetime.fromisoformat(row["t"]) if row and row["t"] else None
+
+    async def outbox_sending(self, outbox_id: int, now: datetime, channel: str | None) -> None:
+        """About to call Slack: from now on a restart must check before sending again."""
+        await self._run(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1, channel = coalesce(?, channel),"
+            " coalesce_key = NULL WHERE id = ?", channel, outbox_id,
+        )
+
+    async def outbox_sent(self, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
+        await self._run(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, channel = coalesce(?, channel), ts = ?,"
+            " last_error = NULL WHERE id = ?", iso(now), channel, ts, outbox_id,
+        )
+
+    async def outbox_retry(self, outbox_id: int, at: datetime, error: str) -> None:
+        await self._run(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+            iso(at), error[:500], outbox_id,
+        )
+
+    async def outbox_failed(self, outbox_id: int, error: str) -> None:
+        await self._run("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", error[:500], outbox_id)
+
+    async def backlog(self) -> int:
+        """Reports not yet applied, events not yet told, messages not yet sent (due now or later)."""
+        row = await self._one(
+            "SELECT (SELECT count(*) FROM intake WHERE status = 'ny')"
+            " + (SELECT count(*) FROM event WHERE handled_at IS NULL)"
+            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')) AS n")
+        return int(row["n"])
+
+    async def outbox_all(self) -> list[OutboxRow]:
+        return [self._outbox(r) for r in await self._all("SELECT * FROM outbox ORDER BY id")]
+
+    # -- Slack bookkeeping (opaque to storage) ---------------------------------------
+    async def summary_messages(self, meeting_id: int) -> dict[str, str]:
+        rows = await self._all("SELECT channel, ts FROM summary_message WHERE meeting_id = ?", meeting_id)
+        return {r["channel"]: r["ts"] for r in rows}
+
+    async def save_summary_message(self, meeting_id: int, channel: str, ts: str) -> None:
+        await self._run(
+            "INSERT INTO summary_message (meeting_id, channel, ts) VALUES (?, ?, ?)"
+            " ON CONFLICT (meeting_id, channel) DO UPDATE SET ts = excluded.ts", meeting_id, channel, ts,
+        )
+
+    async def dm_channel(self, user: str) -> str | None:
+        row = await self._one("SELECT channel FROM dm_channel WHERE user = ?", user)
+        return row["channel"] if row else None
+
+    async def save_dm_channel(self, user: str, channel: str) -> None:
+        await self._run("INSERT INTO dm_channel (user, channel) VALUES (?, ?)"
+                        " ON CONFLICT (user) DO UPDATE SET channel = excluded.channel", user, channel)
+
+    async def members_to_link(self) -> list[tuple[int, str]]:
+        """``(member id, email)`` of active members with an email and no Slack id yet."""
+        rows = await self._all(
+            "SELECT id, email FROM member WHERE retired_at IS NULL AND email IS NOT NULL"
+            " AND slack IS NULL AND slack_lookup IS NULL")
+        return [(r["id"], r["email"]) for r in rows]
+
+    async def link_slack(self, member_id: int, slack: str) -> None:
+        await self._run("UPDATE member SET slack_lookup = ? WHERE id = ?", slack, member_id)
+
+    async def slack_ids(self, committee_id: int) -> dict[str, str]:
+        """Member key -> Slack id (the roster's own, else one found by email)."""
+        rows = await self._all(
+            "SELECT key, coalesce(slack, slack_lookup) AS s FROM member"
+            " WHERE committee_id = ? AND retired_at IS NULL AND coalesce(slack, slack_lookup) IS NOT NULL",
+            committee_id,
+        )
+        return {r["key"]: r["s"] for r in rows}

@@ -1,0 +1,193 @@
+"""Reports received from chat: written first, applied after, answered exactly once.
+
+``submit`` commits the report before the member is told it is received.
+Concurrent submissions share one transaction (group commit), so two hundred
+members pressing the button at once cost a handful of commits, not two
+hundred. A repeated key (a retry, a double click) counts once.
+
+``process`` applies new reports in order. Each is one transaction that does
+the change, marks the report done and records an ``intake_klar`` event with
+the answer; a refused report is marked ``fel`` with its Swedish reason, and
+its answer goes out the same way. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..domain.errors import NamndbotError, RuleError
+from ..domain.meeting import Anmalan
+from ..storage.repository import IntakeRow, Repository
+from .core import ForhinderResult, NamndService
+
+log = logging.getLogger(__name__)
+
+KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    id: int | None
+    duplicate: bool
+
+
+class Intake:
+    def __init__(self, namnd: NamndService) -> None:
+        self.namnd = namnd
+        self.db = namnd.db
+        self._queue: list[tuple[tuple[str, str, str, dict[str, Any]], asyncio.Future]] = []
+        self._writer: asyncio.Task | None = None
+        self.received = asyncio.Event()   # set after every commit of new reports
+        self.handlers: dict[str, Any] = {
+            "forhinder_add": self._forhinder_add,
+            "forhinder_remove": self._forhinder_remove,
+            "svar_kommer": self._svar_kommer,
+            "svar_kan_inte": self._svar_kan_inte,
+        }
+
+    # -- receiving -----------------------------------------------------------------
+    async def submit(self, dedupe_key: str, kind: str, actor: str, payload: dict[str, Any]) -> Submitted:
+        """Commit one report (batched with whatever else arrives meanwhile)."""
+        if kind not in self.handlers:
+            raise ValueError(f"unknown intake kind {kind}")
+        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._queue.append(((dedupe_key, kind, actor, payload), fut))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return await fut
+
+    async def _write(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                async with self.db.transaction() as repo:
+                    ids = await repo.add_intake([row for row, _ in batch], self.namnd.clock())
+            except BaseException as exc:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, fut), new_id in zip(batch, ids):
+                if not fut.done():
+                    fut.set_result(Submitted(new_id, new_id is None))
+            self.received.set()
+
+    # -- applying --------------------------------------------------------------------
+    async def process(self, limit: int = 100) -> int:
+        """Apply every new report; returns how many were handled."""
+        async with self.db.read() as repo:
+            rows = await repo.new_intake(limit)
+        for row in rows:
+            await self.apply(row)
+        return len(rows)
+
+    async def apply(self, row: IntakeRow) -> None:
+        now = self.namnd.clock()
+        async with self.db.transaction() as repo:
+            current = await repo.intake(row.id)
+            if current is None or current.status != "ny":
+                return  # someone else got there first
+            ok, text, extra = True, "", {}
+            await repo.conn.execute("SAVEPOINT intake_op")
+            try:
+                text, extra = await self.handlers[row.kind](repo, now, row)
+                await repo.conn.execute("RELEASE intake_op")
+            except NamndbotError as exc:
+                await repo.conn.execute("ROLLBACK TO intake_op")
+                await repo.conn.execute("RELEASE intake_op")
+                ok, text = False, exc.full()
+            except Exception:
+                log.exception("intake %s (%s) failed", row.id, row.kind)
+                await repo.conn.execute("ROLLBACK TO intake_op")
+                await repo.conn.execute("RELEASE intake_op")
+                ok, text = False, ("Något gick fel när ditt besked skulle registreras. Sekreteraren har fått veta; "
+                                   "försök gärna igen om en stund.")
+            result = {"ok": ok, "text": text, **extra}
+            await repo.finish_intake(row.id, "klar" if ok else "fel", result, now)
+            await repo.add_event(now, "intake_klar", intake_id=row.id, intake_kind=row.kind, actor=row.actor,
+                                 reply=row.payload.get("reply"), **result)
+
+    # -- the reports -------------------------------------------------------------------
+    def _where(self, row: IntakeRow) -> tuple[str, date, str]:
+        p = row.payload
+        return p["committee"], date.fromisoformat(p["date"]), p["member"]
+
+    async def _check_actor(self, repo: Repository, row: IntakeRow) -> None:
+        """Only for oneself, unless a secretary (or the party's contact)."""
+        short, _, name = self._where(row)
+        stored = await self.namnd.committee_in(repo, short)
+        roster = await repo.roster(stored.id)
+        member = next((m for m in roster.members if m.name == name), None)
+        if member is None:
+            raise RuleError(f"{name} finns inte längre i {short}:s roster.")
+        slack_of = await repo.slack_ids(stored.id)
+        if slack_of.get(member.key) == row.actor or row.actor in stored.committee.secretaries:
+            return
+        if any(k.slack == row.actor and k.party == member.party for k in stored.partikontakter):
+            return
+        raise RuleError("Du kan bara anmäla för dig själv; sekreteraren kan anmäla för andra.")
+
+    async def _forhinder_add(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._check_actor(repo, row)
+        short, day, name = self._where(row)
+        p = row.payload
+        span = tuple(p["span"]) if p.get("span") else None
+        result = await self.namnd.add_forhinder_in(
+            repo, now, short, day, name, until_paragraph=p.get("until"), from_paragraph=p.get("from"),
+            span=span, jav=bool(p.get("jav")), tid=p.get("tid"), actor=f"slack:{row.actor}",
+        )
+        return _forhinder_text(result), {"undo": {"committee": short, "date": day.isoformat(), "member": name}}
+
+    async def _forhinder_remove(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._check_actor(repo, row)
+        short, day, name = self._where(row)
+        result = await self.namnd.remove_forhinder_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        who = "Ditt förhinder" if _self(row, result) else f"Förhindret för {result.member.label}"
+        return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
+
+    async def _svar_kommer(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._check_actor(repo, row)
+        short, day, name = self._where(row)
+        result = await self.namnd.answer_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        return f"Tack! Du är anmäld att tjänstgöra vid sammanträdet {_dag(result)}.", {}
+
+    async def _svar_kan_inte(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._check_actor(repo, row)
+        short, day, name = self._where(row)
+        result = await self.namnd.decline_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        text = f"Tack för beskedet. Du kallas inte till sammanträdet {_dag(result)}."
+        if result.change.called:
+            text += " Nästa ersättare i turordningen har kallats in."
+        return text, {}
+
+
+def _dag(result: ForhinderResult) -> str:
+    from ..domain.dates import svensk_datum
+
+    return svensk_datum(result.change.meeting.date)
+
+
+def _self(row: IntakeRow, result: ForhinderResult) -> bool:
+    return bool(row.payload.get("self", True))
+
+
+def _forhinder_text(result: ForhinderResult) -> str:
+    a: Anmalan | None = result.anmalan
+    m = result.change.meeting
+    what = a.describe(m.paragraphs) if a else ""
+    if result.already:
+        return f"Förhindret för {result.member.label} ({what}) var redan anmält till sammanträdet {_dag(result)}."
+    text = f"Förhinder anmält för {result.member.label}: {what}, sammanträdet {_dag(result)}."
+    called = [c.describe(result.change.plan.paragraphs) for c in result.change.called]
+    if called:
+        text += " Inkallas: " + "; ".join(called) + "."
+    vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]
+    if vacant:
+        text += " Ingen ersättare kan kallas in; sekreteraren har fått veta."
+    return text
