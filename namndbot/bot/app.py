@@ -1,0 +1,198 @@
+"""Assembling the bot: services, the slack-bolt AsyncApp, its listeners and the background jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from ..domain.errors import NamndbotError
+from ..domain.kommando import Kommando
+from ..services.core import NamndService, utcnow
+from ..services.directory import CommitteeInfo, DirectoryCache
+from ..services.feeds import FeedService
+from ..services.intake import Intake
+from ..settings import Settings
+from ..storage import Database
+from . import messages
+from .notifier import Notifier
+from .outbox import Outbox, Sender
+
+log = logging.getLogger(__name__)
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/",
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+        ],
+        timeout=15,
+    )
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime] = utcnow
+    client: AsyncWebClient | None = None
+    http_mode: bool = True
+    app: AsyncApp = field(init=False)
+    _seen_events: OrderedDict = field(default_factory=OrderedDict, init=False)
+
+    def __post_init__(self) -> None:
+        self.namnd = NamndService(self.db, self.clock)
+        self.feeds = FeedService(self.namnd)
+        self.intake = Intake(self.namnd)
+        self.directory = DirectoryCache(self.db)
+        self.outbox = Outbox(self.db, self.clock)
+        self.base_url = self.settings.public_base_url
+        self.notifier = Notifier(self.namnd, self.base_url, self.clock)
+        self.client = self.client or web_client(self.settings)
+        self.sender = Sender(self.db, self.client, self.clock, self.notifier.render_summary,
+                             self.notifier.render_home, self.link_members)
+        self.wake = asyncio.Event()
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=self.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+            request_verification_enabled=self.http_mode,
+            process_before_response=False,
+            logger=logging.getLogger("namndbot.slack"),
+        )
+        self.app.middleware(self._dedupe_events)
+        self.app.error(self._on_error)
+        from ..handlers import register_all
+
+        register_all(self.app, self)
+        self.extra_commands: dict[str, Any] = {}
+
+    def poke(self) -> None:
+        """Wake the background jobs now (new reports, new messages)."""
+        self.wake.set()
+
+    # -- listeners' helpers ----------------------------------------------------------------
+    async def open_forhinder_modal(self, client: AsyncWebClient, trigger_id: str, user: str,
+                                   selected: tuple[str, date] | None) -> None:
+        directory = await self.directory.get()
+        mine = directory.committees_of(user)
+        if not mine:
+            await client.chat_postEphemeral(channel=user, user=user, **messages.not_on_roster().payload())
+            return
+        today = self.clock().date()
+        choices = []
+        members = []
+        for short in mine:
+            info: CommitteeInfo = directory.committees[short]
+            choices.append((info.committee, [m for m in info.open_meetings() if m.date >= today]))
+            if user in info.secretaries:
+                members.extend(info.roster.members)
+            elif any(user in s for s in info.party_contacts.values()):
+                parties = {p for p, s in info.party_contacts.items() if user in s}
+                members.extend(m for m in info.roster.members if m.party in parties)
+        view = messages.forhinder_modal(choices, selected, members or None, {"user": user})
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    async def extra_command(self, ack, body: dict[str, Any], cmd: Kommando, info: CommitteeInfo, client) -> None:
+        handler = self.extra_commands.get(cmd.verb)
+        if handler is None:
+            raise NamndbotError(f"”{cmd.verb}” finns inte än.", hint="Skriv /namnd hjälp.")
+        await handler(ack, body, cmd, info, client)
+
+    async def link_members(self) -> None:
+        """Members with an email and no Slack id: find them with users.lookupByEmail."""
+        async with self.db.read() as repo:
+            todo = await repo.members_to_link()
+        for member_id, email in todo:
+            try:
+                resp = await self.client.users_lookupByEmail(email=email)
+            except Exception as exc:  # users_not_found and the like: not on this workspace
+                log.info("no Slack user for %s: %s", email, exc)
+                continue
+            async with self.db.transaction() as repo:
+                await repo.link_slack(member_id, resp["user"]["id"])
+
+    # -- middleware ---------------------------------------------------------------------------
+    async def _dedupe_events(self, body: dict[str, Any], response, next) -> Any:
+        """Slack retries an event it thinks we missed (X-Slack-Retry-Num): handle each event_id once.
+
+        Reports that arrive as events are also deduplicated durably by the intake's key."""
+        from slack_bolt.response import BoltResponse
+
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id:
+            if event_id in self._seen_events:
+                return BoltResponse(status=200, body="")  # not calling next(): the listeners don't run
+            self._seen_events[event_id] = True
+            while len(self._seen_events) > 10_000:
+                self._seen_events.popitem(last=False)
+        await next()
+        return response
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.exception("unhandled error in a listener", exc_info=error)
+
+    # -- the background jobs ------------------------------------------------------------------
+    async def run_jobs(self, poll: float = 1.0) -> None:
+        """Apply reports, turn events into messages, send them; sleep until there is more."""
+        self.intake_waiter = asyncio.create_task(self._forward_intake())
+        try:
+            while True:
+                self.wake.clear()
+                try:
+                    next_due = await self.run_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("background jobs failed; trying again shortly")
+                    next_due = None
+                timeout = poll
+                if next_due is not None:
+                    timeout = max(0.0, min(poll, (next_due - self.clock()).total_seconds()))
+                if timeout == 0.0:
+                    continue
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout)
+                except TimeoutError:
+                    pass
+        finally:
+            self.intake_waiter.cancel()
+
+    async def run_once(self) -> datetime | None:
+        while True:
+            worked = await self.intake.process()
+            worked += await self.notifier.process()
+            next_due = await self.sender.process()
+            if not worked:
+                return next_due
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until every report is applied and every message sent (for the demo and the tests)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            self.poke()
+            async with self.db.read() as repo:
+                if await repo.backlog() == 0:
+                    return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("the bot's queues did not empty")
+            await asyncio.sleep(0.02)
+
+    async def _forward_intake(self) -> None:
+        while True:
+            await self.intake.received.wait()
+            self.intake.received.clear()
+            self.wake.set()

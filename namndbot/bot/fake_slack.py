@@ -1,0 +1,388 @@
+"""A local stand-in for Slack, for the tests, the demo and the benchmarks.
+
+Two halves:
+
+* :class:`FakeSlack`, an aiohttp server with the Web API methods namndbot
+  uses (``/api/chat.postMessage`` …), response URLs, file downloads and a
+  Socket Mode WebSocket. It records every call, keeps each channel's
+  messages (with metadata) and can answer 429 with Retry-After, or fail.
+* :class:`SlackUser`, Slack's side of a conversation: it builds the requests
+  Slack would send (slash commands, button clicks, modal submissions,
+  events), signs them with the signing secret, and posts them to the bot's
+  ``/slack/events`` (or pushes them through the Socket Mode WebSocket).
+
+Nothing here reaches the internet: it all runs on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import ClientSession, WSMsgType, web
+from slack_sdk.signature import SignatureVerifier
+
+BOT_USER = "UBOT0NAMND"
+TEAM = "T0NAMNDBOT"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+
+
+@dataclass
+class Failure:
+    status: int = 429
+    error: str = "ratelimited"
+    retry_after: int = 1
+    times: int = 1
+
+
+@dataclass
+class FakeSlack:
+    users_by_email: dict[str, str] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    channels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    responses: list[dict[str, Any]] = field(default_factory=list)   # posts to response URLs
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)   # views.open/publish by user or view id
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
+    latency: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._ts = itertools.count(1)
+        self._ws: list[web.WebSocketResponse] = []
+        self._acks: dict[str, asyncio.Future] = {}
+        self.changed = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- running ---------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=10 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response)
+        app.router.add_get("/files/{file_id}", self._file)
+        app.router.add_get("/link", self._socket)
+        return app
+
+    async def start(self, port: int = 0) -> str:
+        self.runner = web.AppRunner(self.app(), access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", port)
+        await site.start()
+        actual = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{actual}"
+        return self.url
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    async def stop(self) -> None:
+        for ws in list(self._ws):
+            await ws.close()
+        if self.runner:
+            await self.runner.cleanup()
+
+    def fail(self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int = 1,
+             times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail (429 with Retry-After, or an error / a 5xx)."""
+        self.failures[method].append(Failure(status, error, retry_after, times))
+
+    def response_url(self) -> str:
+        return f"{self.url}/response/{uuid.uuid4().hex}"
+
+    # -- what tests look at --------------------------------------------------------------------
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    def dms_to(self, user: str) -> list[dict[str, Any]]:
+        return list(self.channels.get(f"D{user}", []))
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the fake Slack did not see what was expected")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.2))
+            except TimeoutError:
+                pass
+
+    # -- the Web API ---------------------------------------------------------------------------
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.method == "POST":
+            if request.content_type == "application/json":
+                body = await request.json()
+                args.update(body if isinstance(body, dict) else {})
+            else:
+                args.update(dict(await request.post()))
+        for key in ("blocks", "attachments", "metadata", "view", "response_metadata"):
+            if isinstance(args.get(key), str):
+                try:
+                    args[key] = json.loads(args[key])
+                except ValueError:
+                    pass
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ").strip() or args.get("token", "")
+        self.calls.append(Call(method, args, time.time()))
+        self.changed.set()
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                queued.pop(0)
+            if failure.status == 429:
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(failure.retry_after)})
+            if failure.status >= 500:
+                return web.Response(status=failure.status, text="upstream trouble")
+            return web.json_response({"ok": False, "error": failure.error})
+        wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
+        if not token.startswith(wanted):
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": True})
+        return web.json_response(handler(args))
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def m_auth_test(self, args: dict) -> dict:
+        return {"ok": True, "url": "https://namndbot.example.slack.com/", "team": "Kommunen", "user": "namndbot",
+                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0NAMNDBOT"}
+
+    def m_conversations_open(self, args: dict) -> dict:
+        users = str(args.get("users", ""))
+        if not users:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "channel": {"id": f"D{users.split(',')[0]}"}}
+
+    def _channel(self, channel: str) -> str:
+        return f"D{channel}" if channel[:1] in ("U", "W") else channel
+
+    def m_chat_postMessage(self, args: dict) -> dict:
+        channel = str(args.get("channel", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        channel = self._channel(channel)
+        message = {"ts": self._next_ts(), "text": args.get("text", ""), "blocks": args.get("blocks"),
+                   "attachments": args.get("attachments"), "user": BOT_USER}
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
+        self.channels[channel].append(message)
+        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    def m_chat_update(self, args: dict) -> dict:
+        channel = self._channel(str(args.get("channel", "")))
+        for message in self.channels.get(channel, []):
+            if message["ts"] == args.get("ts"):
+                message.update({k: args[k] for k in ("text", "blocks", "attachments") if k in args})
+                message["edited"] = message.get("edited", 0) + 1
+                return {"ok": True, "channel": channel, "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    def m_chat_postEphemeral(self, args: dict) -> dict:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def m_conversations_history(self, args: dict) -> dict:
+        channel = self._channel(str(args.get("channel", "")))
+        oldest = float(args.get("oldest") or 0)
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = [dict(m) for m in reversed(self.channels.get(channel, [])) if float(m["ts"]) > oldest]
+        if not with_meta:
+            for m in messages:
+                m.pop("metadata", None)
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    def m_views_open(self, args: dict) -> dict:
+        view = args.get("view") or {}
+        view_id = f"V{uuid.uuid4().hex[:10].upper()}"
+        self.views[view_id] = {**view, "id": view_id, "trigger_id": args.get("trigger_id")}
+        return {"ok": True, "view": self.views[view_id]}
+
+    def m_views_publish(self, args: dict) -> dict:
+        user = str(args.get("user_id", ""))
+        self.views[f"home:{user}"] = args.get("view") or {}
+        return {"ok": True, "view": self.views[f"home:{user}"]}
+
+    def m_users_lookupByEmail(self, args: dict) -> dict:
+        user = self.users_by_email.get(str(args.get("email", "")).lower())
+        if user is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": {"id": user, "profile": {"email": args.get("email")}}}
+
+    def m_apps_connections_open(self, args: dict) -> dict:
+        return {"ok": True, "url": self.url.replace("http://", "ws://") + "/link"}
+
+    def m_files_info(self, args: dict) -> dict:
+        file_id = str(args.get("file", ""))
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        name, data = self.files[file_id]
+        return {"ok": True, "file": {"id": file_id, "name": name, "size": len(data),
+                                     "url_private_download": f"{self.url}/files/{file_id}",
+                                     "url_private": f"{self.url}/files/{file_id}"}}
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        if file_id not in self.files or not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id][1])
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"url": str(request.url), "key": request.match_info["key"], **body})
+        self.calls.append(Call("response_url", body, time.time()))
+        self.changed.set()
+        return web.Response(text="ok")
+
+    # -- Socket Mode ------------------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._ws.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0NAMND"}})
+        self.changed.set()
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    data = json.loads(msg.data)
+                    fut = self._acks.pop(data.get("envelope_id", ""), None)
+                    if fut and not fut.done():
+                        fut.set_result(data.get("payload") or {})
+        finally:
+            self._ws.remove(ws)
+        return ws
+
+    async def push(self, kind: str, payload: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+        """Send a Socket Mode envelope and return the app's acknowledgement payload."""
+        await self.wait_for(lambda: bool(self._ws), timeout)
+        envelope_id = uuid.uuid4().hex
+        fut = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = fut
+        await self._ws[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                      "accepts_response_payload": kind != "events_api", "retry_attempt": 0})
+        return await asyncio.wait_for(fut, timeout)
+
+
+# -- Slack's side: signed requests as Slack sends them ------------------------------------------
+class SlackUser:
+    """Sends what Slack would send when ``user`` acts, signed, to the bot's /slack/events."""
+
+    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack, user: str,
+                 session: ClientSession | None = None) -> None:
+        self.events_url = events_url
+        self.verifier = SignatureVerifier(signing_secret)
+        self.fake = fake
+        self.user = user
+        self.session = session
+
+    def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        return {"X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body) or ""}
+
+    async def post(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Content-Type": content_type, **self.signed(body), **(extra or {})}
+        own = self.session is None
+        session = self.session or ClientSession()
+        try:
+            async with session.post(self.events_url, data=body.encode(), headers=headers) as resp:
+                return resp.status, await resp.text()
+        finally:
+            if own:
+                await session.close()
+
+    def slash_body(self, text: str, *, channel: str = "C0GENERAL", trigger: str | None = None,
+                   response_url: str | None = None) -> str:
+        return urlencode({
+            "token": "legacy", "team_id": TEAM, "team_domain": "kommunen", "channel_id": channel,
+            "channel_name": "allmant", "user_id": self.user, "user_name": self.user.lower(), "command": "/namnd",
+            "text": text, "api_app_id": "A0NAMND", "is_enterprise_install": "false",
+            "response_url": response_url or self.fake.response_url(),
+            "trigger_id": trigger or f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+        })
+
+    async def slash(self, text: str, **kw: Any) -> tuple[int, dict[str, Any]]:
+        status, body = await self.post(self.slash_body(text, **kw), "application/x-www-form-urlencoded")
+        return status, (json.loads(body) if body.startswith("{") else {"text": body})
+
+    def action_payload(self, action_id: str, value: str, *, message: dict[str, Any] | None = None,
+                       channel: str | None = None) -> dict[str, Any]:
+        message = message or {"ts": self.fake._next_ts(), "text": ""}
+        return {
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user, "name": self.user.lower()},
+            "api_app_id": "A0NAMND", "token": "legacy", "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
+            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel or f"D{self.user}"},
+            "channel": {"id": channel or f"D{self.user}"}, "message": message,
+            "response_url": self.fake.response_url(),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "svar", "value": value,
+                         "action_ts": f"{time.time():.6f}"}],
+        }
+
+    async def click(self, action_id: str, value: str, **kw: Any) -> tuple[int, str]:
+        payload = self.action_payload(action_id, value, **kw)
+        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    async def click_payload(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user, "name": self.user.lower()},
+            "api_app_id": "A0NAMND", "token": "legacy", "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
+            "view": {**view, "id": view.get("id") or f"V{uuid.uuid4().hex[:10].upper()}",
+                     "hash": uuid.uuid4().hex[:12], "state": {"values": values}},
+        }
+
+    async def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> tuple[int, str]:
+        payload = self.view_payload(view, values)
+        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
+        return json.dumps({
+            "token": "legacy", "team_id": TEAM, "api_app_id": "A0NAMND", "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
+            "event": {"user": self.user, **event},
+        })
+
+    async def event(self, event: dict[str, Any], *, event_id: str | None = None,
+                    retry: int | None = None) -> tuple[int, str]:
+        extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return await self.post(self.event_body(event, event_id), "application/json", extra)
+
+
+def select(value: str) -> dict[str, Any]:
+    """A modal field's state for a static select or radio button."""
+    return {"v": {"type": "static_select", "selected_option": {"value": value}}}
+
+
+def text_input(value: str | None) -> dict[str, Any]:
+    return {"v": {"type": "plain_text_input", "value": value}}

@@ -1,0 +1,157 @@
+"""Turning what happened (events) into what to send (outbox rows), in one transaction per batch.
+
+An event is marked handled in the same transaction that queues its messages,
+so each event is told exactly once, whatever crashes when.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from ..calendar.web import committee_url, feed_urls
+from ..domain.dates import svensk_datum
+from ..domain.meeting import Meeting
+from ..domain.model import Committee
+from ..services.core import NamndService
+from ..services.feeds import FeedService, personal_status
+from ..storage.repository import EventRow, Repository
+from . import messages, views
+
+log = logging.getLogger(__name__)
+
+
+class Notifier:
+    def __init__(self, namnd: NamndService, base_url: str, clock: Callable[[], datetime] | None = None) -> None:
+        self.namnd = namnd
+        self.db = namnd.db
+        self.base_url = base_url
+        self.clock = clock or namnd.clock
+
+    async def process(self, limit: int = 200) -> int:
+        now = self.clock()
+        async with self.db.transaction() as repo:
+            events = await repo.new_events(limit)
+            for ev in events:
+                try:
+                    await self.handle(repo, ev, now)
+                except Exception:
+                    # A bug must not block the queue: log it and go on; the event stays recorded.
+                    log.exception("event %s (%s) could not be turned into messages", ev.id, ev.kind)
+                await repo.handle_event(ev.id, now)
+        return len(events)
+
+    async def handle(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        kind = ev.kind
+        if kind == "intake_klar":
+            await self._reply(repo, ev, now)
+            return
+        if kind == "roster_import":
+            await repo.enqueue(now, "link", None, {}, coalesce_key="link")
+            return
+        if ev.meeting_id is None or ev.committee_id is None:
+            return
+        stored = await repo.committee_by_id(ev.committee_id)
+        committee = stored.committee
+        meeting = await repo.meeting_by_id(ev.meeting_id)
+        slack_of = await repo.slack_ids(ev.committee_id)
+        member = (await repo.member_by_id(ev.member_id)).member if ev.member_id else None
+        user = slack_of.get(member.key) if member else None
+        if kind in ("narvaro_andrad", "meeting_andrad"):
+            if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
+                await repo.enqueue(now, "summary", None, {"meeting_id": meeting.id},
+                                   coalesce_key=f"summary:{meeting.id}")
+            if kind == "meeting_andrad":
+                for slack in set(slack_of.values()):
+                    await repo.enqueue(now, "home", slack, {}, coalesce_key=f"home:{slack}")
+        elif kind == "inkallad" and member:
+            if user and not meeting.cancelled:
+                msg = messages.call_in(committee, meeting, member, ev.payload.get("serves", ""),
+                                       ev.payload.get("reason", ""))
+                await repo.enqueue(now, "dm", user, msg.payload())
+            await self._tell_party_contact(repo, now, stored, meeting, ev)
+        elif kind == "inkallelse_andrad" and member and user:
+            await repo.enqueue(now, "dm", user, messages.call_changed(committee, meeting, member,
+                                                                      ev.payload.get("serves", "")).payload())
+        elif kind == "entledigad" and member and user:
+            await repo.enqueue(now, "dm", user,
+                               messages.released(committee, meeting, bool(ev.payload.get("displaced"))).payload())
+        if user:
+            await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
+
+    async def _tell_party_contact(self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow) -> None:
+        """Göteborg's model: the party group's contact hears of every call-in for the party's seats."""
+        if not stored.partikontakter:
+            return
+        serves = ev.payload.get("serves", "")
+        roster = await repo.roster(stored.id)
+        for seat in roster.ledamoter:
+            if f"för {seat.label}" not in serves:
+                continue
+            for k in stored.partikontakter:
+                if k.party == seat.party:
+                    text = (f"Till partikontakten för {k.party}: {serves} vid {stored.committee.name}s sammanträde "
+                            f"{svensk_datum(meeting.date)}.")
+                    await repo.enqueue(now, "dm", k.slack, messages.plain(text).payload())
+
+    async def _reply(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        p = ev.payload
+        reply = p.get("reply") or {}
+        msg = messages.answered(p.get("text", ""), undo=p.get("undo") if p.get("ok") else None)
+        if reply.get("response_url"):
+            body = {**msg.payload(), "replace_original": bool(reply.get("replace", True)),
+                    "response_type": "ephemeral"}
+            await repo.enqueue(now, "response", reply["response_url"], body)
+        elif reply.get("user"):
+            await repo.enqueue(now, "dm", reply["user"], msg.payload())
+
+    # -- renderers the sender calls at send time ------------------------------------------
+    async def render_summary(self, meeting_id: int) -> tuple[list[str], messages.Message] | None:
+        async with self.db.read() as repo:
+            meeting = await repo.meeting_by_id(meeting_id)
+            stored = await self.namnd.committee_in(repo, meeting.committee)
+            c = stored.committee
+            targets = [c.secretaries_channel] if c.secretaries_channel else list(c.secretaries)
+            if not targets:
+                return None
+            result = await self.namnd.narvaro_in(repo, stored, meeting)
+        return targets, views.summary(result)
+
+    async def render_home(self, user: str) -> dict:
+        feeds = FeedService(self.namnd)
+        sections = []
+        async with self.db.read() as repo:
+            committees = await repo.committees()
+        for stored in committees:
+            async with self.db.read() as repo:
+                slack_of = await repo.slack_ids(stored.id)
+                key = next((k for k, s in slack_of.items() if s == user), None)
+                if key is None:
+                    continue
+                tz_today = self.clock().astimezone(_tz(stored.committee)).date()
+                upcoming = [m for m in await repo.meetings(stored.id, start=tz_today) if not m.cancelled][:5]
+                rows = []
+                for m in upcoming:
+                    r = await self.namnd.narvaro_in(repo, stored, m)
+                    rows.append((r, personal_status(r, key)))
+                duties = await self.duties(repo, stored.id, key, tz_today)
+            links = None
+            found = await feeds.token_for_slack(stored.committee.short, user, actor=f"slack:{user}")
+            if found:
+                links = feed_urls(self.base_url, found[1])
+            sections.append((None, stored.committee.name, rows, links, duties))
+        return views.home(user, sections)
+
+    async def duties(self, repo: Repository, committee_id: int, key: str, today: date) -> list[str]:
+        """Justering duties and the like (see the reminders)."""
+        return []
+
+    def public_url(self, committee: Committee) -> str:
+        return committee_url(self.base_url, committee.short)
+
+
+def _tz(committee: Committee):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(committee.timezone)

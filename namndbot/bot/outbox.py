@@ -1,0 +1,192 @@
+"""Sending the outbox to Slack: once, in order, through rate limits, restarts and outages.
+
+Each row is marked ``sending`` (committed) before Slack is called and ``sent``
+after. A row found ``sending`` after a crash may or may not have reached
+Slack: every message carries its outbox id in Slack's message metadata, so
+before posting again the sender looks for it with ``conversations.history``.
+Updates (``chat.update``, ``views.publish``, response_url replacements) are
+idempotent and are simply done again.
+
+slack_sdk's ``AsyncRateLimitErrorRetryHandler`` waits out 429s; anything
+else transient is retried with backoff; a permanent error (no such user,
+invalid blocks) marks the row ``failed`` with the reason, and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from ..storage import Database
+from ..storage.repository import OutboxRow
+from .messages import Message
+
+log = logging.getLogger(__name__)
+
+METADATA_TYPE = "namndbot_outbox"
+PERMANENT = {
+    "channel_not_found", "user_not_found", "users_not_found", "not_in_channel", "is_archived", "invalid_blocks",
+    "invalid_arguments", "msg_too_long", "no_text", "cannot_dm_bot", "user_disabled", "account_inactive",
+    "invalid_auth", "not_authed", "missing_scope", "message_not_found", "cant_update_message",
+}
+
+Renderer = Callable[[OutboxRow], Awaitable[Any]]
+
+
+class Outbox:
+    """Putting messages in the outbox (called from the notifier and the handlers)."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def home(self, user: str) -> None:
+        async with self.db.transaction() as repo:
+            await repo.enqueue(self.clock(), "home", user, {}, coalesce_key=f"home:{user}")
+
+
+class Sender:
+    def __init__(self, db: Database, client: AsyncWebClient, clock: Callable[[], datetime],
+                 summary: Callable[[int], Awaitable[tuple[list[str], Message] | None]],
+                 home: Callable[[str], Awaitable[dict]],
+                 link: Callable[[], Awaitable[None]]) -> None:
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self.render_summary = summary
+        self.render_home = home
+        self.link_members = link
+
+    async def process(self, limit: int = 50) -> datetime | None:
+        """Send what is due; returns when the next row is due (or None when nothing waits)."""
+        now = self.clock()
+        async with self.db.read() as repo:
+            rows = await repo.due_outbox(now, limit)
+        for row in rows:
+            await self.send(row)
+        async with self.db.read() as repo:
+            return await repo.next_outbox_time()
+
+    async def send(self, row: OutboxRow) -> None:
+        try:
+            channel, ts = await self._deliver(row)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "")) if exc.response is not None else ""
+            if error in PERMANENT:
+                log.error("outbox %s (%s to %s) failed for good: %s", row.id, row.kind, row.target, error)
+                async with self.db.transaction() as repo:
+                    await repo.outbox_failed(row.id, error)
+                return
+            await self._retry(row, f"slack: {error or exc}")
+            return
+        except Exception as exc:  # network, Slack down, …
+            await self._retry(row, f"{type(exc).__name__}: {exc}")
+            return
+        async with self.db.transaction() as repo:
+            await repo.outbox_sent(row.id, self.clock(), channel, ts)
+
+    async def _retry(self, row: OutboxRow, error: str) -> None:
+        delay = min(600, 2 ** min(row.attempts, 10))
+        log.warning("outbox %s (%s) will be retried in %ss: %s", row.id, row.kind, delay, error)
+        async with self.db.transaction() as repo:
+            await repo.outbox_retry(row.id, self.clock() + timedelta(seconds=delay), error)
+
+    async def _mark_sending(self, row: OutboxRow, channel: str | None) -> None:
+        async with self.db.transaction() as repo:
+            await repo.outbox_sending(row.id, self.clock(), channel)
+
+    # -- delivery by kind ----------------------------------------------------------------
+    async def _deliver(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        if row.kind in ("dm", "post"):
+            channel = await self._dm_channel(row.target) if row.kind == "dm" else row.target
+            return await self._post_once(row, channel, row.payload)
+        if row.kind == "response":
+            await self._mark_sending(row, None)
+            resp = await AsyncWebhookClient(row.target).send_dict(row.payload)
+            if resp.status_code >= 500:
+                raise RuntimeError(f"response_url answered {resp.status_code}")
+            if resp.status_code >= 400:
+                log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
+            return None, None
+        if row.kind == "update":
+            await self._mark_sending(row, row.target)
+            await self.client.chat_update(channel=row.target, **row.payload)
+            return row.target, row.payload.get("ts")
+        if row.kind == "home":
+            await self._mark_sending(row, None)
+            await self.client.views_publish(user_id=row.target, view=await self.render_home(row.target))
+            return None, None
+        if row.kind == "summary":
+            await self._mark_sending(row, None)
+            await self._summary(row)
+            return None, None
+        if row.kind == "link":
+            await self._mark_sending(row, None)
+            await self.link_members()
+            return None, None
+        raise ValueError(f"unknown outbox kind {row.kind}")
+
+    async def _dm_channel(self, user: str | None) -> str:
+        assert user
+        async with self.db.read() as repo:
+            known = await repo.dm_channel(user)
+        if known:
+            return known
+        resp = await self.client.conversations_open(users=user)
+        channel = resp["channel"]["id"]
+        async with self.db.transaction() as repo:
+            await repo.save_dm_channel(user, channel)
+        return channel
+
+    async def _post_once(self, row: OutboxRow, channel: str, payload: dict, *, tag: str | None = None
+                         ) -> tuple[str, str]:
+        """chat.postMessage exactly once, even if the last attempt died before we heard back."""
+        marker = {"id": row.id, **({"tag": tag} if tag else {})}
+        if row.status == "sending":
+            found = await self._find(channel, marker, row.created_at)
+            if found:
+                return channel, found
+        await self._mark_sending(row, channel)
+        resp = await self.client.chat_postMessage(
+            channel=channel, **payload, metadata={"event_type": METADATA_TYPE, "event_payload": marker},
+        )
+        return resp["channel"], resp["ts"]
+
+    async def _find(self, channel: str, marker: dict, since: datetime) -> str | None:
+        oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
+        cursor = None
+        while True:
+            resp = await self.client.conversations_history(
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor)
+            for msg in resp.get("messages", []):
+                meta = msg.get("metadata") or {}
+                if meta.get("event_type") == METADATA_TYPE and meta.get("event_payload") == marker:
+                    return msg["ts"]
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    async def _summary(self, row: OutboxRow) -> None:
+        meeting_id = int(row.payload["meeting_id"])
+        rendered = await self.render_summary(meeting_id)
+        if rendered is None:
+            return
+        channels, message = rendered
+        async with self.db.read() as repo:
+            known = await repo.summary_messages(meeting_id)
+        for channel in channels:
+            target = channel
+            if channel.startswith("U") or channel.startswith("W"):
+                target = await self._dm_channel(channel)
+            if target in known:
+                await self.client.chat_update(channel=target, ts=known[target], **message.payload())
+                continue
+            _, ts = await self._post_once(row, target, message.payload(), tag=target)
+            async with self.db.transaction() as repo:
+                await repo.save_summary_message(meeting_id, target, ts)

@@ -1,0 +1,155 @@
+"""``namndbot run``: one process with the AsyncApp, the aiohttp server and the background jobs.
+
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no inbound port needed behind a
+city's firewall), HTTP mode with ``SLACK_SIGNING_SECRET`` otherwise. The web
+server always serves the feeds and ``/healthz``; in HTTP mode also
+``/slack/events``, where slack-bolt verifies every request's signature and
+timestamp (a forged or replayed request gets 401 and changes nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+from ..calendar.web import add_routes
+from ..domain.errors import NamndbotError
+from ..services.core import utcnow
+from ..settings import Settings
+from ..storage import Database
+from .app import Bot
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(NamndbotError):
+    """A setting is missing or malformed (the message names the variable)."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    socket: bool
+
+    @property
+    def name(self) -> str:
+        return "Socket Mode" if self.socket else "HTTP"
+
+
+def check_settings(settings: Settings) -> Mode:
+    """Which mode to run in; a Swedish error naming the variable if the tokens won't do."""
+    bot = settings.slack_bot_token
+    if not bot:
+        raise ConfigError("SLACK_BOT_TOKEN saknas: sätt den till appens bot-token (xoxb-…) från Slacks "
+                          "sida ”OAuth & Permissions”.", hint="Utan Slack: kör ”namndbot demo”.")
+    if not re.fullmatch(r"xoxb-[A-Za-z0-9-]{4,}", bot):
+        raise ConfigError("SLACK_BOT_TOKEN ser inte ut som en bot-token: den ska börja med xoxb-.")
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", settings.slack_api_url):
+        raise ConfigError(f"NAMNDBOT_SLACK_API_URL ska vara en http(s)-adress, inte ”{settings.slack_api_url}”.")
+    if settings.slack_app_token is not None:
+        if not re.fullmatch(r"xapp-[A-Za-z0-9-]{4,}", settings.slack_app_token):
+            raise ConfigError("SLACK_APP_TOKEN ser inte ut som en app-token: den ska börja med xapp- "
+                              "(Slacks sida ”Basic Information”, App-Level Tokens, med connections:write).")
+        return Mode(socket=True)
+    secret = settings.slack_signing_secret
+    if not secret:
+        raise ConfigError("SLACK_SIGNING_SECRET saknas: i HTTP-läge behövs appens signeringshemlighet "
+                          "(Slacks sida ”Basic Information”). Sätt i stället SLACK_APP_TOKEN för Socket Mode.")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", secret):
+        raise ConfigError("SLACK_SIGNING_SECRET ser inte ut som en signeringshemlighet "
+                          "(32 tecken 0-9 och a-f, från Slacks sida ”Basic Information”).")
+    return Mode(socket=False)
+
+
+def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
+    app = web.Application(client_max_size=2 * 1024 * 1024)
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(request: web.Request) -> web.Response:
+        try:
+            await bot.db.generation()
+        except Exception:
+            return web.json_response({"ok": False}, status=503)
+        return web.json_response({"ok": True, "mode": "http" if http_mode else "socket"})
+
+    if http_mode:
+        app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    add_routes(app, bot.feeds)
+    return app
+
+
+@dataclass
+class Running:
+    bot: Bot
+    runner: web.AppRunner
+    jobs: asyncio.Task
+    socket: object | None
+    port: int
+
+    async def stop(self) -> None:
+        self.jobs.cancel()
+        try:
+            await self.jobs
+        except (asyncio.CancelledError, Exception):
+            pass
+        if self.socket is not None:
+            try:
+                await self.socket.close_async()  # type: ignore[attr-defined]
+            except Exception:
+                log.exception("closing Socket Mode")
+        await self.runner.cleanup()
+        await self.bot.db.close()
+
+
+async def start(settings: Settings, *, clock: Callable[[], datetime] = utcnow, mode: Mode | None = None,
+                poll: float = 1.0) -> Running:
+    mode = mode or check_settings(settings)
+    db = await Database(settings.database).connect()
+    bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
+    runner = web.AppRunner(web_app(bot, http_mode=not mode.socket), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        await db.close()
+        raise ConfigError(f"Webbservern kan inte lyssna på {settings.host}:{settings.port} ({exc.strerror}); "
+                          "ändra NAMNDBOT_HOST eller NAMNDBOT_PORT.") from None
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    jobs = asyncio.create_task(bot.run_jobs(poll))
+    socket = None
+    if mode.socket:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=bot.client)
+        await socket.connect_async()
+    log.info("namndbot kör (%s) på http://%s:%s", mode.name, settings.host, port)
+    return Running(bot, runner, jobs, socket, port)
+
+
+async def serve_forever(settings: Settings) -> int:
+    running = await start(settings)
+    print(f"namndbot kör ({'Socket Mode' if running.socket else 'HTTP'}): http://{settings.host}:{running.port}"
+          f"  (feeds under /kalender/, hälsa på /healthz). Avsluta med Ctrl-C.", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except NotImplementedError:  # not on this platform
+            pass
+    await stop.wait()
+    await running.stop()
+    return 0

@@ -1,0 +1,64 @@
+"""Buttons: Ångra, Jag kommer / Jag kan inte, Anmäl förhinder."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ..bot import messages
+from ..domain.errors import NamndbotError
+from .common import NotOnRoster
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from ..bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+KINDS = {"forhinder_angra": "forhinder_remove", "svar_kommer": "svar_kommer", "svar_kan_inte": "svar_kan_inte"}
+
+
+def register(app: AsyncApp, bot: Bot) -> None:
+    @app.action("forhinder_angra")
+    @app.action("svar_kommer")
+    @app.action("svar_kan_inte")
+    async def report_button(ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
+        user = body["user"]["id"]
+        try:
+            short, day, member = messages.unref(action["value"])
+            directory = await bot.directory.get()
+            info = directory.committees.get(short)
+            if info is None or short not in directory.committees_of(user):
+                raise NotOnRoster()
+            person = next((m for m in info.roster.members if m.name == member), None)
+            if person is None or not info.may_act_for(user, person):
+                raise NamndbotError("Den här knappen är inte till för dig.")
+            # The same button on the same message counts once, however often it is clicked.
+            where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
+            key = hashlib.sha256(f"{action['action_id']}|{where}|{action['value']}".encode()).hexdigest()
+            reply = {"response_url": body["response_url"]} if body.get("response_url") else {"user": user}
+            submitted = await bot.intake.submit(f"btn:{key}", KINDS[action["action_id"]], user, {
+                "committee": short, "date": day.isoformat(), "member": member, "reply": reply,
+                "self": info.member_by_slack(user) == person,
+            })
+            await ack()
+            if submitted.duplicate:
+                log.info("duplicate click %s from %s ignored", action["action_id"], user)
+        except NamndbotError as exc:
+            await ack()
+            await respond(text=exc.full(), response_type="ephemeral", replace_original=False)
+        except Exception:
+            log.exception("button %s failed", action.get("action_id"))
+            await ack()
+            await respond(text="Något gick fel hos mig; försök igen om en stund.", replace_original=False)
+
+    @app.action("oppna_forhinder")
+    async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], client) -> None:
+        await ack()
+        selected = None
+        if action.get("value"):
+            short, day, _ = messages.unref(action["value"])
+            selected = (short, day)
+        await bot.open_forhinder_modal(client, body["trigger_id"], body["user"]["id"], selected)

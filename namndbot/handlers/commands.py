@@ -1,0 +1,100 @@
+"""``/namnd``: förhinder, återkalla, närvaro, kalender, hjälp."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ..calendar.web import committee_url, feed_urls
+from ..domain.dates import svensk_datum
+from ..domain.errors import NamndbotError
+from ..domain.kommando import Kommando, parse_command
+from ..domain.meeting import absence
+from ..bot import messages
+from .common import choose_committee, choose_meeting, choose_member, today_in
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from ..bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, bot: Bot) -> None:
+    @app.command("/namnd")
+    async def namnd(ack, body: dict[str, Any], client) -> None:
+        try:
+            await dispatch(bot, ack, body, client)
+        except NamndbotError as exc:
+            await ack(response_type="ephemeral", text=exc.full())
+        except Exception:
+            log.exception("/namnd %r failed", body.get("text"))
+            await ack(response_type="ephemeral",
+                      text="Något gick fel hos mig. Inget halvfärdigt har sparats; försök igen om en stund.")
+
+
+async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
+    user, channel = body["user_id"], body.get("channel_id")
+    directory = await bot.directory.get()
+    cmd = parse_command(body.get("text", ""), set(directory.committees))
+    if cmd.verb == "hjalp":
+        await ack(response_type="ephemeral", **messages.help_message().payload())
+        return
+    info = choose_committee(directory, user, cmd.committee, channel)
+    now = bot.clock()
+    if cmd.verb == "forhinder":
+        if cmd.when is None and not cmd.for_name and not _partial(cmd):
+            await ack()
+            await bot.open_forhinder_modal(client, body["trigger_id"], user, None)
+            return
+        who = choose_member(info, user, cmd.for_name)
+        meeting = choose_meeting(info, cmd.when, now)
+        absence(meeting.paragraphs, until_paragraph=cmd.until_paragraph, from_paragraph=cmd.from_paragraph,
+                span=cmd.span, jav=cmd.jav, vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring,
+                is_ledamot=who.member.is_ledamot, meeting_label=f" {meeting.date.isoformat()}")
+        await bot.intake.submit(f"cmd:{body['trigger_id']}", "forhinder_add", user, {
+            "committee": info.committee.short, "date": meeting.date.isoformat(), "member": who.member.name,
+            "until": cmd.until_paragraph, "from": cmd.from_paragraph, "span": cmd.span, "jav": cmd.jav,
+            "tid": cmd.tid, "self": not who.acting_for_other, "reply": {"response_url": body["response_url"]},
+        })
+        whose = f"Förhindret för {who.member.label}" if who.acting_for_other else "Ditt förhinder"
+        await ack(response_type="ephemeral",
+                  **messages.received(f"{whose} till sammanträdet {svensk_datum(meeting.date)}").payload())
+    elif cmd.verb == "aterkalla":
+        who = choose_member(info, user, cmd.for_name)
+        meeting = choose_meeting(info, cmd.when, now)
+        await bot.intake.submit(f"cmd:{body['trigger_id']}", "forhinder_remove", user, {
+            "committee": info.committee.short, "date": meeting.date.isoformat(), "member": who.member.name,
+            "self": not who.acting_for_other, "reply": {"response_url": body["response_url"]},
+        })
+        await ack(response_type="ephemeral", **messages.received(
+            f"Återkallelsen för sammanträdet {svensk_datum(meeting.date)}").payload())
+    elif cmd.verb == "narvaro":
+        if user not in info.secretaries and not any(user in s for s in info.party_contacts.values()):
+            raise NamndbotError("Närvarolistan är till för nämndens sekreterare.")
+        meetings = [m.date for m in info.open_meetings()]
+        if cmd.when is None:
+            today = today_in(info, now)
+            past = [d for d in meetings if d <= today]
+            day = past[-1] if past and (today - past[-1]).days <= 14 else None
+            meeting = info.meeting(day) if day else choose_meeting(info, None, now)
+        else:
+            meeting = choose_meeting(info, cmd.when, now)
+        result = await bot.namnd.narvaro(info.committee.short, meeting.date)
+        text = f"*Närvarande, {info.committee.name} {svensk_datum(meeting.date)}*\n```{result.text().rstrip()}```"
+        await ack(response_type="ephemeral", text=text)
+    elif cmd.verb == "kalender":
+        found = await bot.feeds.token_for_slack(info.committee.short, user, actor=f"slack:{user}")
+        if found is None:
+            raise NamndbotError(f"Du är inte själv med i {info.committee.short}:s roster, så du har ingen egen "
+                                f"kalender. Nämndens öppna kalender: {committee_url(bot.base_url, info.committee.short)}")
+        https, webcal = feed_urls(bot.base_url, found[1])
+        await ack(response_type="ephemeral", **messages.feed_links(
+            info.committee, https, webcal, committee_url(bot.base_url, info.committee.short)).payload())
+    else:
+        await bot.extra_command(ack, body, cmd, info, client)
+
+
+def _partial(cmd: Kommando) -> bool:
+    return any(x is not None for x in (cmd.until_paragraph, cmd.from_paragraph, cmd.span, cmd.tid))

@@ -1,0 +1,68 @@
+"""What the listeners share: who is asking, for which committee, meeting and member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..domain.errors import NamndbotError
+from ..domain.kommando import resolve_date
+from ..domain.meeting import Meeting
+from ..domain.model import Member
+from ..domain.names import join_names, match_name
+from ..services.directory import CommitteeInfo, Directory
+
+
+class NotOnRoster(NamndbotError):
+    def __init__(self) -> None:
+        super().__init__("Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
+                         "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare.")
+
+
+@dataclass(frozen=True)
+class Who:
+    info: CommitteeInfo
+    member: Member
+    acting_for_other: bool
+
+
+def choose_committee(directory: Directory, user: str, short: str | None, channel: str | None) -> CommitteeInfo:
+    mine = directory.committees_of(user)
+    if not mine:
+        raise NotOnRoster()
+    if short:
+        match = next((c for c in mine if c.upper() == short.upper()), None)
+        if match is None:
+            raise NamndbotError(f"Du är inte med i nämnden ”{short}”. Dina nämnder: {join_names(mine)}.")
+        return directory.committees[match]
+    if channel and directory.by_channel.get(channel) in mine:
+        return directory.committees[directory.by_channel[channel]]
+    if len(mine) == 1:
+        return directory.committees[mine[0]]
+    raise NamndbotError(f"Du är med i flera nämnder ({join_names(mine)}). Skriv nämndens förkortning först, "
+                        f"t.ex. /namnd förhinder {mine[0]} 17 mars.")
+
+
+def choose_member(info: CommitteeInfo, user: str, for_name: str | None) -> Who:
+    own = info.member_by_slack(user)
+    if for_name:
+        member = match_name(for_name, info.roster.members, lambda m: m.name, what="ledamot eller ersättare")
+        if not info.may_act_for(user, member):
+            raise NamndbotError("Du kan bara anmäla för dig själv; sekreteraren kan anmäla för andra.")
+        return Who(info, member, own is None or own.key != member.key)
+    if own is None:
+        raise NamndbotError(f"Du är inte själv med i {info.committee.short}:s roster. Ange vem det gäller, "
+                            f"t.ex. /namnd förhinder 17 mars för Martin Westmont.")
+    return Who(info, own, False)
+
+
+def today_in(info: CommitteeInfo, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(info.committee.timezone)).date()
+
+
+def choose_meeting(info: CommitteeInfo, when: str | None, now: datetime) -> Meeting:
+    day = resolve_date(when, today_in(info, now), [m.date for m in info.open_meetings()])
+    meeting = info.meeting(day)
+    assert meeting is not None
+    return meeting

@@ -1,0 +1,112 @@
+"""The förhinder modal's submission."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..bot import messages
+from ..domain.dates import svensk_datum
+from ..domain.errors import NamndbotError
+from ..domain.meeting import absence
+from ..domain.names import match_name
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from ..bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+
+def _value(values: dict, block: str) -> Any:
+    element = values.get(block, {}).get("v", {})
+    if "selected_option" in element:
+        return (element["selected_option"] or {}).get("value")
+    return element.get("value")
+
+
+def register(app: AsyncApp, bot: Bot) -> None:
+    @app.view(messages.FORHINDER_MODAL)
+    async def submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        values = view["state"]["values"]
+        try:
+            payload = await validate(bot, user, values)
+        except FieldError as exc:
+            await ack(response_action="errors", errors={exc.block: exc.message})
+            return
+        except NamndbotError as exc:
+            await ack(response_action="errors", errors={"mote": exc.full()[:150]})
+            return
+        payload["reply"] = {"user": user}
+        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "forhinder_add", user, payload)
+        await ack()
+
+
+class FieldError(NamndbotError):
+    def __init__(self, block: str, message: str) -> None:
+        super().__init__(message)
+        self.block = block
+
+
+async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
+    """Read the modal into an intake payload, or say which field is wrong."""
+    directory = await bot.directory.get()
+    chosen = _value(values, "mote")
+    if not chosen or "|" not in chosen:
+        raise FieldError("mote", "Välj ett sammanträde.")
+    short, day_text = chosen.split("|", 1)
+    info = directory.committees.get(short)
+    if info is None or short not in directory.committees_of(user):
+        raise FieldError("mote", "Du är inte med i den nämnden.")
+    meeting = info.meeting(date.fromisoformat(day_text))
+    if meeting is None or meeting.cancelled:
+        raise FieldError("mote", "Det sammanträdet finns inte längre.")
+    for_name = _value(values, "vem")
+    own = info.member_by_slack(user)
+    if for_name:
+        member = match_name(for_name, info.roster.members, lambda m: m.name)
+        if not info.may_act_for(user, member):
+            raise FieldError("vem", "Du kan bara anmäla för dig själv.")
+    elif own is not None:
+        member = own
+    else:
+        raise FieldError("vem", "Välj vem förhindret gäller.")
+    part = _value(values, "del") or "hela"
+    when = (_value(values, "nar") or "").strip()
+    fields: dict[str, Any] = {}
+    if part in ("kommer", "gar"):
+        if not when:
+            raise FieldError("nar", "Skriv från vilken paragraf (§ 5) eller vilket klockslag (17.30).")
+        m_par = re.fullmatch(r"§?\s*(\d{1,3})", when)
+        m_time = re.fullmatch(r"(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})", when)
+        if m_par:
+            p = int(m_par.group(1))
+            if part == "kommer":
+                fields["from"] = p
+            else:
+                fields["until"] = p - 1 if p > 1 else None
+                if p <= 1:
+                    raise FieldError("nar", "Går du före § 1 gäller förhindret hela sammanträdet.")
+        elif m_time and int(m_time.group(1)) < 24 and int(m_time.group(2)) < 60:
+            fields["tid"] = f"{'kommer' if part == 'kommer' else 'går'} {int(m_time.group(1)):02d}:{m_time.group(2)}"
+        else:
+            raise FieldError("nar", "Skriv en paragraf som § 5 eller ett klockslag som 17.30.")
+        try:
+            absence(meeting.paragraphs, until_paragraph=fields.get("until"), from_paragraph=fields.get("from"),
+                    vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring, is_ledamot=member.is_ledamot)
+        except NamndbotError as exc:
+            raise FieldError("nar", exc.full()[:150]) from None
+    return {"committee": short, "date": meeting.date.isoformat(), "member": member.name,
+            "self": own is not None and own.key == member.key, **fields}
+
+
+def meeting_label(day: date) -> str:
+    return svensk_datum(day)
+
+
+__all__ = ["register", "validate", "json"]

@@ -1,0 +1,327 @@
+"""The Slack bot: the real slack-bolt AsyncApp, real signed HTTP requests, a fake Web API."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import pytest
+from aiohttp import ClientSession
+
+from namndbot.bot.fake_slack import select, text_input
+
+from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, running_bot, slack_id, user
+
+DAY = date(2019, 11, 26)
+
+
+@pytest.fixture
+async def bot(tmp_path, clock):
+    async with running_bot(tmp_path, clock) as running:
+        await running.bot.namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
+        await running.bot.namnd.add_meeting("AMN", date(2019, 12, 17), actor="t")
+        await running.bot.settled()
+        yield running
+
+
+def buttons(message: dict) -> dict[str, str]:
+    return {e["action_id"]: e["value"] for b in (message.get("blocks") or []) if b.get("type") == "actions"
+            for e in b["elements"]}
+
+
+async def forhinder(running, who: str, text: str) -> dict:
+    status, body = await user(running, who).slash(text)
+    assert status == 200, body
+    await running.bot.settled()
+    return body
+
+
+async def test_forhinder_by_slash_command(bot):
+    body = await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    assert body["response_type"] == "ephemeral"
+    assert "Ditt förhinder till sammanträdet tisdag 26 november 2019 är mottaget" in body["text"]
+    # The answer replaces the receipt, with an Ångra button.
+    reply = bot.fake.responses[-1]
+    assert reply["replace_original"] is True
+    assert reply["text"] == ("Förhinder anmält för Martin Westmont (SD): hela sammanträdet, sammanträdet tisdag "
+                             "26 november 2019. Inkallas: Mattias Mårdenfjord (SD) för Martin Westmont (SD).")
+    assert "forhinder_angra" in buttons(reply)
+    # The called-in ersättare gets a DM with Jag kommer / Jag kan inte.
+    (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
+    assert dm["text"].startswith("Du är inkallad att tjänstgöra för Martin Westmont (SD) vid Arbetsmarknadsnämndens")
+    assert set(buttons(dm)) == {"svar_kommer", "svar_kan_inte"}
+    assert dm["metadata"]["event_type"] == "namndbot_outbox"
+    # The secretaries' summary holds the protocol's section.
+    (summary,) = bot.fake.channels[SECRETARIES_CHANNEL]
+    code = summary["blocks"][1]["text"]["text"]
+    assert "Tjänstg. ers. Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in code
+    assert "Förhinder hade anmälts av ledamoten Martin Westmont (SD)." in code
+
+
+async def test_the_report_is_committed_before_the_ack(bot):
+    u = user(bot, "Martin Westmont")
+    status, body = await u.slash("förhinder 26/11")
+    assert status == 200
+    # No waiting: the report is in the database the moment the ack came back.
+    async with bot.bot.db.read() as repo:
+        rows = await repo._all("SELECT kind, actor, payload FROM intake")
+    assert [(r["kind"], r["actor"]) for r in rows] == [("forhinder_add", slack_id("Martin Westmont"))]
+    assert json.loads(rows[0]["payload"])["date"] == "2019-11-26"
+
+
+@pytest.mark.parametrize("words", ["26 november", "26/11", "tisdag", "nästa", "2019-11-26", "den 26 nov",
+                                   "tisdagen"])
+async def test_dates_in_swedish(bot, words):
+    await forhinder(bot, "Martin Westmont", f"förhinder {words}")
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert [a.member for a in result.anmalningar] == ["martin westmont"]
+
+
+async def test_partial_forhinder_in_the_command(bot):
+    await forhinder(bot, "Stefan Hansson", "förhinder 26 november till §10")
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert "Stefan Hansson (S) närvarande till §10" in result.text()
+    await forhinder(bot, "Åsa Janlöv", "förhinder 26 november kommer 17.30")
+    reply = bot.fake.responses[-1]
+    assert "kommer kl. 17.30" in reply["text"]
+
+
+async def test_undo(bot):
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    reply = bot.fake.responses[-1]
+    status, _ = await user(bot, "Martin Westmont").click("forhinder_angra", buttons(reply)["forhinder_angra"])
+    assert status == 200
+    await bot.bot.settled()
+    assert bot.fake.responses[-1]["text"] == "Ditt förhinder till sammanträdet tisdag 26 november 2019 är återkallat."
+    released = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))[-1]
+    assert released["text"].startswith("Du behövs inte längre")
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert result.plan.assignments == ()
+
+
+async def test_decline_calls_the_next_at_once_and_a_double_click_counts_once(bot):
+    await forhinder(bot, "Andrea Ström", "förhinder 26 november")
+    (dm,) = bot.fake.dms_to(slack_id("Börje Häggman"))
+    haggman = user(bot, "Börje Häggman")
+    value = buttons(dm)["svar_kan_inte"]
+    payload = haggman.action_payload("svar_kan_inte", value, message=dm)
+    await haggman.click_payload(payload)
+    await haggman.click_payload({**payload, "actions": [{**payload["actions"][0], "action_ts": f"{time.time()}"}]})
+    await bot.bot.settled()
+    (bicen,) = bot.fake.dms_to(slack_id("Arslan Bicen"))
+    assert bicen["text"].startswith("Du är inkallad att tjänstgöra för Andrea Ström (M)")
+    answers = [r for r in bot.fake.responses if "Tack för beskedet" in r["text"]]
+    assert len(answers) == 1
+    async with bot.bot.db.read() as repo:
+        log = await repo.audit_log()
+    assert [e.action for e in log].count("ersattare_decline") == 1
+
+
+async def test_jag_kommer_is_recorded_and_the_summary_updated(bot):
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    summary = bot.fake.channels[SECRETARIES_CHANNEL][0]
+    assert "Inkallade som inte har svarat:* Mattias Mårdenfjord (SD)" in json.dumps(summary["blocks"], ensure_ascii=False)
+    (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
+    await user(bot, "Mattias Mårdenfjord").click("svar_kommer", buttons(dm)["svar_kommer"], message=dm)
+    await bot.bot.settled()
+    assert bot.fake.responses[-1]["text"] == "Tack! Du är anmäld att tjänstgöra vid sammanträdet tisdag 26 november 2019."
+    summary = bot.fake.channels[SECRETARIES_CHANNEL][0]   # the same message, edited in place
+    assert summary["edited"] >= 1
+    assert "Inkallade som inte har svarat" not in json.dumps(summary["blocks"], ensure_ascii=False)
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert result.calls == {"mattias mardenfjord": "kommer"}
+
+
+async def test_modal_for_part_of_the_meeting(bot):
+    u = user(bot, "Stefan Hansson")
+    status, _ = await u.slash("förhinder")
+    assert status == 200
+    await bot.bot.settled()
+    (opened,) = bot.fake.called("views.open")
+    view = opened["view"]
+    assert view["callback_id"] == "forhinder_modal"
+    meeting = next(b for b in view["blocks"] if b["block_id"] == "mote")
+    assert meeting["element"]["initial_option"]["value"] == "AMN|2019-11-26"   # the next one preselected
+    assert "vem" not in [b["block_id"] for b in view["blocks"]]               # not a secretary
+    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("gar"),
+                                         "nar": text_input("§ 11")})
+    assert status == 200 and text == ""
+    await bot.bot.settled()
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert "Stefan Hansson (S) närvarande till §10" in result.text()
+    confirmation = bot.fake.dms_to(u.user)[-1]
+    assert confirmation["text"].startswith("Förhinder anmält för Stefan Hansson (S): från §11")
+
+
+async def test_modal_errors_point_at_the_field(bot):
+    u = user(bot, "Stefan Hansson")
+    view = {"callback_id": "forhinder_modal", "type": "modal"}
+    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"),
+                                         "nar": text_input("")})
+    assert status == 200
+    answer = json.loads(text)
+    assert answer["response_action"] == "errors"
+    assert "nar" in answer["errors"]
+    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"),
+                                         "nar": text_input("§ 40")})
+    assert "mellan 2 och 16" in json.loads(text)["errors"]["nar"]
+    async with bot.bot.db.read() as repo:
+        assert await repo.new_intake() == []
+
+
+async def test_secretary_reports_for_a_member_others_may_not(bot):
+    body = await forhinder(bot, SECRETARY, "förhinder 26 november för Martin Westmont")
+    assert "Förhindret för Martin Westmont (SD)" in body["text"]
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert [a.member for a in result.anmalningar] == ["martin westmont"]
+    status, body = await user(bot, "Salar Rashid").slash("förhinder 26 november för Andrea Ström")
+    assert body["text"] == "Du kan bara anmäla för dig själv; sekreteraren kan anmäla för andra."
+
+
+async def test_a_stranger_gets_a_polite_explanation(bot):
+    status, body = await user(bot, "U0STRANGER").slash("förhinder 26 november")
+    assert status == 200
+    assert body["text"].startswith("Du finns inte med i någon nämnds ledamots- eller ersättarlista")
+    async with bot.bot.db.read() as repo:
+        assert await repo.new_intake() == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("förhinder 27 november", "Det finns inget sammanträde 27 november (2019-11-27)."),
+    ("förhinder 31/2", "inget giltigt datum"),
+    ("semester", "Jag förstår inte ”semester”."),
+    ("förhinder 26 november till §40", "--until-paragraph ska vara mellan 1 och 15"),
+    ("förhinder 17 december till §3", "är inte indelat i paragrafer"),
+    ("närvaro", "Närvarolistan är till för nämndens sekreterare."),
+])
+async def test_errors_are_short_swedish_sentences(bot, text, expected):
+    status, body = await user(bot, "Martin Westmont").slash(text)
+    assert status == 200 and body["response_type"] == "ephemeral"
+    assert expected in body["text"], body["text"]
+    assert "Traceback" not in body["text"]
+
+
+async def test_help_kalender_and_narvaro(bot):
+    _, body = await user(bot, "Martin Westmont").slash("hjälp")
+    assert "/namnd förhinder 17 mars" in body["text"]
+    _, body = await user(bot, "Martin Westmont").slash("kalender")
+    assert "webcal://namnd.example.se/kalender/p/" in body["text"]
+    assert "https://namnd.example.se/kalender/AMN.ics" in body["text"]
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    _, body = await user(bot, SECRETARY).slash("närvaro 26 november")
+    assert "Tjänstg. ers. Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in body["text"]
+
+
+async def test_forged_and_replayed_requests_get_401_and_change_nothing(bot):
+    u = user(bot, "Martin Westmont")
+    body = u.slash_body("förhinder 26 november")
+    async with ClientSession() as http:
+        forged = {**u.signed(body), "X-Slack-Signature": "v0=" + "0" * 64,
+                  "Content-Type": "application/x-www-form-urlencoded"}
+        async with http.post(bot.events_url, data=body, headers=forged) as r:
+            assert r.status == 401
+        stale = {**u.signed(body, timestamp=int(time.time()) - 600),
+                 "Content-Type": "application/x-www-form-urlencoded"}
+        async with http.post(bot.events_url, data=body, headers=stale) as r:
+            assert r.status == 401
+        async with http.post(bot.events_url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}) as r:
+            assert r.status == 401
+    async with bot.bot.db.read() as repo:
+        assert await repo.new_intake() == []
+        assert await repo.backlog() == 0
+
+
+async def test_a_retried_request_counts_once(bot):
+    u = user(bot, "Martin Westmont")
+    body = u.slash_body("förhinder 26 november", trigger="12345.retry")
+    for _ in range(3):
+        status, _ = await u.post(body, "application/x-www-form-urlencoded")
+        assert status == 200
+    await bot.bot.settled()
+    async with bot.bot.db.read() as repo:
+        rows = await repo._all("SELECT count(*) AS n FROM intake")
+        log = await repo.audit_log()
+    assert rows[0]["n"] == 1
+    assert [e.action for e in log].count("forhinder_add") == 1
+    assert len(bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
+
+
+async def test_event_retries_are_handled_once(bot):
+    u = user(bot, "Martin Westmont")
+    before = len([c for c in bot.fake.called("views.publish") if c["user_id"] == u.user])
+    for retry in (None, 1, 2):
+        status, _ = await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"},
+                                  event_id="Ev0SAME", retry=retry)
+        assert status == 200
+    await bot.bot.settled()
+    published = [c for c in bot.fake.called("views.publish") if c["user_id"] == u.user]
+    assert len(published) == before + 1
+
+
+async def test_app_home(bot):
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    u = user(bot, "Mattias Mårdenfjord")
+    await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"})
+    await bot.bot.settled()
+    home = bot.fake.views[f"home:{u.user}"]
+    text = json.dumps(home, ensure_ascii=False)
+    assert home["type"] == "home"
+    assert "tisdag 26 november 2019 kl. 16.00" in text
+    assert "Inkallad att tjänstgöra för Martin Westmont (SD) (inte besvarad)" in text
+    assert "webcal://namnd.example.se/kalender/p/" in text
+    assert "oppna_forhinder" in text
+
+
+async def test_rate_limited_messages_are_delayed_not_dropped_or_doubled(bot):
+    bot.fake.fail("chat.postMessage", status=429, retry_after=1, times=2)
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    dms = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
+    assert len(dms) == 1
+    posts = bot.fake.called("chat.postMessage")
+    assert len(posts) == 2 + len(bot.fake.channels[SECRETARIES_CHANNEL]) + 1
+
+
+async def test_slack_down_delays_messages_until_it_is_back(bot, clock):
+    bot.fake.fail("chat.postMessage", status=503, times=50)
+    status, _ = await user(bot, "Martin Westmont").slash("förhinder 26 november")
+    assert status == 200
+    async with bot.bot.db.read() as repo:
+        for _ in range(100):
+            rows = [r for r in await repo.outbox_all() if r.kind == "dm"]
+            if rows and rows[0].attempts:
+                break
+            import asyncio
+            await asyncio.sleep(0.05)
+    assert bot.fake.dms_to(slack_id("Mattias Mårdenfjord")) == []
+    bot.fake.failures.clear()
+    clock.advance(minutes=20)    # the retry is due
+    await bot.bot.settled()
+    assert len(bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
+
+
+async def test_members_linked_by_email(tmp_path, clock):
+    roster = amn_with_slack(emails_only=("Martin Westmont",))
+    from namndbot.bot.fake_slack import FakeSlack
+
+    fake = FakeSlack(users_by_email={"martin@example.se": "U0WESTMONT"})
+    async with running_bot(tmp_path, clock, roster=roster, fake=fake) as running:
+        await running.bot.namnd.add_meeting("AMN", DAY, actor="t")
+        await running.bot.settled()
+        assert fake.called("users.lookupByEmail")[0]["email"] == "martin@example.se"
+        status, body = await user(running, "U0WESTMONT").slash("förhinder 26 november")
+        assert "Ditt förhinder" in body["text"]
+
+
+async def test_socket_mode(tmp_path, clock):
+    async with running_bot(tmp_path, clock, socket=True) as running:
+        await running.bot.namnd.add_meeting("AMN", DAY, actor="t")
+        u = user(running, "Martin Westmont")
+        from urllib.parse import parse_qsl
+
+        payload = dict(parse_qsl(u.slash_body("förhinder 26 november")))
+        ack = await running.fake.push("slash_commands", payload)
+        assert "Ditt förhinder till sammanträdet tisdag 26 november 2019 är mottaget" in ack["text"]
+        await running.bot.settled()
+        assert len(running.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
+        assert running.fake.called("apps.connections.open")
