@@ -66,11 +66,16 @@ class Bot:
         self.sender = Sender(self.db, self.client, self.clock, self.notifier.render_summary,
                              self.notifier.render_home, self.link_members)
         self.wake = asyncio.Event()
+        self.in_flight = 0            # Slack requests being answered right now (acks come first)
+        self.quiet = asyncio.Event()  # set when none are
+        self.quiet.set()
         self.app = AsyncApp(
             client=self.client,
             signing_secret=self.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
             request_verification_enabled=self.http_mode,
-            process_before_response=False,
+            # Our listeners ack within milliseconds and return: answer the moment they do
+            # (bolt otherwise polls for the ack every 10 ms).
+            process_before_response=True,
             logger=logging.getLogger("namndbot.slack"),
         )
         self.app.middleware(self._dedupe_events)
@@ -171,11 +176,32 @@ class Bot:
         finally:
             self.intake_waiter.cancel()
 
+    def request_started(self) -> None:
+        self.in_flight += 1
+        self.quiet.clear()
+
+    def request_finished(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight <= 0:
+            self.in_flight = 0
+            self.quiet.set()
+
+    async def _after_acks(self, longest: float = 1.0) -> None:
+        """Let the requests in flight be answered before heavy work (but never wait more than ``longest``)."""
+        if not self.quiet.is_set():
+            try:
+                await asyncio.wait_for(self.quiet.wait(), longest)
+            except TimeoutError:
+                pass
+
     async def run_once(self) -> datetime | None:
+        """One round of the pipeline; every step first lets the requests in flight be answered."""
         while True:
-            worked = await self.intake.process()
+            await self._after_acks()
+            worked = await self.intake.process(pause=self._after_acks)
+            await self._after_acks()
             worked += await self.notifier.process()
-            next_due = await self.sender.process()
+            next_due = await self.sender.process(pause=self._after_acks)
             if not worked:
                 return next_due
 

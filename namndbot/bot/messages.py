@@ -114,7 +114,9 @@ def answered(text: str, *, undo: dict | None = None) -> Message:
 
 
 def received(what: str) -> Message:
-    return plain(f":inbox_tray: {what} är mottaget och registreras nu.")
+    """The receipt in the ack: built as plain dicts, it is on every request's path."""
+    text = f":inbox_tray: {what} är mottaget och registreras nu."
+    return Message(text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
 def meeting_options(committee: Committee, meetings: list[Meeting]) -> list[Option]:

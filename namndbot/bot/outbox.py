@@ -63,12 +63,16 @@ class Sender:
         self.render_home = home
         self.link_members = link
 
-    async def process(self, limit: int = 50) -> datetime | None:
+    async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
         """Send what is due; returns when the next row is due (or None when nothing waits)."""
+        if pause is not None:
+            await pause()
         now = self.clock()
         async with self.db.read() as repo:
             rows = await repo.due_outbox(now, limit)
         for row in rows:
+            if pause is not None:
+                await pause()
             await self.send(row)
         async with self.db.read() as repo:
             return await repo.next_outbox_time()

@@ -72,8 +72,12 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        bot.request_started()
+        try:
+            bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+        finally:
+            bot.request_finished()
 
     async def healthz(request: web.Request) -> web.Response:
         try:

@@ -12,6 +12,7 @@ to the database, by this process or another (see ``Database.generation``).
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 from dataclasses import dataclass
@@ -50,12 +51,15 @@ class FeedCache:
         self._entries: dict[str, _Entry] = {}
         self._generation: tuple[int, int] | None = None
         self._checked = 0.0
+        self._pending: asyncio.Future | None = None
 
     async def generation(self) -> tuple[int, int]:
         now = time.monotonic()
         commits = self.service.db.commits
         if self._generation is None or now - self._checked > self.recheck or self._generation[0] != commits:
-            self._generation = await self.service.db.generation()
+            if self._pending is None or self._pending.done():  # one check shared by concurrent requests
+                self._pending = asyncio.ensure_future(self.service.db.generation())
+            self._generation = await asyncio.shield(self._pending)
             self._checked = now
         return self._generation
 

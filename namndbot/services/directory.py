@@ -7,6 +7,8 @@ microseconds before its report is written.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +25,7 @@ class Membership:
     slack: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CommitteeInfo:
     committee: Committee
     roster: Roster
@@ -39,8 +41,12 @@ class CommitteeInfo:
         return next((m for m in self.meetings if m.date == day), None)
 
     def member_by_slack(self, slack: str) -> Member | None:
-        key = next((k for k, s in self.slack_of.items() if s == slack), None)
-        return self.roster.by_key().get(key) if key else None
+        return self.by_slack_id.get(slack)
+
+    @functools.cached_property
+    def by_slack_id(self) -> dict[str, Member]:
+        members = self.roster.by_key()
+        return {s: members[k] for k, s in self.slack_of.items() if k in members}
 
     def may_act_for(self, slack: str, member: Member) -> bool:
         """Oneself, a secretary for anyone, a party contact for the party's members."""
@@ -66,23 +72,40 @@ class Directory:
 
 
 class DirectoryCache:
-    def __init__(self, db: Database, recheck: float = 0.05) -> None:
+    """The directory, rebuilt when the catalog changes.
+
+    Changes made through this process's Database are seen at once (it counts
+    them); another process's commits (the CLI) are noticed through
+    ``PRAGMA data_version``, checked at most every ``recheck`` seconds, so a
+    burst of requests costs no database round trip here.
+    """
+
+    def __init__(self, db: Database, recheck: float = 0.5) -> None:
         self.db = db
         self.recheck = recheck
         self._dir: Directory | None = None
-        self._generation: tuple[int, int] | None = None
+        self._built_for: tuple[int, int] | None = None   # (catalog changes, data_version)
         self._checked = 0.0
+        self._refresh: asyncio.Future | None = None
 
     async def get(self) -> Directory:
         now = time.monotonic()
-        if self._dir is not None and self._generation is not None and self._generation[0] == self.db.commits \
-                and now - self._checked < self.recheck:
+        if self._dir is not None and self._built_for is not None \
+                and self._built_for[0] == self.db.catalog_changes and now - self._checked < self.recheck:
             return self._dir
-        generation = await self.db.generation()
-        self._checked = now
-        if self._dir is None or generation != self._generation:
+        # One check at a time: a burst of requests shares it instead of queueing a database
+        # round trip each.
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.ensure_future(self._check())
+        return await asyncio.shield(self._refresh)
+
+    async def _check(self) -> Directory:
+        _, data_version = await self.db.generation()  # moves only with other connections' commits
+        key = (self.db.catalog_changes, data_version)
+        if self._dir is None or key != self._built_for:
             self._dir = await self._build()
-            self._generation = generation
+            self._built_for = key
+        self._checked = time.monotonic()
         return self._dir
 
     async def _build(self) -> Directory:

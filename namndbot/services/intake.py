@@ -64,8 +64,13 @@ class Intake:
         while self._queue:
             batch, self._queue = self._queue, []
             try:
-                async with self.db.transaction() as repo:
-                    ids = await repo.add_intake([row for row, _ in batch], self.namnd.clock())
+                rows = [row for row, _ in batch]
+                if len(rows) <= 400:  # one INSERT … RETURNING: atomic on its own
+                    async with self.db.statement() as repo:
+                        ids = await repo.add_intake(rows, self.namnd.clock())
+                else:
+                    async with self.db.transaction() as repo:
+                        ids = await repo.add_intake(rows, self.namnd.clock())
             except BaseException as exc:
                 for _, fut in batch:
                     if not fut.done():
@@ -79,11 +84,14 @@ class Intake:
             self.received.set()
 
     # -- applying --------------------------------------------------------------------
-    async def process(self, limit: int = 100) -> int:
-        """Apply every new report; returns how many were handled."""
+    async def process(self, limit: int = 100, pause: Any = None) -> int:
+        """Apply every new report; returns how many were handled. ``pause`` is awaited before each
+        (the bot lets the requests in flight be answered first)."""
         async with self.db.read() as repo:
             rows = await repo.new_intake(limit)
         for row in rows:
+            if pause is not None:
+                await pause()
             await self.apply(row)
         return len(rows)
 

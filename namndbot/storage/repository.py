@@ -58,8 +58,13 @@ class Inkallelse:
 class CoreRepository:
     """Committees, members, meetings, förhinder, the plan and the audit log."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, marks: Any = None) -> None:
         self.conn = conn
+        self.marks = marks  # the Database: told when the catalog (committees, members, meetings) changes
+
+    def _catalog_changed(self) -> None:
+        if self.marks is not None:
+            self.marks.catalog_changes += 1
 
     async def _one(self, sql: str, *args: Any) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, args) as cur:
@@ -106,6 +111,7 @@ class CoreRepository:
         return [self._committee(r) for r in await self._all("SELECT * FROM committee ORDER BY short")]
 
     async def save_committee(self, roster: Roster, now: datetime) -> int:
+        self._catalog_changed()
         c = roster.committee
         values = (
             c.name, c.timezone, c.default_start.strftime("%H:%M"), c.channel, c.secretaries_channel,
@@ -150,6 +156,7 @@ class CoreRepository:
         return [self._member(r) for r in rows]
 
     async def save_member(self, committee_id: int, member: Member, position: int, existing: int | None) -> int:
+        self._catalog_changed()
         values = (
             member.name, member.party, member.kind, member.role, position, member.slack, member.email,
             json.dumps(list(member.personliga_ersattare), ensure_ascii=False),
@@ -168,6 +175,7 @@ class CoreRepository:
         return existing
 
     async def retire_member(self, member_id: int, now: datetime) -> None:
+        self._catalog_changed()
         await self._run("UPDATE member SET retired_at = ? WHERE id = ? AND retired_at IS NULL", iso(now), member_id)
 
     async def member_ids(self, committee_id: int) -> dict[str, int]:
@@ -234,6 +242,7 @@ class CoreRepository:
         return [self._meeting(r, r["short"]) for r in rows]
 
     async def insert_meeting(self, committee_id: int, m: Meeting, now: datetime) -> int:
+        self._catalog_changed()
         return await self._run(
             "INSERT INTO meeting (committee_id, uid, date, start, paragraphs, location, note, status, sequence,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -243,6 +252,7 @@ class CoreRepository:
 
     async def update_meeting(self, m: Meeting) -> None:
         """Store ``m``; its ``updated_at`` is the last change the calendar feeds show."""
+        self._catalog_changed()
         assert m.updated_at is not None
         await self._run(
             "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, location = ?, note = ?, status = ?,"
@@ -450,15 +460,28 @@ class Repository(CoreRepository):
 
     # -- intake ----------------------------------------------------------------------
     async def add_intake(self, rows: list[tuple[str, str, str, dict[str, Any]]], now: datetime) -> list[int | None]:
-        """Insert ``(dedupe_key, kind, actor, payload)`` rows; None for a duplicate key."""
+        """Insert ``(dedupe_key, kind, actor, payload)`` rows; None for a key seen before (here or earlier
+        in ``rows``). One statement per 400 rows: a burst costs one round trip, not one per report."""
         ids: list[int | None] = []
-        for dedupe_key, kind, actor, payload in rows:
-            async with self.conn.execute(
-                "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (dedupe_key) DO NOTHING",
-                (iso(now), dedupe_key, kind, actor, json.dumps(payload, ensure_ascii=False)),
-            ) as cur:
-                ids.append(cur.lastrowid if cur.rowcount else None)
+        first_of: dict[str, int] = {}
+        for i, (key, *_rest) in enumerate(rows):
+            first_of.setdefault(key, i)
+        unique = [rows[i] for i in sorted(first_of.values())]
+        got: dict[str, int] = {}
+        for start in range(0, len(unique), 400):
+            chunk = unique[start:start + 400]
+            values = ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk))
+            args: list[Any] = []
+            for key, kind, actor, payload in chunk:
+                args += [iso(now), key, kind, actor, json.dumps(payload, ensure_ascii=False)]
+            # execute_fetchall: one round trip to the database thread (execute, fetch, close).
+            for r in await self.conn.execute_fetchall(
+                f"INSERT INTO intake (received_at, dedupe_key, kind, actor, payload) VALUES {values}"
+                " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key", args,
+            ):
+                got[r[1]] = r[0]
+        for i, (key, *_rest) in enumerate(rows):
+            ids.append(got.get(key) if first_of[key] == i else None)
         return ids
 
     def _intake(self, r: aiosqlite.Row) -> IntakeRow:
@@ -588,6 +611,7 @@ class Repository(CoreRepository):
         return [(r["id"], r["email"]) for r in rows]
 
     async def link_slack(self, member_id: int, slack: str) -> None:
+        self._catalog_changed()
         await self._run("UPDATE member SET slack_lookup = ? WHERE id = ?", slack, member_id)
 
     async def slack_ids(self, committee_id: int) -> dict[str, str]:
