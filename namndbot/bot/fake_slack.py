@@ -17,7 +17,6 @@ Nothing here reaches the internet: it all runs on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 import uuid
@@ -58,9 +57,10 @@ class FakeSlack:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
     latency: float = 0.0
+    answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
 
     def __post_init__(self) -> None:
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._ws: list[web.WebSocketResponse] = []
         self._acks: dict[str, asyncio.Future] = {}
         self.changed = asyncio.Event()
@@ -167,10 +167,16 @@ class FakeSlack:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": True})
-        return web.json_response(handler(args))
+        result = handler(args)
+        self.changed.set()
+        if self.answer_late.get(method):
+            await asyncio.sleep(self.answer_late[method])
+        return web.json_response(result)
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        """Like Slack's: the epoch time with microseconds, strictly increasing."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def m_auth_test(self, args: dict) -> dict:
         return {"ok": True, "url": "https://namndbot.example.slack.com/", "team": "Kommunen", "user": "namndbot",
