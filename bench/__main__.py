@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ["engine", "feeds"]
+NAMES = ["engine", "feeds", "slack_ack"]
 
 for name in NAMES:
     print(f"== bench.{name}")
