@@ -26,8 +26,13 @@ from ..services.intake import Intake
 from ..settings import Settings
 from ..storage import Database
 from . import messages
+from ..services.justering import JusteringService
+from ..services.scheduler import Scheduler
+from ..services.skrivelse import SkrivelseService
 from .notifier import Notifier
 from .outbox import Outbox, Sender
+from .documents import Documents
+from .reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +66,15 @@ class Bot:
         self.directory = DirectoryCache(self.db)
         self.outbox = Outbox(self.db, self.clock)
         self.base_url = self.settings.public_base_url
-        self.notifier = Notifier(self.namnd, self.base_url, self.clock)
+        self.scheduler = Scheduler(self.namnd)
+        self.justering = JusteringService(self.namnd)
+        self.skrivelser = SkrivelseService(self.namnd)
+        self.notifier = Notifier(self.namnd, self.base_url, self.clock, self.scheduler, self.justering)
+        self.reminders = Reminders(self.db, self.scheduler, self.clock)
         self.client = self.client or web_client(self.settings)
+        self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
         self.sender = Sender(self.db, self.client, self.clock, self.notifier.render_summary,
-                             self.notifier.render_home, self.link_members)
+                             self.notifier.render_home, self.link_members, self._fetch_file)
         self.wake = asyncio.Event()
         self.in_flight = 0            # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
@@ -130,6 +140,9 @@ class Bot:
             async with self.db.transaction() as repo:
                 await repo.link_slack(member_id, resp["user"]["id"])
 
+    async def _fetch_file(self, payload: dict[str, Any]) -> None:
+        await self.documents.fetch_shared_file(payload["file_id"], payload["committee"])
+
     # -- middleware ---------------------------------------------------------------------------
     async def _dedupe_events(self, body: dict[str, Any], response, next) -> Any:
         """Slack retries an event it thinks we missed (X-Slack-Retry-Num): handle each event_id once.
@@ -151,22 +164,37 @@ class Bot:
         log.exception("unhandled error in a listener", exc_info=error)
 
     # -- the background jobs ------------------------------------------------------------------
-    async def run_jobs(self, poll: float = 1.0) -> None:
-        """Apply reports, turn events into messages, send them; sleep until there is more."""
+    async def run_jobs(self, external_check: float = 10.0, inbox_every: float = 30.0) -> None:
+        """Apply reports, turn events into messages, send what is due; then sleep until the next
+        job or retry is due, or something new arrives in this process (wake). Commits by another
+        process (the CLI) are noticed within ``external_check`` seconds; the inbox folder, if any,
+        is looked at every ``inbox_every`` seconds."""
         self.intake_waiter = asyncio.create_task(self._forward_intake())
+        loop = asyncio.get_running_loop()
+        next_inbox = loop.time()
         try:
+            try:
+                await self.scheduler.reconcile(self.clock())
+            except Exception:
+                log.exception("could not bring the reminders up to date at start")
             while True:
                 self.wake.clear()
                 try:
+                    if self.documents.inbox is not None and loop.time() >= next_inbox:
+                        next_inbox = loop.time() + inbox_every
+                        await self.documents.scan_inbox()
                     next_due = await self.run_once()
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     log.exception("background jobs failed; trying again shortly")
-                    next_due = None
-                timeout = poll
+                    next_due = self.clock()
+                    await asyncio.sleep(1.0)
+                timeout = external_check
+                if self.documents.inbox is not None:
+                    timeout = min(timeout, max(0.0, next_inbox - loop.time()))
                 if next_due is not None:
-                    timeout = max(0.0, min(poll, (next_due - self.clock()).total_seconds()))
+                    timeout = max(0.0, min(timeout, (next_due - self.clock()).total_seconds()))
                 if timeout == 0.0:
                     continue
                 try:
@@ -195,15 +223,19 @@ class Bot:
                 pass
 
     async def run_once(self) -> datetime | None:
-        """One round of the pipeline; every step first lets the requests in flight be answered."""
+        """One round of the pipeline; every step first lets the requests in flight be answered.
+        Returns when something is due next (a job or an outbox retry)."""
         while True:
             await self._after_acks()
             worked = await self.intake.process(pause=self._after_acks)
             await self._after_acks()
             worked += await self.notifier.process()
-            next_due = await self.sender.process(pause=self._after_acks)
+            await self._after_acks()
+            worked += await self.reminders.process()
+            next_out = await self.sender.process(pause=self._after_acks)
             if not worked:
-                return next_due
+                times = [t for t in (next_out, await self.scheduler.next_due()) if t is not None]
+                return min(times) if times else None
 
     async def settled(self, timeout: float = 10.0) -> None:
         """Wait until every report is applied and every message sent (for the demo and the tests)."""
@@ -211,7 +243,7 @@ class Bot:
         while True:
             self.poke()
             async with self.db.read() as repo:
-                if await repo.backlog() == 0:
+                if await repo.backlog(self.clock()) == 0:
                     return
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("the bot's queues did not empty")

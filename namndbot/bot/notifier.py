@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..calendar.web import committee_url, feed_urls
 from ..domain.dates import svensk_datum
@@ -16,18 +16,24 @@ from ..domain.meeting import Meeting
 from ..domain.model import Committee
 from ..services.core import NamndService
 from ..services.feeds import FeedService, personal_status
+from ..services.justering import JusteringService
+from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
 from . import messages, views
+from .reminders import to_secretaries
 
 log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, namnd: NamndService, base_url: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, namnd: NamndService, base_url: str, clock: Callable[[], datetime] | None = None,
+                 scheduler: Scheduler | None = None, justering: JusteringService | None = None) -> None:
         self.namnd = namnd
         self.db = namnd.db
         self.base_url = base_url
         self.clock = clock or namnd.clock
+        self.scheduler = scheduler
+        self.justering = justering
 
     async def process(self, limit: int = 200) -> int:
         now = self.clock()
@@ -50,8 +56,13 @@ class Notifier:
         if kind == "roster_import":
             await repo.enqueue(now, "link", None, {}, coalesce_key="link")
             return
+        if kind in ("skrivelse_ny", "skrivelse_fel") and ev.committee_id is not None:
+            await self._skrivelse(repo, ev, now)
+            return
         if ev.meeting_id is None or ev.committee_id is None:
             return
+        if kind in ("meeting_andrad", "justering_andrad", "justerad") and self.scheduler is not None:
+            await self.scheduler.reschedule_in(repo, now, ev.meeting_id)
         stored = await repo.committee_by_id(ev.committee_id)
         committee = stored.committee
         meeting = await repo.meeting_by_id(ev.meeting_id)
@@ -74,11 +85,45 @@ class Notifier:
         elif kind == "inkallelse_andrad" and member and user:
             await repo.enqueue(now, "dm", user, messages.call_changed(committee, meeting, member,
                                                                       ev.payload.get("serves", "")).payload())
+        elif kind == "justerad" and self.justering is not None:
+            view = await self.justering.view_in(repo, stored, meeting)
+            if view is not None:
+                msg = messages.justerad(committee, meeting, view.as_dict())
+                if committee.channel:
+                    await repo.enqueue(now, "post", committee.channel, msg.payload())
+                await to_secretaries(repo, now, stored, msg)
+        elif kind == "justering_andrad" and self.justering is not None:
+            view = await self.justering.view_in(repo, stored, meeting)
+            for person in view.justerare if view else ():
+                if slack_of.get(person.key):
+                    await repo.enqueue(now, "home", slack_of[person.key], {},
+                                       coalesce_key=f"home:{slack_of[person.key]}")
         elif kind == "entledigad" and member and user:
             await repo.enqueue(now, "dm", user,
                                messages.released(committee, meeting, bool(ev.payload.get("displaced"))).payload())
         if user:
             await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
+
+    async def _skrivelse(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        stored = await repo.committee_by_id(ev.committee_id)
+        c = stored.committee
+        if ev.kind == "skrivelse_fel":
+            await to_secretaries(repo, now, stored, messages.skrivelse_failed(ev.payload.get("reason", ""),
+                                                                              ev.payload.get("source", "")))
+            return
+        svar = ev.payload["svar"]
+        post = messages.skrivelse_post(c, svar, svar.get("meeting"))
+        if c.channel:
+            await repo.enqueue(now, "post", c.channel, post.payload())
+        else:
+            await to_secretaries(repo, now, stored, post)
+        slack_of = await repo.slack_ids(stored.id)
+        members = {m.name: m for m in (await repo.roster(stored.id)).members}
+        for name in ev.payload.get("authors", []):
+            member = members.get(name)
+            if member and slack_of.get(member.key):
+                await repo.enqueue(now, "dm", slack_of[member.key],
+                                   messages.skrivelse_author(c, svar, svar.get("meeting")).payload())
 
     async def _tell_party_contact(self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow) -> None:
         """Göteborg's model: the party group's contact hears of every call-in for the party's seats."""
@@ -144,8 +189,13 @@ class Notifier:
         return views.home(user, sections)
 
     async def duties(self, repo: Repository, committee_id: int, key: str, today: date) -> list[str]:
-        """Justering duties and the like (see the reminders)."""
-        return []
+        """The member's justering duties that are not done."""
+        out = []
+        for m, j in await repo.justeringar(committee_id):
+            if key in j.justerare and j.justerad is None and j.date is not None and j.date >= today - timedelta(days=14):
+                out.append(f"Du ska justera protokollet från sammanträdet {svensk_datum(m.date)} "
+                           f"den {svensk_datum(j.date)}.")
+        return out
 
     def public_url(self, committee: Committee) -> str:
         return committee_url(self.base_url, committee.short)

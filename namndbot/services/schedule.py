@@ -61,6 +61,7 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
             await repo.update_meeting(new)
             await repo.audit(now, actor, action, committee_id=stored.id, meeting_id=old.id,
                              date=new.date, was=old.date, start=new.start.strftime("%H:%M"), status=new.status)
+            await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=old.id)
             return new
 
         # Same date: update what differs.
@@ -106,6 +107,7 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
             meeting = replace(meeting, id=meeting_id)
             await repo.audit(now, actor, "schedule_add", committee_id=stored.id, meeting_id=meeting_id,
                              date=day, start=meeting.start.strftime("%H:%M"), status=meeting.status)
+            await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             added.append(meeting)
 
         # Dropped from the decision: cancelled, never deleted.

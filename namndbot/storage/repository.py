@@ -455,7 +455,7 @@ class OutboxRow:
     ts: str | None
 
 
-class Repository(CoreRepository):
+class QueueRepository(CoreRepository):
     """Intake, events and the outbox: the bot's durable queues (payloads are opaque JSON)."""
 
     # -- intake ----------------------------------------------------------------------
@@ -573,12 +573,15 @@ class Repository(CoreRepository):
     async def outbox_failed(self, outbox_id: int, error: str) -> None:
         await self._run("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", error[:500], outbox_id)
 
-    async def backlog(self) -> int:
-        """Reports not yet applied, events not yet told, messages not yet sent (due now or later)."""
+    async def backlog(self, now: datetime | None = None) -> int:
+        """Reports not yet applied, events not yet told, messages not yet sent (due now or later),
+        and jobs already due at ``now``."""
         row = await self._one(
             "SELECT (SELECT count(*) FROM intake WHERE status = 'ny')"
             " + (SELECT count(*) FROM event WHERE handled_at IS NULL)"
-            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')) AS n")
+            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))"
+            " + (SELECT count(*) FROM job WHERE status = 'pending' AND due_at <= ?) AS n",
+            iso(now) if now else "")
         return int(row["n"])
 
     async def outbox_all(self) -> list[OutboxRow]:
@@ -622,3 +625,136 @@ class Repository(CoreRepository):
             committee_id,
         )
         return {r["key"]: r["s"] for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    id: int
+    key: str
+    kind: str
+    committee_id: int | None
+    meeting_id: int | None
+    due_at: datetime
+    status: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class JusteringRow:
+    meeting_id: int
+    date: date | None
+    justerare: tuple[str, ...]
+    omedelbart: tuple[int, ...]
+    justerad: date | None
+    anslag: date | None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class Repository(QueueRepository):
+    """Jobs, justering and svar på skrivelse."""
+
+    # -- jobs --------------------------------------------------------------------------
+    def _job(self, r: aiosqlite.Row) -> JobRow:
+        return JobRow(r["id"], r["key"], r["kind"], r["committee_id"], r["meeting_id"],
+                      datetime.fromisoformat(r["due_at"]), r["status"], json.loads(r["payload"]))
+
+    async def jobs_for_meeting(self, meeting_id: int) -> list[JobRow]:
+        rows = await self._all("SELECT * FROM job WHERE meeting_id = ? ORDER BY due_at", meeting_id)
+        return [self._job(r) for r in rows]
+
+    async def job(self, key: str) -> JobRow | None:
+        row = await self._one("SELECT * FROM job WHERE key = ?", key)
+        return self._job(row) if row else None
+
+    async def put_job(self, key: str, kind: str, due_at: datetime, *, committee_id: int | None,
+                      meeting_id: int | None, payload: dict[str, Any] | None = None) -> None:
+        """Schedule (or move) a job. A job already done is scheduled again only if moved to a new time."""
+        existing = await self.job(key)
+        body = json.dumps(payload or {}, ensure_ascii=False, default=str)
+        if existing is None:
+            await self._run(
+                "INSERT INTO job (key, kind, committee_id, meeting_id, due_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                key, kind, committee_id, meeting_id, iso(due_at), body)
+        elif existing.due_at != due_at:
+            await self._run("UPDATE job SET due_at = ?, status = 'pending', done_at = NULL, note = NULL,"
+                            " payload = ? WHERE id = ?", iso(due_at), body, existing.id)
+
+    async def drop_jobs(self, meeting_id: int, now: datetime, note: str, *, kinds: tuple[str, ...] | None = None,
+                        keep: set[str] | None = None) -> int:
+        jobs = [j for j in await self.jobs_for_meeting(meeting_id)
+                if j.status == "pending" and (kinds is None or j.kind in kinds) and j.key not in (keep or set())]
+        for j in jobs:
+            await self.finish_job(j.id, "dropped", now, note)
+        return len(jobs)
+
+    async def due_jobs(self, now: datetime, limit: int = 200) -> list[JobRow]:
+        rows = await self._all("SELECT * FROM job WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id"
+                               " LIMIT ?", iso(now), limit)
+        return [self._job(r) for r in rows]
+
+    async def next_job_time(self) -> datetime | None:
+        row = await self._one("SELECT min(due_at) AS t FROM job WHERE status = 'pending'")
+        return datetime.fromisoformat(row["t"]) if row and row["t"] else None
+
+    async def finish_job(self, job_id: int, status: str, now: datetime, note: str | None = None) -> None:
+        await self._run("UPDATE job SET status = ?, done_at = ?, note = ? WHERE id = ? AND status = 'pending'",
+                        status, iso(now), note, job_id)
+
+    # -- justering ------------------------------------------------------------------------
+    async def justering(self, meeting_id: int) -> JusteringRow | None:
+        r = await self._one("SELECT * FROM justering WHERE meeting_id = ?", meeting_id)
+        if r is None:
+            return None
+        return JusteringRow(r["meeting_id"], _date(r["date"]), tuple(json.loads(r["justerare"])),
+                            tuple(json.loads(r["omedelbart"])), _date(r["justerad"]), _date(r["anslag"]))
+
+    async def save_justering(self, j: JusteringRow, now: datetime) -> None:
+        await self._run(
+            "INSERT INTO justering (meeting_id, date, justerare, omedelbart, justerad, anslag, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET date = excluded.date,"
+            " justerare = excluded.justerare, omedelbart = excluded.omedelbart, justerad = excluded.justerad,"
+            " anslag = excluded.anslag, updated_at = excluded.updated_at",
+            j.meeting_id, j.date.isoformat() if j.date else None, json.dumps(list(j.justerare), ensure_ascii=False),
+            json.dumps(list(j.omedelbart)), j.justerad.isoformat() if j.justerad else None,
+            j.anslag.isoformat() if j.anslag else None, iso(now),
+        )
+
+    async def justering_changes(self, meeting_id: int) -> tuple[int, datetime | None]:
+        """How often a meeting's justering was set or marked done, and when last."""
+        row = await self._one("SELECT count(*) AS n, max(at) AS latest FROM audit WHERE meeting_id = ?"
+                              " AND action IN ('justering_set', 'justerad')", meeting_id)
+        return int(row["n"]), (datetime.fromisoformat(row["latest"]) if row["latest"] else None)
+
+    async def justeringar(self, committee_id: int) -> list[tuple[Meeting, JusteringRow]]:
+        out = []
+        for m in await self.meetings(committee_id):
+            j = await self.justering(m.id)
+            if j is not None:
+                out.append((m, j))
+        return out
+
+    # -- svar på skrivelse ---------------------------------------------------------------------
+    async def skrivelse_seen(self, content_hash: str) -> dict[str, Any] | None:
+        r = await self._one("SELECT * FROM skrivelse WHERE content_hash = ?", content_hash)
+        return dict(r) if r else None
+
+    async def add_skrivelse(self, content_hash: str, committee_id: int | None, title: str | None, dnr: str | None,
+                            source: str, status: str, now: datetime, detail: dict[str, Any]) -> int:
+        return await self._run(
+            "INSERT INTO skrivelse (content_hash, committee_id, title, dnr, source, received_at, status, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            content_hash, committee_id, title, dnr, source, iso(now), status,
+            json.dumps(detail, ensure_ascii=False, default=str))
+
+    async def inbox_seen(self, path: str, size: int, mtime: float) -> bool:
+        r = await self._one("SELECT 1 FROM inbox_file WHERE path = ? AND size = ? AND mtime = ?", path, size, mtime)
+        return r is not None
+
+    async def mark_inbox(self, path: str, size: int, mtime: float, content_hash: str, now: datetime) -> None:
+        await self._run("INSERT INTO inbox_file (path, size, mtime, content_hash, seen_at) VALUES (?, ?, ?, ?, ?)"
+                        " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
+                        " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
+                        path, size, mtime, content_hash, iso(now))

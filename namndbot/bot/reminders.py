@@ -1,0 +1,82 @@
+"""Sending due jobs: meeting reminders, justering reminders, overdue justering.
+
+Each job is decided, its messages queued in the outbox, and the job marked
+done (or dropped, with the reason in the log) in one transaction: a job is
+sent once, whenever the bot gets to it, restarts and outages included.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from ..domain import paminnelser as p
+from ..services.scheduler import Decision, Scheduler
+from ..storage import Database
+from ..storage.repository import Repository, StoredCommittee
+from . import messages
+
+log = logging.getLogger(__name__)
+
+
+async def to_secretaries(repo: Repository, now: datetime, stored: StoredCommittee, msg: messages.Message) -> None:
+    """The secretaries' channel, or else a DM to each secretary."""
+    c = stored.committee
+    if c.secretaries_channel:
+        await repo.enqueue(now, "post", c.secretaries_channel, msg.payload())
+    else:
+        for slack in c.secretaries:
+            await repo.enqueue(now, "dm", slack, msg.payload())
+
+
+class Reminders:
+    def __init__(self, db: Database, scheduler: Scheduler, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.scheduler = scheduler
+        self.clock = clock
+
+    async def process(self, limit: int = 200) -> int:
+        now = self.clock()
+        async with self.db.read() as repo:
+            due = await repo.due_jobs(now, limit)
+        for job in due:
+            async with self.db.transaction() as repo:
+                current = await repo.job(job.key)
+                if current is None or current.status != "pending":
+                    continue
+                decision = await self.scheduler.decide_in(repo, now, current)
+                if decision.send:
+                    await self.queue(repo, now, decision)
+                    await repo.finish_job(current.id, "done", now, decision.note)
+                else:
+                    log.info("reminder %s dropped: %s", current.key, decision.note)
+                    await repo.finish_job(current.id, "dropped", now, decision.note)
+        return len(due)
+
+    async def queue(self, repo: Repository, now: datetime, d: Decision) -> None:
+        assert d.committee is not None and d.meeting is not None
+        c, m = d.committee.committee, d.meeting
+        if d.job.kind == p.PAMINNELSE:
+            if c.channel:
+                await repo.enqueue(now, "post", c.channel, messages.meeting_reminder(c, m, d.data.get("days")).payload())
+            for person in d.data.get("unanswered", []):
+                msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
+                await repo.enqueue(now, "dm", person["slack"], msg.payload())
+            return
+        day = date.fromisoformat(d.data["date"])
+        labels = [j["label"] for j in d.data.get("justerare", [])]
+        if d.job.kind == p.JUSTERING:
+            for j in d.data.get("justerare", []):
+                if j.get("slack"):
+                    others = [x for x in labels if x != j["label"]]
+                    msg = messages.justering_reminder(c, m, day, others, d.data.get("when"))
+                    await repo.enqueue(now, "dm", j["slack"], msg.payload())
+            if d.data.get("when") == "i dag":
+                await to_secretaries(repo, now, d.committee, messages.justering_today(c, m, labels))
+        elif d.job.kind == p.JUSTERING_FORSENAD:
+            limit = date.fromisoformat(d.data["limit"])
+            await to_secretaries(repo, now, d.committee, messages.justering_overdue(c, m, day, limit))
+        elif d.job.kind == p.JUSTERING_FRIST:
+            limit = date.fromisoformat(d.data["limit"])
+            await to_secretaries(repo, now, d.committee, messages.justering_limit(c, m, limit))

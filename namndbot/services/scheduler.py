@@ -1,0 +1,140 @@
+"""Jobs due at a time, kept in step with the meetings; and whether a due job is still worth sending.
+
+Jobs are (re)computed from the data whenever a meeting or its justering
+changes (``reschedule_in``), so moving a meeting moves its reminders. When a
+job comes due, ``decide_in`` says whether to send it, or to drop it and why
+(the meeting has passed, it was justerat, a later reminder says the same).
+Both run inside the caller's transaction: sending and marking done commit
+together.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..domain import paminnelser as p
+from ..domain.deadlines import justering_senast, next_working_day
+from ..domain.meeting import Meeting
+from ..storage.repository import JobRow, JusteringRow, Repository, StoredCommittee
+from .core import NamndService
+
+log = logging.getLogger(__name__)
+
+KEEP_NAGGING_DAYS = 14   # overdue reminders stop this long after the legal limit
+REMIND_UNANSWERED_AFTER = timedelta(hours=12)   # a call-in younger than this is not nagged about
+
+
+@dataclass
+class Decision:
+    send: bool
+    note: str
+    job: JobRow
+    committee: StoredCommittee | None = None
+    meeting: Meeting | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Scheduler:
+    def __init__(self, namnd: NamndService) -> None:
+        self.namnd = namnd
+        self.db = namnd.db
+
+    async def reschedule_in(self, repo: Repository, now: datetime, meeting_id: int) -> None:
+        meeting = await repo.meeting_by_id(meeting_id)
+        stored = await self.namnd.committee_in(repo, meeting.committee)
+        if meeting.cancelled:
+            dropped = await repo.drop_jobs(meeting.id, now, "sammanträdet är inställt")
+            if dropped:
+                log.info("dropped %s reminders of cancelled meeting %s", dropped, meeting.date)
+            return
+        desired = p.meeting_reminders(stored.committee, meeting)
+        j = await repo.justering(meeting.id)
+        if j is not None and j.date is not None and j.justerad is None:
+            desired += p.justering_reminders(stored.committee, meeting, j.date)
+        for d in desired:
+            await repo.put_job(d.key, d.kind, d.at, committee_id=stored.id, meeting_id=meeting.id, payload=d.payload)
+        keys = {d.key for d in desired}
+        # Anything planned before that the data no longer asks for (a moved justering date, one done).
+        stale = [x for x in await repo.jobs_for_meeting(meeting.id) if x.status == "pending" and x.key not in keys
+                 and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)]
+        for x in stale:
+            await repo.finish_job(x.id, "dropped", now, "ändrat: inte längre aktuellt")
+
+    async def reconcile(self, now: datetime) -> None:
+        """At start: every meeting not yet long past has its jobs (also one made before this version)."""
+        async with self.db.transaction() as repo:
+            for stored in await repo.committees():
+                today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
+                for m in await repo.meetings(stored.id, start=today - timedelta(days=31)):
+                    await self.reschedule_in(repo, now, m.id)
+
+    async def decide_in(self, repo: Repository, now: datetime, job: JobRow) -> Decision:
+        if job.meeting_id is None:
+            return Decision(False, "inget sammanträde", job)
+        meeting = await repo.meeting_by_id(job.meeting_id)
+        stored = await self.namnd.committee_in(repo, meeting.committee)
+        tz = stored.committee.timezone
+        start = meeting.starts_at(tz).astimezone(UTC)
+        base = dict(committee=stored, meeting=meeting)
+        if job.kind == p.PAMINNELSE:
+            if meeting.cancelled:
+                return Decision(False, "sammanträdet är inställt", job, **base)
+            if now >= start:
+                return Decision(False, "sammanträdet har redan börjat", job, **base)
+            later = [x for x in await repo.jobs_for_meeting(meeting.id)
+                     if x.kind == p.PAMINNELSE and x.status == "pending" and x.due_at <= now and x.due_at > job.due_at]
+            if later:
+                return Decision(False, "en senare påminnelse om samma sammanträde går ut i stället", job, **base)
+            r = await self.namnd.narvaro_in(repo, stored, meeting)
+            slack_of = await repo.slack_ids(stored.id)
+            members = r.roster.by_key()
+            calls = await repo.inkallelser(meeting.id)
+            unanswered = {}
+            for a in r.plan.assignments:
+                call = calls.get(a.ersattare)
+                recent = call is not None and now - call.called_at < REMIND_UNANSWERED_AFTER
+                if r.calls.get(a.ersattare) != "kommer" and a.ersattare in slack_of and not recent:
+                    unanswered.setdefault(a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name,
+                                                        "seats": []})["seats"].append(members[a.seat].label)
+            return Decision(True, "skickad", job, **base, data={"days": job.payload.get("days"),
+                                                                 "unanswered": list(unanswered.values())})
+        j = await repo.justering(meeting.id)
+        if j is None or j.date is None:
+            return Decision(False, "ingen justering planerad", job, **base)
+        if j.justerad is not None:
+            return Decision(False, f"protokollet justerades {j.justerad.isoformat()}", job, **base)
+        today = now.astimezone(ZoneInfo(tz)).date()
+        data = await self._justering_data(repo, stored, j)
+        if job.kind == p.JUSTERING:
+            if today > j.date:
+                return Decision(False, "justeringsdagen har passerat (sekreteraren påminns i stället)", job, **base)
+            return Decision(True, "skickad", job, **base, data={**data, "when": job.payload.get("when")})
+        if job.kind == p.JUSTERING_FORSENAD:
+            limit = justering_senast(meeting.date)
+            if today > limit + timedelta(days=KEEP_NAGGING_DAYS):
+                return Decision(False, "långt efter lagens gräns; påminnelserna upphör", job, **base)
+            nxt = p.overdue(stored.committee, meeting, next_working_day(today + timedelta(days=1)))
+            await repo.put_job(nxt.key, nxt.kind, nxt.at, committee_id=stored.id, meeting_id=meeting.id,
+                               payload=nxt.payload)
+            return Decision(True, "skickad", job, **base, data={**data, "limit": limit.isoformat()})
+        if job.kind == p.JUSTERING_FRIST:
+            return Decision(True, "skickad", job, **base, data={**data, "limit": job.payload.get("limit")})
+        return Decision(False, f"okänd sorts jobb {job.kind}", job, **base)
+
+    async def _justering_data(self, repo: Repository, stored: StoredCommittee, j: JusteringRow) -> dict[str, Any]:
+        members = (await repo.roster(stored.id)).by_key()
+        slack_of = await repo.slack_ids(stored.id)
+        return {
+            "date": j.date.isoformat() if j.date else None,
+            "justerare": [{"name": members[k].name, "label": members[k].label, "slack": slack_of.get(k)}
+                          for k in j.justerare if k in members],
+            "secretaries": list(stored.committee.secretaries),
+        }
+
+    async def next_due(self) -> datetime | None:
+        async with self.db.read() as repo:
+            return await repo.next_job_time()
