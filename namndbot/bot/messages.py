@@ -28,6 +28,7 @@ from ..domain.meeting import Meeting
 from ..domain.model import Committee, Member
 
 FORHINDER_MODAL = "forhinder_modal"
+JUSTERING_MODAL = "justering_modal"
 
 
 @dataclass(frozen=True)
@@ -196,3 +197,143 @@ def feed_links(committee: Committee, https: str, webcal: str, public: str) -> Me
 
 def divider() -> dict:
     return DividerBlock().to_dict()
+
+
+# -- reminders, justering, svar på skrivelse ------------------------------------------------
+def _in_days(days: int | None) -> str:
+    return {0: "i dag", 1: "i morgon"}.get(days or 0, f"om {days} dagar") if days is not None else ""
+
+
+def meeting_reminder(committee: Committee, m: Meeting, days: int | None) -> Message:
+    """The reminder in the committee's channel, with "Anmäl förhinder"."""
+    head = f"Påminnelse: {committee.name} sammanträder {when(committee, m)}"
+    if days is not None:
+        head += f" ({_in_days(days)})"
+    lines = [f"*{head}.*"]
+    if m.location:
+        lines.append(f"Plats: {m.location}")
+    if m.note:
+        lines.append(f"Huvudärende: {m.note}")
+    lines.append("Kan du inte komma, hela eller en del av sammanträdet? Anmäl förhinder så kallas en ersättare in.")
+    blocks = [SectionBlock(text=_md("\n".join(lines))),
+              ActionsBlock(elements=[ButtonElement(text="Anmäl förhinder", action_id="oppna_forhinder",
+                                                   value=ref(committee.short, m.date, ""))])]
+    return Message(head + ".", [b.to_dict() for b in blocks])
+
+
+def call_in_reminder(committee: Committee, m: Meeting, name: str, seats: list[str]) -> Message:
+    text = (f"Påminnelse: du är inkallad att tjänstgöra för {', '.join(seats)} vid {committee.name}s sammanträde "
+            f"{when(committee, m)}, men har inte svarat.")
+    value = ref(committee.short, m.date, name)
+    blocks = [SectionBlock(text=_md(text)), ActionsBlock(block_id="svar", elements=[
+        ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
+        ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
+    ])]
+    return Message(text, [b.to_dict() for b in blocks])
+
+
+def _justerat_button(committee: Committee, m: Meeting) -> dict:
+    return ActionsBlock(elements=[ButtonElement(text="Justerat", action_id="justering_klar", style="primary",
+                                                value=ref(committee.short, m.date, ""))]).to_dict()
+
+
+def justering_reminder(committee: Committee, m: Meeting, day: date, whom: list[str], when_word: str | None) -> Message:
+    others = f" Justerare: {', '.join(whom)}." if whom else ""
+    text = (f"Påminnelse: du ska justera protokollet från {committee.name}s sammanträde {svensk_datum(m.date)}"
+            f" {'i dag' if when_word == 'i dag' else 'på ' + svensk_datum(day)}.{others}")
+    return plain(text)
+
+
+def justering_today(committee: Committee, m: Meeting, whom: list[str]) -> Message:
+    text = (f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} justeras i dag"
+            + (f" av {', '.join(whom)}" if whom else "") + ". Tryck Justerat när det är klart.")
+    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+
+
+def justering_overdue(committee: Committee, m: Meeting, day: date, limit: date) -> Message:
+    text = (f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} skulle ha justerats "
+            f"{svensk_datum(day)} men är inte markerat som justerat. Enligt kommunallagen ska det vara justerat "
+            f"senast {svensk_datum(limit)}.")
+    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+
+
+def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
+    text = (f":warning: Lagens gräns närmar sig: protokollet från {committee.name}s sammanträde "
+            f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet).")
+    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+
+
+def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
+    """The post in the channel when the protocol is justerat: anslag, appeal and take-down dates."""
+    lines = [f"*Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} är justerat* "
+             f"({svensk_datum(date.fromisoformat(facts['justerad']))})."]
+    lines.append(f"• Justeringen ska tillkännages på anslagstavlan senast {_d(facts['anslag_senast'])}.")
+    basis = ("anslaget " + _d(facts["anslag"])) if facts.get("anslag") else f"ett anslag {_d(facts['anslag_senast'])}"
+    lines.append(f"• Sista dag att överklaga: {_d(facts['overklagande_sista_dag'])} (tre veckor från {basis}).")
+    lines.append(f"• Anslaget får tas ned tidigast {_d(facts['anslag_ned_tidigast'])}.")
+    if facts.get("omedelbart_justerade"):
+        paragraphs = ", ".join(f"§ {p}" for p in facts["omedelbart_justerade"])
+        lines.append(f"• Omedelbart justerade vid sammanträdet: {paragraphs}.")
+    text = "\n".join(lines)
+    return Message(text.replace("*", ""), [SectionBlock(text=_md(text)).to_dict()])
+
+
+def _d(iso: str | None) -> str:
+    return svensk_datum(date.fromisoformat(iso)) if iso else "(okänt)"
+
+
+def skrivelse_post(committee: Committee, svar: dict, meeting_day: str | None) -> Message:
+    """A new svar på skrivelse in the committee's channel."""
+    authors = ", ".join(f"{a['name']}{' m.fl.' if a.get('others') else ''} ({a['party']})" for a in svar["authors"])
+    facts = []
+    if authors:
+        facts.append(f"*Skrivelse från:* {authors}")
+    if svar.get("skrivelse_date"):
+        facts.append(f"*Skrivelsen daterad:* {_d(svar['skrivelse_date'])}")
+    if svar.get("dnr"):
+        facts.append(f"*Dnr:* {svar['dnr']}")
+    facts.append(f"*Behandlas:* {('sammanträdet ' + _d(meeting_day)) if meeting_day else 'ej bestämt'}")
+    blocks = [HeaderBlock(text=PlainTextObject(text=svar["title"][:150])), SectionBlock(text=_md("\n".join(facts)))]
+    if svar.get("summary"):
+        summary = svar["summary"]
+        if len(summary) > 700:
+            summary = summary[:700].rsplit(" ", 1)[0] + " …"
+        blocks.append(SectionBlock(text=_md(f"*Sammanfattning*\n{summary}")))
+    if svar.get("proposal"):
+        blocks.append(SectionBlock(text=_md(f"*Förvaltningens förslag till beslut*\n{svar['proposal']}")))
+    return Message(f"Nytt svar på skrivelse: {svar['title']}", [b.to_dict() for b in blocks])
+
+
+def skrivelse_author(committee: Committee, svar: dict, meeting_day: str | None) -> Message:
+    text = f"Förvaltningen har svarat på din skrivelse: {svar['title']}."
+    if meeting_day:
+        text += f" Svaret behandlas vid {committee.name}s sammanträde {_d(meeting_day)}."
+    return plain(text)
+
+
+def skrivelse_failed(reason: str, source: str) -> Message:
+    return plain(f"Ett dokument kunde inte läsas som ett svar på skrivelse ({source}): {reason} "
+                 "Det har inte publicerats; lägg ut det för hand eller rätta filen och lägg in den igen.")
+
+
+def justering_modal(committee: Committee, meetings: list[Meeting], members: list[Member], selected: date | None,
+                    justerare: tuple[str, ...] = (), when: date | None = None) -> dict:
+    """The secretary's form: which meeting, the two justerare, the justering date."""
+    from slack_sdk.models.blocks import DatePickerElement
+
+    options = meeting_options(committee, meetings)
+    initial = options[-1] if options else None
+    if selected:
+        initial = next((o for o in options if o.value.endswith(selected.isoformat())), initial)
+    people = [Option(value=m.name, text=m.label[:75]) for m in members[:100]]
+    blocks = [InputBlock(block_id="mote", label="Sammanträde",
+                         element=StaticSelectElement(action_id="v", options=options, initial_option=initial))]
+    for i, label in enumerate(("Justerare", "Justerare")):
+        chosen = next((o for o in people if len(justerare) > i and o.value == justerare[i]), None)
+        blocks.append(InputBlock(block_id=f"justerare{i + 1}", label=label, optional=i > 0,
+                                 element=StaticSelectElement(action_id="v", options=people, initial_option=chosen)))
+    blocks.append(InputBlock(block_id="dag", label="Justeringsdag",
+                             element=DatePickerElement(action_id="v",
+                                                       initial_date=when.isoformat() if when else None)))
+    return View(type="modal", callback_id=JUSTERING_MODAL, title="Justering", submit="Spara", close="Avbryt",
+                blocks=blocks, private_metadata=committee.short).to_dict()

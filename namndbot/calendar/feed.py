@@ -27,8 +27,8 @@ REFRESH = timedelta(hours=1)
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
     uid: str
-    start: datetime          # aware, in the committee's timezone
-    end: datetime
+    start: datetime | date   # aware, in the committee's timezone; a date for an all-day event
+    end: datetime | date
     summary: str
     stamp: datetime          # the last change (UTC)
     sequence: int = 0
@@ -51,9 +51,15 @@ def render(name: str, description: str, timezone: str, events: Iterable[FeedEven
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     cal.add_component(vtimezone(timezone))
-    for e in sorted(events, key=lambda e: (e.start, e.uid)):
+    for e in sorted(events, key=lambda e: (_sort_key(e.start), e.uid)):
         cal.add_component(_event(e))
     return cal.to_ical()
+
+
+def _sort_key(start: datetime | date) -> datetime:
+    if isinstance(start, datetime):
+        return start.astimezone(UTC)
+    return datetime.combine(start, datetime.min.time(), tzinfo=UTC)
 
 
 def _event(e: FeedEvent) -> Event:

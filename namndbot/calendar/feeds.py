@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..domain.meeting import DEFAULT_DURATION, Meeting
 from ..domain.model import Committee
@@ -67,6 +67,13 @@ def personal_feed(agenda: PersonalAgenda) -> Feed:
         events.append(_meeting_event(
             c, m, uid=f"{salt}-{m.uid}", summary=summary, description="\n\n".join(lines) or None,
             sequence=item.sequence, stamp=item.stamp,
+        ))
+    for duty in agenda.duties:
+        events.append(FeedEvent(
+            uid=f"{salt}-justering-{duty.meeting.uid}", start=duty.day, end=duty.day + timedelta(days=1),
+            summary=f"Justera protokollet: {c.name} {duty.meeting.date.isoformat()}" + (" (justerat)" if duty.done else ""),
+            stamp=duty.stamp or EPOCH, sequence=duty.sequence,
+            description=f"Du är justerare för protokollet från sammanträdet {duty.meeting.date.isoformat()}.",
         ))
     body = render(f"{c.name} – {member.name}", f"Sammanträden för {c.name}, med din egen status",
                   c.timezone, events)

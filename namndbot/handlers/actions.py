@@ -54,6 +54,17 @@ def register(app: AsyncApp, bot: Bot) -> None:
             await ack()
             await respond(text="Något gick fel hos mig; försök igen om en stund.", replace_original=False)
 
+    @app.action("justering_klar")
+    async def justerat(ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
+        user = body["user"]["id"]
+        short, day, _ = messages.unref(action["value"])
+        where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
+        key = hashlib.sha256(f"justering_klar|{where}|{action['value']}|{user}".encode()).hexdigest()
+        reply = {"response_url": body["response_url"]} if body.get("response_url") else {"user": user}
+        await bot.intake.submit(f"btn:{key}", "justering_klar", user,
+                                {"committee": short, "date": day.isoformat(), "reply": reply})
+        await ack()
+
     @app.action("oppna_forhinder")
     async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], client) -> None:
         await ack()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..calendar.web import committee_url, feed_urls
@@ -92,6 +93,17 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
         https, webcal = feed_urls(bot.base_url, found[1])
         await ack(response_type="ephemeral", **messages.feed_links(
             info.committee, https, webcal, committee_url(bot.base_url, info.committee.short)).payload())
+    elif cmd.verb == "justering":
+        if user not in info.secretaries:
+            raise NamndbotError("Det är nämndens sekreterare som anger justerare och justeringsdag.")
+        today = today_in(info, now)
+        meetings = [m for m in info.open_meetings() if (today - m.date).days <= 30 and m.date <= today + timedelta(days=60)]
+        if not meetings:
+            raise NamndbotError("Det finns inget sammanträde den senaste månaden att ange justering för.")
+        selected = choose_meeting(info, cmd.when, now).date if cmd.when else None
+        await ack()
+        await client.views_open(trigger_id=body["trigger_id"], view=messages.justering_modal(
+            info.committee, meetings, list(info.roster.members), selected))
     else:
         await bot.extra_command(ack, body, cmd, info, client)
 

@@ -17,6 +17,18 @@ def register(app: AsyncApp, bot: Bot) -> None:
             await bot.outbox.home(event["user"])
             bot.poke()
 
+    @app.event("file_shared")
+    async def file_shared(event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A document shared in a committee's secretaries' channel may be a new svar på skrivelse."""
+        directory = await bot.directory.get()
+        channel = event.get("channel_id") or event.get("channel")
+        short = directory.by_channel.get(channel or "")
+        info = directory.committees.get(short) if short else None
+        if info is None or info.committee.secretaries_channel != channel:
+            return
+        await bot.outbox.fetch_file(event["file_id"], short, dedupe=body.get("event_id"))
+        bot.poke()
+
     @app.event("message")
     async def ignore_messages() -> None:
         """Messages in the app's DM are not commands; /namnd is."""

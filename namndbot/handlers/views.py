@@ -47,6 +47,32 @@ def register(app: AsyncApp, bot: Bot) -> None:
         await ack()
 
 
+    @app.view(messages.JUSTERING_MODAL)
+    async def justering_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        values = view["state"]["values"]
+        chosen = _value(values, "mote") or ""
+        when = (values.get("dag", {}).get("v", {}) or {}).get("selected_date")
+        people = [v for v in (_value(values, "justerare1"), _value(values, "justerare2")) if v]
+        if "|" not in chosen:
+            await ack(response_action="errors", errors={"mote": "Välj ett sammanträde."})
+            return
+        if not when:
+            await ack(response_action="errors", errors={"dag": "Välj justeringsdag."})
+            return
+        if len(set(people)) != len(people):
+            await ack(response_action="errors", errors={"justerare2": "Välj två olika justerare."})
+            return
+        short, day = chosen.split("|", 1)
+        if when < day:
+            await ack(response_action="errors", errors={"dag": "Protokollet kan inte justeras före sammanträdet."})
+            return
+        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "justering_set", user, {
+            "committee": short, "date": day, "justerare": people, "when": when, "reply": {"user": user},
+        })
+        await ack()
+
+
 class FieldError(NamndbotError):
     def __init__(self, block: str, message: str) -> None:
         super().__init__(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..domain.meeting import Meeting
 from ..domain.model import Committee, Member
@@ -23,10 +23,22 @@ class AgendaItem:
 
 
 @dataclass(frozen=True)
+class Duty:
+    """A justering the member is to do: a day in their calendar."""
+
+    meeting: Meeting
+    day: date
+    stamp: datetime
+    sequence: int
+    done: bool
+
+
+@dataclass(frozen=True)
 class PersonalAgenda:
     committee: Committee
     member: Member
     items: tuple[AgendaItem, ...]
+    duties: tuple[Duty, ...] = ()
 
 
 def personal_status(r: NarvaroResult, key: str) -> str | None:
@@ -95,7 +107,13 @@ class FeedService:
             count, latest = changes.get(meeting.id, (0, meeting.updated_at))
             stamp = max(meeting.updated_at, latest) if meeting.updated_at else latest
             items.append(AgendaItem(meeting, status, meeting.sequence + count, stamp))
-        return PersonalAgenda(stored.committee, member, tuple(items))
+        duties = []
+        for meeting, j in await repo.justeringar(committee_id):
+            if member.key in j.justerare and j.date is not None and not meeting.cancelled:
+                changes, latest = await repo.justering_changes(meeting.id)
+                stamp = latest or meeting.updated_at
+                duties.append(Duty(meeting, j.date, stamp, max(0, changes - 1), j.justerad is not None))
+        return PersonalAgenda(stored.committee, member, tuple(items), tuple(duties))
 
     async def token(self, short: str, name: str, *, rotate: bool = False, actor: str) -> tuple[Member, str, bool]:
         """The member's secret feed token: created on first use, replaced with ``rotate``."""

@@ -26,7 +26,7 @@ from .core import ForhinderResult, NamndService
 
 log = logging.getLogger(__name__)
 
-KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte")
+KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte", "justering_set", "justering_klar")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,12 @@ class Intake:
             "forhinder_remove": self._forhinder_remove,
             "svar_kommer": self._svar_kommer,
             "svar_kan_inte": self._svar_kan_inte,
+            "justering_set": self._justering_set,
+            "justering_klar": self._justering_klar,
         }
+        from .justering import JusteringService
+
+        self.justering = JusteringService(namnd)
 
     # -- receiving -----------------------------------------------------------------
     async def submit(self, dedupe_key: str, kind: str, actor: str, payload: dict[str, Any]) -> Submitted:
@@ -173,6 +178,45 @@ class Intake:
         if result.change.called:
             text += " Nästa ersättare i turordningen har kallats in."
         return text, {}
+
+
+    async def _secretary(self, repo: Repository, row: IntakeRow, *, or_justerare: bool = False) -> None:
+        p = row.payload
+        stored = await self.namnd.committee_in(repo, p["committee"])
+        if row.actor in stored.committee.secretaries:
+            return
+        if or_justerare:
+            meeting = await self.namnd.meeting_in(repo, stored, date.fromisoformat(p["date"]))
+            j = await repo.justering(meeting.id)
+            slack_of = await repo.slack_ids(stored.id)
+            if j is not None and any(slack_of.get(k) == row.actor for k in j.justerare):
+                return
+            raise RuleError("Bara nämndens sekreterare och justerarna kan markera protokollet som justerat.")
+        raise RuleError("Det är nämndens sekreterare som anger justerare och justeringsdag.")
+
+    async def _justering_set(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._secretary(repo, row)
+        p = row.payload
+        view = await self.justering.set_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
+                                           p.get("justerare", []), date.fromisoformat(p["when"]),
+                                           actor=f"slack:{row.actor}")
+        from ..domain.dates import svensk_datum
+        from ..domain.names import join_names
+
+        return (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
+                f"{svensk_datum(view.row.date)} av {join_names(m.label for m in view.justerare)}. "
+                "Justerarna påminns dagen före och på morgonen."), {}
+
+    async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._secretary(repo, row, or_justerare=True)
+        p = row.payload
+        view = await self.justering.done_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
+                                            actor=f"slack:{row.actor}")
+        from ..domain.dates import svensk_datum
+
+        d = view.as_dict()
+        return (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} är markerat som justerat. "
+                f"Sista dag att överklaga: {svensk_datum(date.fromisoformat(d['overklagande_sista_dag']))}."), {}
 
 
 def _dag(result: ForhinderResult) -> str:
