@@ -46,6 +46,11 @@ class Outbox:
         self.db = db
         self.clock = clock
 
+    async def fetch_file(self, file_id: str, committee: str, *, dedupe: str | None = None) -> None:
+        async with self.db.transaction() as repo:
+            await repo.enqueue(self.clock(), "file", None, {"file_id": file_id, "committee": committee},
+                               coalesce_key=f"file:{file_id}")
+
     async def home(self, user: str) -> None:
         async with self.db.transaction() as repo:
             await repo.enqueue(self.clock(), "home", user, {}, coalesce_key=f"home:{user}")
@@ -55,13 +60,15 @@ class Sender:
     def __init__(self, db: Database, client: AsyncWebClient, clock: Callable[[], datetime],
                  summary: Callable[[int], Awaitable[tuple[list[str], Message] | None]],
                  home: Callable[[str], Awaitable[dict]],
-                 link: Callable[[], Awaitable[None]]) -> None:
+                 link: Callable[[], Awaitable[None]],
+                 fetch_file: Callable[[dict], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.client = client
         self.clock = clock
         self.render_summary = summary
         self.render_home = home
         self.link_members = link
+        self.fetch_file = fetch_file
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
         """Send what is due; returns when the next row is due (or None when nothing waits)."""
@@ -133,6 +140,10 @@ class Sender:
         if row.kind == "link":
             await self._mark_sending(row, None)
             await self.link_members()
+            return None, None
+        if row.kind == "file" and self.fetch_file is not None:
+            await self._mark_sending(row, None)
+            await self.fetch_file(row.payload)   # posting is deduplicated by content: safe to repeat
             return None, None
         raise ValueError(f"unknown outbox kind {row.kind}")
 
