@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ["engine", "feeds", "slack_ack"]
+NAMES = ["engine", "feeds", "slack_ack", "scheduler"]
 
 for name in NAMES:
     print(f"== bench.{name}")
