@@ -117,7 +117,7 @@ class Running:
 
 
 async def start(settings: Settings, *, clock: Callable[[], datetime] = utcnow, mode: Mode | None = None,
-                poll: float = 1.0) -> Running:
+                poll: float = 10.0) -> Running:
     mode = mode or check_settings(settings)
     db = await Database(settings.database).connect()
     bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
