@@ -73,6 +73,9 @@ def attendance(situation: Situation, plan: Plan) -> dict[str, int]:
             here = 0
         else:
             here = everything & ~nonjav.get(e.key, 0)
+            since = situation.arrived.get(e.key, 1)
+            if since > 1:
+                here &= ~span(1, since - 1)
         out[e.key] = here | serving
     return out
 

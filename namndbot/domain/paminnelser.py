@@ -24,6 +24,8 @@ PAMINNELSE = "paminnelse"
 JUSTERING = "justering_paminnelse"
 JUSTERING_FORSENAD = "justering_forsenad"
 JUSTERING_FRIST = "justering_frist"
+SVARSTID = "svarstid"
+SHORT_NOTICE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,19 @@ def overdue(committee: Committee, m: Meeting, day: date) -> Due:
     """The secretaries' reminder on a working day after the justering date passed."""
     return Due(f"{JUSTERING_FORSENAD}:{m.id}:{day.isoformat()}", JUSTERING_FORSENAD, _at(committee, day, MORNING),
                {"day": day.isoformat()})
+
+
+def answer_deadline(committee: Committee, m: Meeting, called_at: datetime) -> datetime:
+    """When a called-in ersättare who has not answered is passed over: ``svarstid_timmar`` after the
+    call, and never later than two hours before the meeting. A call that leaves less than half an
+    hour before that has until the meeting starts (then presence decides)."""
+    start = m.starts_at(committee.timezone).astimezone(UTC)
+    deadline = min(called_at + timedelta(hours=committee.settings.svarstid_timmar), start - timedelta(hours=2))
+    if deadline < called_at + SHORT_NOTICE:
+        deadline = start
+    return deadline
+
+
+def answer_job(committee: Committee, m: Meeting, member_id: int, called_at: datetime) -> Due:
+    return Due(f"{SVARSTID}:{m.id}:{member_id}:{called_at.isoformat()}", SVARSTID,
+               answer_deadline(committee, m, called_at), {"member_id": member_id, "called_at": called_at.isoformat()})

@@ -101,6 +101,7 @@ class Situation:
     previous: tuple[Assignment, ...] = ()
     present: frozenset[str] | None = None
     frozen_through: int = 0
+    arrived: dict[str, int] = field(default_factory=dict)   # ersättare present from a later paragraph
 
 
 @dataclass(frozen=True)
@@ -444,4 +445,9 @@ class _Planner:
 
 
 def _lower_first(text: str) -> str:
+    """Lower-case the first letter of a sentence being continued, but not a party's
+    abbreviation or a name ("M:s egen ersättare", "Personlig ersättare …")."""
+    first = text.split(" ", 1)[0]
+    if first[:2].isupper() or ":" in first or (len(first) > 1 and first[1:2].isupper()) or first.isupper():
+        return text
     return text[:1].lower() + text[1:]

@@ -245,6 +245,81 @@ class NamndService:
             stored = await self.committee_in(repo, short)
             return await repo.meetings(stored.id, start=start, end=end)
 
+    # the meeting under way --------------------------------------------------------------
+    async def start_meeting(self, short: str, day: date, present: list[str], *, actor: str) -> PlanChange:
+        return await self._tx(self.start_meeting_in, short, day, present, actor=actor)
+
+    async def start_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, present: list[str], *,
+                               actor: str) -> PlanChange:
+        """The meeting opens with these ersättare present: from now on only they are called, and a
+        change takes effect from the next paragraph."""
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        if meeting.started:
+            raise RuleError(f"Sammanträdet {day.isoformat()} är redan öppnat.",
+                            hint="En ersättare som kommer senare anmäls med ”meeting present”.")
+        roster = await repo.roster(stored.id)
+        ids = await repo.member_ids(stored.id)
+        people = [self._ersattare(roster, name) for name in present]
+        for person in people:
+            await repo.add_present(meeting.id, ids[person.key], 1)
+        started = replace(meeting, started_at=now, current_paragraph=0)
+        await repo.update_meeting(started)
+        await repo.audit(now, actor, "meeting_start", committee_id=stored.id, meeting_id=meeting.id,
+                         present=[p.name for p in people])
+        await repo.add_event(now, "sammantrade_startat", committee_id=stored.id, meeting_id=meeting.id)
+        change = await self.replan_in(repo, stored.id, started, now, actor)
+        for person in people:  # present and serving: no answer needed
+            if person.key in {a.ersattare for a in change.plan.assignments}:
+                await repo.answer(meeting.id, ids[person.key], now)
+        return change
+
+    async def present(self, short: str, day: date, name: str, *, actor: str) -> PlanChange:
+        return await self._tx(self.present_in, short, day, name, actor=actor)
+
+    async def present_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
+                         actor: str) -> PlanChange:
+        """An ersättare arrives after the meeting has begun: present from the next paragraph."""
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        if not meeting.started:
+            raise RuleError(f"Sammanträdet {day.isoformat()} har inte börjat.",
+                            hint="Öppna det med ”meeting start … --present NAMN”.")
+        roster = await repo.roster(stored.id)
+        person = self._ersattare(roster, name)
+        ids = await repo.member_ids(stored.id)
+        if person.key in await repo.present(meeting.id):
+            return await self._unchanged(repo, stored.id, meeting)
+        await repo.add_present(meeting.id, ids[person.key], meeting.current_paragraph + 1)
+        await repo.audit(now, actor, "ersattare_narvarande", committee_id=stored.id, meeting_id=meeting.id,
+                         member_id=ids[person.key], member=person.name, from_paragraph=meeting.current_paragraph + 1)
+        change = await self.replan_in(repo, stored.id, meeting, now, actor)
+        if person.key in {a.ersattare for a in change.plan.assignments}:
+            await repo.answer(meeting.id, ids[person.key], now)
+        return change
+
+    async def paragraph(self, short: str, day: date, number: int, *, actor: str) -> Meeting:
+        return await self._tx(self.paragraph_in, short, day, number, actor=actor)
+
+    async def paragraph_in(self, repo: Repository, now: datetime, short: str, day: date, number: int, *,
+                           actor: str) -> Meeting:
+        """The meeting is now dealing with § ``number``: changes take effect from the one after."""
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        if not meeting.started:
+            raise RuleError(f"Sammanträdet {day.isoformat()} har inte börjat.")
+        if meeting.paragraphs is None:
+            raise RuleError("Sammanträdet är inte indelat i paragrafer.",
+                            hint="Ange antalet med ”meeting add … --paragraphs N”.")
+        if not meeting.current_paragraph <= number <= meeting.paragraphs:
+            raise RuleError(f"Paragrafen ska vara mellan {max(1, meeting.current_paragraph)} och {meeting.paragraphs}"
+                            f" (sammanträdet är vid § {meeting.current_paragraph}).")
+        moved = replace(meeting, current_paragraph=number)
+        await repo.update_meeting(moved)
+        await repo.audit(now, actor, "paragraf", committee_id=stored.id, meeting_id=meeting.id, paragraph=number)
+        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id)
+        return moved
+
     # förhinder ----------------------------------------------------------------------
     async def add_forhinder(self, short: str, day: date, name: str, *, until_paragraph: int | None = None,
                             from_paragraph: int | None = None, span: tuple[int, int] | None = None,
@@ -298,9 +373,26 @@ class NamndService:
         roster = await repo.roster(stored.id)
         member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
         ids = await repo.member_ids(stored.id)
+        if meeting.started and member.is_ledamot and not stored.committee.settings.vaxeltjanstgoring:
+            for a in await repo.anmalningar(meeting.id):
+                left_at = a.first or 1
+                if a.member == member.key and not a.jav and left_at > 1 and left_at <= meeting.current_paragraph:
+                    raise RuleError(
+                        f"{member.label} lämnade sammanträdet vid § {left_at} och får inte tjänstgöra igen samma dag "
+                        "(växeltjänstgöring är inte tillåten).",
+                        hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.")
+        existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
         removed = await repo.remove_forhinder(meeting.id, ids[member.key])
         if not removed:
             raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
+        if meeting.started and meeting.current_paragraph:
+            # Under way: what was handled stays as it was (the protocol must say so); from the next
+            # paragraph the member is back.
+            for a in existing:
+                if (a.first or 1) <= meeting.current_paragraph:
+                    kept = Anmalan(a.member, a.first, min(a.last or meeting.units, meeting.current_paragraph),
+                                   a.jav, None)
+                    await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
         await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
                          member_id=ids[member.key], member=member.name)
         await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
@@ -326,7 +418,8 @@ class NamndService:
                          member_id=ids[member.key], member=member.name, kind=kind)
         await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
                              member_id=ids[member.key])
-        change = await self.replan_in(repo, stored.id, meeting, now, actor)
+        change = await self.replan_in(repo, stored.id, meeting, now, actor,
+                                      release_reason="ej_svar" if kind == "ej_svar" else None)
         return ForhinderResult(member, None, change)
 
     async def answer_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
@@ -340,7 +433,10 @@ class NamndService:
         calls = await repo.inkallelser(meeting.id)
         current = await self._unchanged(repo, stored.id, meeting)
         if member.key not in calls:
-            serving = [a for a in current.plan.assignments]
+            last = await repo.last_call(meeting.id, ids[member.key])
+            serves = (last or {}).get("serves", "")
+            seats = [m.key for m in roster.ledamoter if f"för {m.label}" in serves]
+            serving = [a for a in current.plan.assignments if a.seat in seats]
             raise CallNoLongerValid(member, meeting, tuple(serving), roster)
         if calls[member.key].status == "kommer":
             return ForhinderResult(member, None, current, already=True)
@@ -429,14 +525,17 @@ class NamndService:
         declined = await repo.declined(meeting.id)
         previous = await repo.assignments(meeting.id)
         present = None
+        arrived: dict[str, int] = {}
         if meeting.started:
-            present = frozenset(await repo.present(meeting.id))
+            arrived = await repo.present(meeting.id)
+            present = frozenset(arrived)
         n = meeting.units
         situation = Situation(
             roster=roster, paragraphs=n,
             forhinder=tuple(f for a in anmalningar if (f := a.resolve(n)) is not None),
             declined=frozenset(declined), previous=tuple(previous),
             present=present, frozen_through=meeting.current_paragraph if meeting.started else 0,
+            arrived=arrived,
         )
         return situation, anmalningar, declined
 
@@ -446,7 +545,7 @@ class NamndService:
         return PlanChange(meeting, plan(situation), roster)
 
     async def replan_in(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
-                        actor: str, *, old_units: int | None = None) -> PlanChange:
+                        actor: str, *, old_units: int | None = None, release_reason: str | None = None) -> PlanChange:
         """Run the engine, store its plan, audit, record events and return what changed for whom."""
         roster = await repo.roster(committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
@@ -454,19 +553,29 @@ class NamndService:
         old = situation.previous
         ids = await repo.member_ids(committee_id)
         change = diff(meeting, roster, old, new, old_units)
+        where = {"committee_id": committee_id, "meeting_id": meeting.id}
+        members = roster.by_key()
+        for v in new.vacancies:  # rule 7: an open seat is reported, once
+            if await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
+                label = members[v.seat].label
+                where_text = "hela sammanträdet" if (v.first, v.last) == (1, n_units(new)) else f"§{v.first}-{v.last}"
+                await repo.add_event(now, "vakans", **where, seat=label, party=v.party, paragraphs=where_text)
         if change.empty and tuple(old) == new.assignments:
             return change
         await repo.replace_assignments(meeting.id, new.assignments, ids)
         n = new.paragraphs
-        where = {"committee_id": committee_id, "meeting_id": meeting.id}
         for call in change.called:
             member_id = ids[call.ersattare.key]
             reasons = [a.explanation for a in new.assignments if a.ersattare == call.ersattare.key]
+            first = min(a.first for a in new.assignments if a.ersattare == call.ersattare.key)
             await repo.call_in(meeting.id, member_id, now)
             await repo.audit(now, actor, "inkallad", **where, member_id=member_id, member=call.ersattare.name,
                              serves=call.describe(n), reason=reasons)
             await repo.add_event(now, "inkallad", **where, member_id=member_id, serves=call.describe(n),
-                                 reason=reasons[0] if reasons else "")
+                                 reason=reasons[0] if reasons else "", during=meeting.started, from_paragraph=first,
+                                 parties=sorted({s.party for s, _ in call.seats}))
+            if meeting.started:  # the chair calls in someone present: no answer to wait for
+                await repo.answer(meeting.id, member_id, now)
         for call in change.changed:
             member_id = ids[call.ersattare.key]
             await repo.audit(now, actor, "inkallelse_andrad", **where, member_id=member_id,
@@ -478,7 +587,8 @@ class NamndService:
             await repo.release(meeting.id, member_id)
             await repo.audit(now, actor, "entledigad", **where, member_id=member_id, member=member.name,
                              took_over=displaced)
-            await repo.add_event(now, "entledigad", **where, member_id=member_id, displaced=displaced)
+            await repo.add_event(now, "entledigad", **where, member_id=member_id, displaced=displaced,
+                                 reason=release_reason if member.key in situation.declined else None)
         await repo.add_event(now, "narvaro_andrad", **where)
         return change
 
@@ -488,10 +598,15 @@ class CallNoLongerValid(RuleError):
 
     def __init__(self, member: Member, meeting: Meeting, assignments: tuple[Assignment, ...], roster: Roster) -> None:
         members = roster.by_key()
-        serving = [members[a.ersattare].label for a in assignments if a.ersattare in members]
-        instead = f" {join_names(dict.fromkeys(serving))} tjänstgör." if serving else ""
-        super().__init__(f"Tack för svaret! Du behövs dock inte längre vid sammanträdet {meeting.date.isoformat()}."
-                         + instead)
+        serving = [f"{members[a.ersattare].label} för {members[a.seat].label}" for a in assignments
+                   if a.ersattare in members and a.seat in members]
+        instead = f" I stället tjänstgör {join_names(dict.fromkeys(serving))}." if serving else ""
+        super().__init__(f"Tack för svaret! Inkallelsen till sammanträdet {meeting.date.isoformat()} har dock "
+                         f"redan gått vidare, så du behövs inte längre.{instead}")
+
+
+def n_units(p: Plan) -> int:
+    return p.paragraphs
 
 
 def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan,

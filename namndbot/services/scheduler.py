@@ -55,12 +55,16 @@ class Scheduler:
         j = await repo.justering(meeting.id)
         if j is not None and j.date is not None and j.justerad is None:
             desired += p.justering_reminders(stored.committee, meeting, j.date)
+        if not meeting.started:
+            for member_id, _key, called_at in await repo.open_calls(meeting.id):
+                desired.append(p.answer_job(stored.committee, meeting, member_id, called_at))
         for d in desired:
             await repo.put_job(d.key, d.kind, d.at, committee_id=stored.id, meeting_id=meeting.id, payload=d.payload)
         keys = {d.key for d in desired}
         # Anything planned before that the data no longer asks for (a moved justering date, one done).
         stale = [x for x in await repo.jobs_for_meeting(meeting.id) if x.status == "pending" and x.key not in keys
-                 and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)]
+                 and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)
+                 and x.kind != p.SVARSTID]   # decided when due: answered, released or passed over
         for x in stale:
             await repo.finish_job(x.id, "dropped", now, "ändrat: inte längre aktuellt")
 
@@ -102,6 +106,15 @@ class Scheduler:
                                                         "seats": []})["seats"].append(members[a.seat].label)
             return Decision(True, "skickad", job, **base, data={"days": job.payload.get("days"),
                                                                  "unanswered": list(unanswered.values())})
+        if job.kind == p.SVARSTID:
+            if meeting.cancelled or meeting.started:
+                return Decision(False, "sammanträdet är inställt eller har börjat", job, **base)
+            open_calls = {mid: at for mid, _k, at in await repo.open_calls(meeting.id)}
+            member_id = job.payload.get("member_id")
+            if open_calls.get(member_id) is None or open_calls[member_id].isoformat() != job.payload.get("called_at"):
+                return Decision(False, "inkallelsen är besvarad eller återkallad", job, **base)
+            member = (await repo.member_by_id(member_id)).member
+            return Decision(True, "ej svar i tid: nästa kallas in", job, **base, data={"member": member.name})
         j = await repo.justering(meeting.id)
         if j is None or j.date is None:
             return Decision(False, "ingen justering planerad", job, **base)

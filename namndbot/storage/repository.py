@@ -325,6 +325,13 @@ class CoreRepository:
             [(meeting_id, ids[a.ersattare], ids[a.seat], a.first, a.last, a.rule.value, a.explanation) for a in plan],
         )
 
+    async def open_calls(self, meeting_id: int) -> list[tuple[int, str, datetime]]:
+        """``(member id, key, called_at)`` of call-ins not yet answered."""
+        rows = await self._all(
+            "SELECT i.member_id, m.key, i.called_at FROM inkallelse i JOIN member m ON m.id = i.member_id"
+            " WHERE i.meeting_id = ? AND i.status = 'kallad'", meeting_id)
+        return [(r["member_id"], r["key"], datetime.fromisoformat(r["called_at"])) for r in rows]
+
     async def inkallelser(self, meeting_id: int) -> dict[str, Inkallelse]:
         rows = await self._all(
             "SELECT i.*, m.key FROM inkallelse i JOIN member m ON m.id = i.member_id WHERE i.meeting_id = ?",
@@ -721,6 +728,19 @@ class Repository(QueueRepository):
             json.dumps(list(j.omedelbart)), j.justerad.isoformat() if j.justerad else None,
             j.anslag.isoformat() if j.anslag else None, iso(now),
         )
+
+    async def alert_vacancy(self, meeting_id: int, seat: str, first: int, last: int, now: datetime) -> bool:
+        """True the first time this vacancy is seen (then the secretaries are told)."""
+        async with self.conn.execute(
+            "INSERT INTO vakans_larm (meeting_id, seat, first, last, at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING", (meeting_id, seat, first, last, iso(now))) as cur:
+            return bool(cur.rowcount)
+
+    async def last_call(self, meeting_id: int, member_id: int) -> dict[str, Any] | None:
+        """The latest audited call-in of a member to a meeting (what they were called for)."""
+        row = await self._one("SELECT detail FROM audit WHERE meeting_id = ? AND member_id = ?"
+                              " AND action = 'inkallad' ORDER BY id DESC LIMIT 1", meeting_id, member_id)
+        return json.loads(row["detail"]) if row else None
 
     async def justering_changes(self, meeting_id: int) -> tuple[int, datetime | None]:
         """How often a meeting's justering was set or marked done, and when last."""
