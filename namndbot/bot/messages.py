@@ -29,6 +29,8 @@ from ..domain.model import Committee, Member
 
 FORHINDER_MODAL = "forhinder_modal"
 JUSTERING_MODAL = "justering_modal"
+START_MODAL = "start_modal"
+ANLANDER_MODAL = "anlander_modal"
 
 
 @dataclass(frozen=True)
@@ -337,3 +339,45 @@ def justering_modal(committee: Committee, meetings: list[Meeting], members: list
                                                        initial_date=when.isoformat() if when else None)))
     return View(type="modal", callback_id=JUSTERING_MODAL, title="Justering", submit="Spara", close="Avbryt",
                 blocks=blocks, private_metadata=committee.short).to_dict()
+
+
+def call_withdrawn(committee: Committee, m: Meeting) -> Message:
+    return plain(f"Din inkallelse till {committee.name}s sammanträde {when(committee, m)} är återkallad: vi fick "
+                 "inget svar i tid, så nästa ersättare i turordningen har kallats in. Tack ändå!")
+
+
+def vacancy(committee: Committee, m: Meeting, seat: str, paragraphs: str) -> Message:
+    text = (f":warning: Ingen ersättare kan kallas in för {seat} vid {committee.name}s sammanträde "
+            f"{when(committee, m)} ({paragraphs}): alla i turordningen har förhinder, har tackat nej eller "
+            "tjänstgör redan. Platsen står tom om ingen hittas.")
+    return plain(text)
+
+
+def chair_instruction(committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str) -> Message:
+    start = f" från § {from_paragraph}" if from_paragraph else ""
+    text = f":bell: Till ordföranden: kalla in {serves}{start}. ({reason})"
+    return plain(text)
+
+
+def start_modal(committee: Committee, m: Meeting, ersattare: list[Member], expected: list[str]) -> dict:
+    """Open the meeting: which ersättare are here (those called in are ticked)."""
+    from slack_sdk.models.blocks import StaticMultiSelectElement
+
+    options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
+    initial = [o for o in options if o.value in expected] or None
+    blocks = [
+        SectionBlock(text=_md(f"*{committee.name}*, {when(committee, m)}\nFrån och med nu gäller ändringar från "
+                              "nästa paragraf, och bara närvarande ersättare kallas in.")),
+        InputBlock(block_id="narvarande", label="Närvarande ersättare", optional=True,
+                   element=StaticMultiSelectElement(action_id="v", options=options, initial_options=initial)),
+    ]
+    return View(type="modal", callback_id=START_MODAL, title="Starta sammanträdet", submit="Starta",
+                close="Avbryt", blocks=blocks, private_metadata=ref(committee.short, m.date, "")).to_dict()
+
+
+def anlander_modal(committee: Committee, m: Meeting, ersattare: list[Member]) -> dict:
+    options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
+    blocks = [InputBlock(block_id="vem", label="Ersättaren som kommer",
+                         element=StaticSelectElement(action_id="v", options=options))]
+    return View(type="modal", callback_id=ANLANDER_MODAL, title="Ersättare anländer", submit="Spara",
+                close="Avbryt", blocks=blocks, private_metadata=ref(committee.short, m.date, "")).to_dict()

@@ -61,7 +61,8 @@ class Notifier:
             return
         if ev.meeting_id is None or ev.committee_id is None:
             return
-        if kind in ("meeting_andrad", "justering_andrad", "justerad") and self.scheduler is not None:
+        if kind in ("meeting_andrad", "justering_andrad", "justerad", "inkallad", "sammantrade_startat") \
+                and self.scheduler is not None:
             await self.scheduler.reschedule_in(repo, now, ev.meeting_id)
         stored = await repo.committee_by_id(ev.committee_id)
         committee = stored.committee
@@ -76,12 +77,24 @@ class Notifier:
             if kind == "meeting_andrad":
                 for slack in set(slack_of.values()):
                     await repo.enqueue(now, "home", slack, {}, coalesce_key=f"home:{slack}")
+        elif kind == "inkallad" and member and ev.payload.get("during"):
+            # Rule 6: during the meeting the chair calls in someone present; the secretaries are told.
+            await to_secretaries(repo, now, stored, messages.chair_instruction(
+                committee, meeting, ev.payload.get("serves", ""), ev.payload.get("from_paragraph"),
+                ev.payload.get("reason", "")))
+            await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "inkallad" and member:
             if user and not meeting.cancelled:
                 msg = messages.call_in(committee, meeting, member, ev.payload.get("serves", ""),
                                        ev.payload.get("reason", ""))
                 await repo.enqueue(now, "dm", user, msg.payload())
             await self._tell_party_contact(repo, now, stored, meeting, ev)
+        elif kind == "vakans":
+            msg = messages.vacancy(committee, meeting, ev.payload["seat"], ev.payload["paragraphs"])
+            await to_secretaries(repo, now, stored, msg)
+            for k in stored.partikontakter:
+                if k.party == ev.payload.get("party"):
+                    await repo.enqueue(now, "dm", k.slack, msg.payload())
         elif kind == "inkallelse_andrad" and member and user:
             await repo.enqueue(now, "dm", user, messages.call_changed(committee, meeting, member,
                                                                       ev.payload.get("serves", "")).payload())
@@ -99,8 +112,11 @@ class Notifier:
                     await repo.enqueue(now, "home", slack_of[person.key], {},
                                        coalesce_key=f"home:{slack_of[person.key]}")
         elif kind == "entledigad" and member and user:
-            await repo.enqueue(now, "dm", user,
-                               messages.released(committee, meeting, bool(ev.payload.get("displaced"))).payload())
+            if ev.payload.get("reason") == "ej_svar":
+                msg = messages.call_withdrawn(committee, meeting)
+            else:
+                msg = messages.released(committee, meeting, bool(ev.payload.get("displaced")))
+            await repo.enqueue(now, "dm", user, msg.payload())
         if user:
             await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
 
@@ -130,15 +146,11 @@ class Notifier:
         if not stored.partikontakter:
             return
         serves = ev.payload.get("serves", "")
-        roster = await repo.roster(stored.id)
-        for seat in roster.ledamoter:
-            if f"för {seat.label}" not in serves:
-                continue
-            for k in stored.partikontakter:
-                if k.party == seat.party:
-                    text = (f"Till partikontakten för {k.party}: {serves} vid {stored.committee.name}s sammanträde "
-                            f"{svensk_datum(meeting.date)}.")
-                    await repo.enqueue(now, "dm", k.slack, messages.plain(text).payload())
+        for k in stored.partikontakter:
+            if k.party in ev.payload.get("parties", []):
+                text = (f"Till partikontakten för {k.party}: {serves} har kallats in till {stored.committee.name}s "
+                        f"sammanträde {svensk_datum(meeting.date)}.")
+                await repo.enqueue(now, "dm", k.slack, messages.plain(text).payload())
 
     async def _reply(self, repo: Repository, ev: EventRow, now: datetime) -> None:
         p = ev.payload

@@ -35,6 +35,7 @@ class Reminders:
         self.db = db
         self.scheduler = scheduler
         self.clock = clock
+        self.namnd = scheduler.namnd
 
     async def process(self, limit: int = 200) -> int:
         now = self.clock()
@@ -57,6 +58,12 @@ class Reminders:
     async def queue(self, repo: Repository, now: datetime, d: Decision) -> None:
         assert d.committee is not None and d.meeting is not None
         c, m = d.committee.committee, d.meeting
+        if d.job.kind == p.SVARSTID:
+            # Rule 5: no answer in time. Passed over like a decline; the next is called at once, the
+            # first is told the call is withdrawn (the events do the telling).
+            await self.namnd.decline_in(repo, now, c.short, m.date, d.data["member"], actor="namndbot:svarstid",
+                                        kind="ej_svar")
+            return
         if d.job.kind == p.PAMINNELSE:
             if c.channel:
                 await repo.enqueue(now, "post", c.channel, messages.meeting_reminder(c, m, d.data.get("days")).payload())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     ButtonElement,
     ContextBlock,
     DividerBlock,
@@ -62,6 +63,19 @@ def summary(r: NarvaroResult) -> Message:
     if timed:
         blocks.append(SectionBlock(text=_md("*Anmält med klockslag:* " + ", ".join(
             f"{members[a.member].label} {a.describe(m.paragraphs)}" for a in timed if a.member in members))))
+    value = ref(c.short, m.date, "")
+    if m.started:
+        at = f"§ {m.current_paragraph}" if m.current_paragraph else "början"
+        blocks.append(SectionBlock(text=_md(f":large_green_circle: *Sammanträdet pågår* (nu: {at}). "
+                                            "Ändringar gäller från nästa paragraf; bara närvarande ersättare kallas.")))
+        buttons = [ButtonElement(text="Ersättare anländer", action_id="ersattare_anlander", value=value)]
+        if m.paragraphs and m.current_paragraph < m.paragraphs:
+            buttons.insert(0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf",
+                                            value=value))
+        blocks.append(ActionsBlock(elements=buttons))
+    else:
+        blocks.append(ActionsBlock(elements=[ButtonElement(text="Starta sammanträdet", action_id="starta_sammantrade",
+                                                           value=value, style="primary")]))
     blocks.append(ContextBlock(elements=[_md("Uppdateras automatiskt när något ändras. "
                                             "`/namnd närvaro` ger texten att klistra in i protokollet.")]))
     attachments = None

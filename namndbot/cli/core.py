@@ -97,6 +97,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=positive, metavar="YYYY")
     p.set_defaults(handler=meeting_list)
 
+    p = msub.add_parser("start", help="öppna sammanträdet med de ersättare som är närvarande")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument("--present", action="append", default=[], metavar="NAME", help="en närvarande ersättare (upprepa)")
+    p.set_defaults(handler=meeting_start)
+    p = msub.add_parser("present", help="en ersättare som kommer efter att sammanträdet har börjat")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=meeting_present)
+    p = msub.add_parser("paragraph", help="nu behandlas § N: ändringar gäller från nästa paragraf")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument("number", type=positive, metavar="N")
+    p.set_defaults(handler=meeting_paragraph)
+
+    # tjänstgöring (arvode)
+    tj = sub.add_parser("tjanstgoring", help="vem som tjänstgjorde, för arvodena")
+    tsub = tj.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    p = tsub.add_parser("export", help="alla som tjänstgjort eller varit närvarande, per sammanträde")
+    p.add_argument("--committee", required=True, metavar="SHORT")
+    p.add_argument("--from", dest="start", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("--to", dest="end", required=True, type=iso_date, metavar="DATE")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(handler=tjanstgoring_export)
+
     # förhinder
     forhinder = sub.add_parser("forhinder", help="anmäl eller återkalla förhinder")
     fsub = forhinder.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
@@ -274,6 +300,67 @@ async def meeting_list(args: argparse.Namespace, ctx: Context) -> int:
         note = f": {m.note}" if m.note else ""
         where = f", {m.location}" if m.location else ""
         ctx.out(f"{m.date.isoformat()} {klockslag(m.start)}{where}{note}{status}")
+    return 0
+
+
+async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        change = await service.start_meeting(args.committee, args.date, args.present, actor=ctx.actor)
+    finally:
+        await db.close()
+    present = join_names(args.present) if args.present else "inga ersättare"
+    ctx.out(f"Sammanträdet {meeting_words(change.meeting)} är öppnat; närvarande ersättare: {present}.")
+    print_change(ctx, change)
+    return 0
+
+
+async def meeting_present(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        change = await service.present(args.committee, args.date, args.name, actor=ctx.actor)
+    finally:
+        await db.close()
+    ctx.out(f"Närvarande från § {change.meeting.current_paragraph + 1}: {args.name}.")
+    print_change(ctx, change)
+    return 0
+
+
+async def meeting_paragraph(args: argparse.Namespace, ctx: Context) -> int:
+    db, service = await open_service(ctx)
+    try:
+        meeting = await service.paragraph(args.committee, args.date, args.number, actor=ctx.actor)
+    finally:
+        await db.close()
+    ctx.out(f"Nu behandlas § {meeting.current_paragraph}; ändringar gäller från § {meeting.current_paragraph + 1}.")
+    return 0
+
+
+async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
+    import csv
+    import io
+
+    from ..services.export import tjanstgoring
+
+    if args.end < args.start:
+        raise NamndbotError("--to ska vara samma dag som eller efter --from.")
+    db, service = await open_service(ctx)
+    try:
+        rows = await tjanstgoring(service, args.committee, args.start, args.end)
+    finally:
+        await db.close()
+    if args.format == "json":
+        ctx.out(json.dumps({"committee": args.committee, "from": args.start.isoformat(), "to": args.end.isoformat(),
+                            "rows": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        return 0
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["meeting", "committee", "name", "party", "role", "served", "for", "for_party", "paragraphs",
+                     "rule"])
+    for r in rows:
+        writer.writerow([r.meeting, r.committee, r.name, r.party, r.role, "ja" if r.served else "nej",
+                         r.for_name or "", r.for_party or "", r.paragraphs or "", r.rule or ""])
+    print(buf.getvalue(), end="")
     return 0
 
 

@@ -65,6 +65,40 @@ def register(app: AsyncApp, bot: Bot) -> None:
                                 {"committee": short, "date": day.isoformat(), "reply": reply})
         await ack()
 
+    @app.action("starta_sammantrade")
+    @app.action("ersattare_anlander")
+    async def meeting_day(ack, body: dict[str, Any], action: dict[str, Any], client, respond) -> None:
+        await ack()
+        user = body["user"]["id"]
+        short, day, _ = messages.unref(action["value"])
+        directory = await bot.directory.get()
+        info = directory.committees.get(short)
+        if info is None or user not in info.secretaries:
+            await respond(text="Det är nämndens sekreterare som sköter sammanträdet här.", replace_original=False)
+            return
+        meeting = info.meeting(day)
+        if meeting is None or meeting.cancelled:
+            await respond(text="Sammanträdet finns inte längre.", replace_original=False)
+            return
+        ersattare = list(info.roster.ersattare)
+        if action["action_id"] == "starta_sammantrade":
+            result = await bot.namnd.narvaro(short, day)
+            expected = [info.roster.by_key()[a.ersattare].name for a in result.plan.assignments]
+            view = messages.start_modal(info.committee, meeting, ersattare, expected)
+        else:
+            view = messages.anlander_modal(info.committee, meeting, ersattare)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action("nasta_paragraf")
+    async def next_paragraph(ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        short, day, _ = messages.unref(action["value"])
+        key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{action.get('action_ts')}"
+                             .encode()).hexdigest()
+        await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user,
+                                {"committee": short, "date": day.isoformat(), "reply": {"user": user}})
+        await ack()
+
     @app.action("oppna_forhinder")
     async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], client) -> None:
         await ack()

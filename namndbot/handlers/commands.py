@@ -93,6 +93,19 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
         https, webcal = feed_urls(bot.base_url, found[1])
         await ack(response_type="ephemeral", **messages.feed_links(
             info.committee, https, webcal, committee_url(bot.base_url, info.committee.short)).payload())
+    elif cmd.verb == "paragraf":
+        if user not in info.secretaries:
+            raise NamndbotError("Det är nämndens sekreterare som sköter sammanträdet här.")
+        import re as _re
+
+        number = _re.search(r"\d{1,3}", cmd.rest or "")
+        started = [m for m in info.open_meetings() if m.started and m.date == today_in(info, now)]
+        if not started:
+            raise NamndbotError("Inget sammanträde pågår i dag.", hint="Starta det med knappen i sammanfattningen.")
+        await bot.intake.submit(f"cmd:{body['trigger_id']}", "meeting_paragraph", user, {
+            "committee": info.committee.short, "date": started[0].date.isoformat(),
+            "number": int(number.group(0)) if number else None, "reply": {"response_url": body["response_url"]}})
+        await ack(response_type="ephemeral", **messages.received("Paragrafbytet").payload())
     elif cmd.verb == "justering":
         if user not in info.secretaries:
             raise NamndbotError("Det är nämndens sekreterare som anger justerare och justeringsdag.")

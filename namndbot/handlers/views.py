@@ -73,6 +73,29 @@ def register(app: AsyncApp, bot: Bot) -> None:
         await ack()
 
 
+    @app.view(messages.START_MODAL)
+    async def start_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        short, day, _ = messages.unref(view["private_metadata"])
+        chosen = view["state"]["values"].get("narvarande", {}).get("v", {}).get("selected_options") or []
+        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "meeting_start", user, {
+            "committee": short, "date": day.isoformat(), "present": [o["value"] for o in chosen],
+            "reply": {"user": user}})
+        await ack()
+
+    @app.view(messages.ANLANDER_MODAL)
+    async def arrival_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        short, day, _ = messages.unref(view["private_metadata"])
+        who = _value(view["state"]["values"], "vem")
+        if not who:
+            await ack(response_action="errors", errors={"vem": "Välj en ersättare."})
+            return
+        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "meeting_present", user, {
+            "committee": short, "date": day.isoformat(), "member": who, "reply": {"user": user}})
+        await ack()
+
+
 class FieldError(NamndbotError):
     def __init__(self, block: str, message: str) -> None:
         super().__init__(message)

@@ -26,7 +26,8 @@ from .core import ForhinderResult, NamndService
 
 log = logging.getLogger(__name__)
 
-KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte", "justering_set", "justering_klar")
+KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte", "justering_set", "justering_klar",
+         "meeting_start", "meeting_present", "meeting_paragraph")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class Intake:
             "svar_kan_inte": self._svar_kan_inte,
             "justering_set": self._justering_set,
             "justering_klar": self._justering_klar,
+            "meeting_start": self._meeting_start,
+            "meeting_present": self._meeting_present,
+            "meeting_paragraph": self._meeting_paragraph,
         }
         from .justering import JusteringService
 
@@ -217,6 +221,40 @@ class Intake:
         d = view.as_dict()
         return (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} är markerat som justerat. "
                 f"Sista dag att överklaga: {svensk_datum(date.fromisoformat(d['overklagande_sista_dag']))}."), {}
+
+
+    async def _chair(self, repo: Repository, row: IntakeRow) -> None:
+        stored = await self.namnd.committee_in(repo, row.payload["committee"])
+        if row.actor not in stored.committee.secretaries:
+            raise RuleError("Det är nämndens sekreterare som sköter sammanträdet här.")
+
+    async def _meeting_start(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._chair(repo, row)
+        p = row.payload
+        change = await self.namnd.start_meeting_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
+                                                   p.get("present", []), actor=f"slack:{row.actor}")
+        from ..domain.names import join_names
+
+        present = join_names(p.get("present", [])) or "inga ersättare"
+        return f"Sammanträdet är öppnat. Närvarande ersättare: {present}.", {"meeting": change.meeting.id}
+
+    async def _meeting_present(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._chair(repo, row)
+        p = row.payload
+        change = await self.namnd.present_in(repo, now, p["committee"], date.fromisoformat(p["date"]), p["member"],
+                                             actor=f"slack:{row.actor}")
+        return f"{p['member']} är närvarande från § {change.meeting.current_paragraph + 1}.", {}
+
+    async def _meeting_paragraph(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
+        await self._chair(repo, row)
+        p = row.payload
+        day = date.fromisoformat(p["date"])
+        number = p.get("number")
+        if number is None:
+            stored = await self.namnd.committee_in(repo, p["committee"])
+            number = (await self.namnd.meeting_in(repo, stored, day)).current_paragraph + 1
+        meeting = await self.namnd.paragraph_in(repo, now, p["committee"], day, int(number), actor=f"slack:{row.actor}")
+        return f"Nu behandlas § {meeting.current_paragraph}.", {}
 
 
 def _dag(result: ForhinderResult) -> str:
