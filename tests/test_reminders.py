@@ -110,6 +110,7 @@ async def test_reminders_fire_at_their_time_once(tmp_path, early, fake):
 
 async def test_unanswered_ersattare_get_a_dm_with_the_reminder(tmp_path, early, fake):
     async with bot_on(tmp_path, early, fake, first=True) as r:
+        early.now = utc(2019, 11, 18, 12)   # called 20 hours before the reminder, within the 24 h to answer
         await user(r, "Martin Westmont").slash("förhinder 26 november")
         await r.bot.settled()
         await tick(r, early, utc(2019, 11, 19, 8))
