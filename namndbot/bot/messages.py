@@ -176,7 +176,8 @@ HELP = """*Så här använder du /namnd*
 • `/namnd återkalla 17 mars` tar tillbaka ett förhinder.
 • `/namnd närvaro [datum]` ger protokollets avsnitt Närvarande (för sekreterare).
 • `/namnd kalender` ger dina kalenderlänkar.
-• Sekreterare kan anmäla för andra: `/namnd förhinder 17 mars för Martin Westmont`.
+• Sekreterare kan anmäla för andra: `/namnd förhinder 17 mars för Martin Westmont`; en partikontakt för partiets ledamöter och ersättare.
+• Sekreterare: `/namnd justering` anger justerare och justeringsdag; `/namnd paragraf 5` under sammanträdet.
 Är du med i flera nämnder, skriv nämndens förkortning först: `/namnd förhinder AMN 17 mars`."""
 
 
@@ -243,7 +244,10 @@ def justering_reminder(committee: Committee, m: Meeting, day: date, whom: list[s
     others = f" Justerare: {', '.join(whom)}." if whom else ""
     text = (f"Påminnelse: du ska justera protokollet från {committee.name}s sammanträde {svensk_datum(m.date)}"
             f" {'i dag' if when_word == 'i dag' else 'på ' + svensk_datum(day)}.{others}")
-    return plain(text)
+    if when_word != "i dag":
+        return plain(text)
+    text += " Tryck Justerat när det är klart (eller låt sekreteraren göra det)."
+    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_today(committee: Committee, m: Meeting, whom: list[str]) -> Message:
