@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
+from bench.loadgen import read_response
+
 
 def request(host: str, path: str, secret: str, user: str, text: str, response_url: str) -> bytes:
     body = urlencode({
@@ -37,17 +39,7 @@ async def one(reader, writer, payload: bytes, start: asyncio.Event, out: list, s
     await start.wait()
     t0 = time.perf_counter()
     writer.write(payload)
-    status = int((await reader.readline()).split()[1])
-    length = 0
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b""):
-            break
-        name, _, value = line.partition(b":")
-        if name.lower() == b"content-length":
-            length = int(value)
-    if length:
-        await reader.readexactly(length)
+    status = await read_response(reader)
     out.append((time.perf_counter() - t0) * 1000)
     statuses[status] = statuses.get(status, 0) + 1
     writer.close()

@@ -16,23 +16,28 @@ import sys
 import time
 
 
+async def read_response(reader: asyncio.StreamReader) -> int:
+    """Read one HTTP/1.1 response with a Content-Length body (or none); return its status."""
+    status = int((await reader.readline()).split(b" ", 2)[1])
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value.strip())
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
 async def worker(host: str, port: int, request: bytes, deadline: float, counts: dict[int, int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
             writer.write(request)
-            status_line = await reader.readline()
-            status = int(status_line.split(b" ", 2)[1])
-            length = 0
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value.strip())
-            if length:
-                await reader.readexactly(length)
+            status = await read_response(reader)
             counts[status] = counts.get(status, 0) + 1
     finally:
         writer.close()

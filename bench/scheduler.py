@@ -102,7 +102,7 @@ async def main_async() -> dict[str, float]:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         passes = 0
-        cpu0, wall0 = time.process_time(), time.perf_counter()
+        cpu0 = time.process_time()
         await asyncio.sleep(IDLE_SECONDS)
         idle_cpu = (time.process_time() - cpu0) * 1000
         idle_passes = passes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,5 +118,3 @@ def amn_cli(cli) -> Cli:
     cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
     return cli
 
-
-Factory = Callable[..., object]

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from namndbot.bot.fake_slack import select
 
 from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, running_bot, slack_id, user
 

@@ -20,7 +20,6 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from aiohttp import ClientSession
 
 from namndbot.bot.fake_slack import FakeSlack, SlackUser

@@ -171,7 +171,7 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             report = await import_schedule(bot.namnd, "AMN", schedule, actor="demo")
             print(f"Arbetsmarknadsnämnden: 13 ledamöter, 13 ersättare; {len(report.added)} sammanträden 2020 "
                   "inlästa ur protokollet 2019-11-26 § 10.")
-            print(f"Det är tisdag 10 mars 2020; nästa sammanträde är tisdag 17 mars kl. 16.00.")
+            print("Det är tisdag 10 mars 2020; nästa sammanträde är tisdag 17 mars kl. 16.00.")
             await bot.settled()
             roster = await bot.namnd.roster("AMN")
             names = {fake_user_id(m.name): m.name for m in roster.members} | {SECRETARY[1]: SECRETARY[0]}

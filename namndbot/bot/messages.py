@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -197,9 +196,6 @@ def feed_links(committee: Committee, https: str, webcal: str, public: str) -> Me
             f"Länken är personlig: den visar din egen status. Nämndens öppna kalender: `{public}`")
     return plain(text)
 
-
-def divider() -> dict:
-    return DividerBlock().to_dict()
 
 
 # -- reminders, justering, svar på skrivelse ------------------------------------------------

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from ..calendar.web import committee_url, feed_urls
+from ..calendar.web import feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.meeting import Meeting
 from ..domain.model import Committee
@@ -208,9 +208,6 @@ class Notifier:
                 out.append(f"Du ska justera protokollet från sammanträdet {svensk_datum(m.date)} "
                            f"den {svensk_datum(j.date)}.")
         return out
-
-    def public_url(self, committee: Committee) -> str:
-        return committee_url(self.base_url, committee.short)
 
 
 def _tz(committee: Committee):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -123,6 +122,3 @@ def home(user: str, sections: list[tuple[NarvaroResult | None, str, list[tuple[N
                 f"Din kalender: <{webcal}|prenumerera (webcal)> · <{https}|https-länk>")]))
     return View(type="home", blocks=blocks).to_dict()
 
-
-def meeting_day(d: date) -> str:
-    return svensk_datum(d)

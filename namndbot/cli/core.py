@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
@@ -60,9 +62,14 @@ def read_text(path: str) -> str:
         raise NamndbotError(f"Filen {path} är inte text i UTF-8.") from None
 
 
-async def open_service(ctx: Context) -> tuple[Database, NamndService]:
+@asynccontextmanager
+async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
+    """The service over the database the command names, closed when the command is done."""
     db = await Database(ctx.db_path).connect()
-    return db, NamndService(db)
+    try:
+        yield NamndService(db)
+    finally:
+        await db.close()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -162,12 +169,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- handlers --------------------------------------------------------------------
 async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
     text = read_text(args.file)
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         report = await service.import_roster(text, ctx.actor)
         roster = await service.roster(report.committee)
-    finally:
-        await db.close()
     c = roster.committee
     verb = "importerad" if report.created else "uppdaterad"
     ctx.out(f"Rostern för {c.name} ({c.short}) är {verb}: "
@@ -189,11 +193,8 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         roster = await service.roster(args.committee)
-    finally:
-        await db.close()
     c = roster.committee
     if args.format == "json":
         def person(m):
@@ -247,14 +248,11 @@ def meeting_words(m) -> str:
 
 
 async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.add_meeting(
             args.committee, args.date, start=args.time, paragraphs=args.paragraphs,
             location=args.location, note=args.note, actor=ctx.actor,
         )
-    finally:
-        await db.close()
     m = result.meeting
     extra = f", {m.paragraphs} paragrafer" if m.paragraphs else ""
     if result.created:
@@ -269,11 +267,8 @@ async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def meeting_cancel(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.cancel_meeting(args.committee, args.date, actor=ctx.actor)
-    finally:
-        await db.close()
     if result.changed:
         ctx.out(f"Sammanträdet {meeting_words(result.meeting)} är inställt.")
     else:
@@ -286,13 +281,10 @@ async def meeting_cancel(args: argparse.Namespace, ctx: Context) -> int:
 async def meeting_list(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import date
 
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         start = date(args.year, 1, 1) if args.year else None
         end = date(args.year, 12, 31) if args.year else None
         meetings = await service.meetings(args.committee, start=start, end=end)
-    finally:
-        await db.close()
     if not meetings:
         ctx.out("Inga sammanträden.")
     for m in meetings:
@@ -304,11 +296,8 @@ async def meeting_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         change = await service.start_meeting(args.committee, args.date, args.present, actor=ctx.actor)
-    finally:
-        await db.close()
     present = join_names(args.present) if args.present else "inga ersättare"
     ctx.out(f"Sammanträdet {meeting_words(change.meeting)} är öppnat; närvarande ersättare: {present}.")
     print_change(ctx, change)
@@ -316,22 +305,16 @@ async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def meeting_present(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         change = await service.present(args.committee, args.date, args.name, actor=ctx.actor)
-    finally:
-        await db.close()
     ctx.out(f"Närvarande från § {change.meeting.current_paragraph + 1}: {args.name}.")
     print_change(ctx, change)
     return 0
 
 
 async def meeting_paragraph(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         meeting = await service.paragraph(args.committee, args.date, args.number, actor=ctx.actor)
-    finally:
-        await db.close()
     ctx.out(f"Nu behandlas § {meeting.current_paragraph}; ändringar gäller från § {meeting.current_paragraph + 1}.")
     return 0
 
@@ -344,11 +327,8 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.end < args.start:
         raise NamndbotError("--to ska vara samma dag som eller efter --from.")
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         rows = await tjanstgoring(service, args.committee, args.start, args.end)
-    finally:
-        await db.close()
     if args.format == "json":
         ctx.out(json.dumps({"committee": args.committee, "from": args.start.isoformat(), "to": args.end.isoformat(),
                             "rows": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
@@ -365,14 +345,11 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.add_forhinder(
             args.committee, args.meeting, args.name, until_paragraph=args.until_paragraph,
             from_paragraph=args.from_paragraph, span=args.paragraphs, jav=args.jav, actor=ctx.actor,
         )
-    finally:
-        await db.close()
     m = result.change.meeting
     what = result.anmalan.describe(m.paragraphs) if result.anmalan else ""
     if result.already:
@@ -384,22 +361,16 @@ async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def forhinder_remove(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.remove_forhinder(args.committee, args.meeting, args.name, actor=ctx.actor)
-    finally:
-        await db.close()
     ctx.out(f"Förhindret för {result.member.label} är återkallat, sammanträdet {meeting_words(result.change.meeting)}.")
     print_change(ctx, result.change)
     return 0
 
 
 async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.decline(args.committee, args.meeting, args.name, actor=ctx.actor)
-    finally:
-        await db.close()
     if result.already:
         ctx.out(f"{result.member.label} har redan tackat nej till sammanträdet; inget har ändrats.")
     else:
@@ -410,11 +381,8 @@ async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def narvaro(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await service.narvaro(args.committee, args.meeting)
-    finally:
-        await db.close()
     if args.format == "json":
         ctx.out(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0

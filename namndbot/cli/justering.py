@@ -13,7 +13,7 @@ from ..services.documents import read_document
 from ..services.justering import JusteringService, JusteringView
 from ..services.skrivelse import SkrivelseService
 from . import Context
-from .core import iso_date, open_service
+from .core import iso_date, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,34 +77,25 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         view = await JusteringService(service).set(args.committee, args.meeting, args.justerare, args.date,
                                                   actor=ctx.actor)
-    finally:
-        await db.close()
     _print_view(ctx, view)
     return 0
 
 
 async def justering_import(args: argparse.Namespace, ctx: Context) -> int:
     text = read_document(args.file)
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         view = await JusteringService(service).import_protocol(args.committee, text, meeting_day=args.meeting,
                                                               actor=ctx.actor)
-    finally:
-        await db.close()
     _print_view(ctx, view)
     return 0
 
 
 async def justering_show(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         view = await JusteringService(service).show(args.committee, args.meeting)
-    finally:
-        await db.close()
     if args.format == "json":
         ctx.out(json.dumps(view.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -113,12 +104,9 @@ async def justering_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def justering_done(args: argparse.Namespace, ctx: Context) -> int:
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         view = await JusteringService(service).done(args.committee, args.meeting, on=args.date, anslag=args.anslag,
                                                    actor=ctx.actor)
-    finally:
-        await db.close()
     _print_view(ctx, view)
     return 0
 
@@ -146,12 +134,9 @@ async def skrivelse_parse(args: argparse.Namespace, ctx: Context) -> int:
 
 async def skrivelse_post(args: argparse.Namespace, ctx: Context) -> int:
     text = read_document(args.file)
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         result = await SkrivelseService(service).post(text, committee=args.committee, source=f"cli: {args.file}",
                                                       actor=ctx.actor, tell_secretaries_on_failure=False)
-    finally:
-        await db.close()
     if result.error:
         raise NamndbotError(f"Dokumentet kunde inte läsas som ett svar på skrivelse: {result.error}")
     if result.duplicate:

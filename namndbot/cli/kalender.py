@@ -9,7 +9,7 @@ from ..domain.dates import klockslag, svensk_datum
 from ..services.documents import read_document
 from ..services.feeds import FeedService
 from . import Context
-from .core import open_service, positive
+from .core import positive, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,11 +40,8 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
     from ..services.schedule import import_schedule
 
     text = read_document(args.file)
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         report = await import_schedule(service, args.committee, text, year=args.year, actor=ctx.actor)
-    finally:
-        await db.close()
     years = "/".join(str(y) for y in report.years)
     ctx.out(f"Sammanträdestider {years} för {report.committee}: {len(report.added)} nya, "
             f"{len(report.moved)} flyttade, {len(report.changed)} ändrade, {len(report.cancelled)} inställda, "
@@ -69,9 +66,8 @@ async def kalender_ics(args: argparse.Namespace, ctx: Context) -> int:
     from ..calendar.feeds import committee_feed, personal_feed
     from ..domain.errors import NotFound
 
-    db, service = await open_service(ctx)
-    feeds = FeedService(service)
-    try:
+    async with service_for(ctx) as service:
+        feeds = FeedService(service)
         if args.member:
             body = personal_feed(await feeds.personal_by_name(args.committee, args.member)).body
         else:
@@ -80,8 +76,6 @@ async def kalender_ics(args: argparse.Namespace, ctx: Context) -> int:
                 await service.roster(args.committee)  # raises the Swedish "finns inte"
                 raise NotFound(f"Nämnden ”{args.committee}” finns inte.")
             body = committee_feed(*found).body
-    finally:
-        await db.close()
     sys.stdout.flush()
     sys.stdout.buffer.write(body)
     sys.stdout.buffer.flush()
@@ -91,12 +85,9 @@ async def kalender_ics(args: argparse.Namespace, ctx: Context) -> int:
 async def kalender_token(args: argparse.Namespace, ctx: Context) -> int:
     from ..calendar.web import feed_urls
 
-    db, service = await open_service(ctx)
-    try:
+    async with service_for(ctx) as service:
         member, token, created = await FeedService(service).token(
             args.committee, args.name, rotate=args.rotate, actor=ctx.actor)
-    finally:
-        await db.close()
     https, webcal = feed_urls(ctx.settings.public_base_url, token)
     if args.rotate:
         ctx.out(f"Ny kalenderlänk för {member.label} (den gamla fungerar inte längre):")

@@ -8,7 +8,6 @@ length cheap, which is what keeps the turordning engine fast.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 
 def span(first: int, last: int) -> int:
@@ -45,25 +44,6 @@ def runs(mask: int) -> Iterator[tuple[int, int]]:
         r = run_from(mask, p)
         yield p, r.bit_length()
         mask &= ~r
-
-
-def count(mask: int) -> int:
-    return mask.bit_count()
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """Paragraphs ``first..last`` inclusive."""
-
-    first: int
-    last: int
-
-    @property
-    def mask(self) -> int:
-        return span(self.first, self.last)
-
-    def label(self) -> str:
-        return format_span(self.first, self.last)
 
 
 def format_span(first: int, last: int, *, space: bool = False) -> str:

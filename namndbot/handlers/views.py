@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..bot import messages
-from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.meeting import absence
 from ..domain.names import match_name
@@ -153,9 +151,3 @@ async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
     return {"committee": short, "date": meeting.date.isoformat(), "member": member.name,
             "self": own is not None and own.key == member.key, **fields}
 
-
-def meeting_label(day: date) -> str:
-    return svensk_datum(day)
-
-
-__all__ = ["register", "validate", "json"]

@@ -331,10 +331,7 @@ class NamndService:
                                until_paragraph: int | None = None, from_paragraph: int | None = None,
                                span: tuple[int, int] | None = None, jav: bool = False, tid: str | None = None,
                                actor: str) -> ForhinderResult:
-        stored = await self.committee_in(repo, short)
-        meeting = await self._open_meeting(repo, stored, day)
-        roster = await repo.roster(stored.id)
-        member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+        stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         first, last = absence(
             meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
             jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
@@ -348,7 +345,6 @@ class NamndService:
                 raise RuleError("Sammanträdet har redan behandlat sin sista paragraf.")
             first = meeting.current_paragraph + 1
         anmalan = Anmalan(member.key, first, last, jav, tid)
-        ids = await repo.member_ids(stored.id)
         existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
         if anmalan in existing:
             return ForhinderResult(member, anmalan, await self._unchanged(repo, stored.id, meeting), already=True)
@@ -368,11 +364,7 @@ class NamndService:
 
     async def remove_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
                                   actor: str) -> ForhinderResult:
-        stored = await self.committee_in(repo, short)
-        meeting = await self._open_meeting(repo, stored, day)
-        roster = await repo.roster(stored.id)
-        member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
-        ids = await repo.member_ids(stored.id)
+        stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         if meeting.started and member.is_ledamot and not stored.committee.settings.vaxeltjanstgoring:
             for a in await repo.anmalningar(meeting.id):
                 left_at = a.first or 1
@@ -405,11 +397,7 @@ class NamndService:
 
     async def decline_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
                          actor: str, kind: str = "avbojt") -> ForhinderResult:
-        stored = await self.committee_in(repo, short)
-        meeting = await self._open_meeting(repo, stored, day)
-        roster = await repo.roster(stored.id)
-        member = self._ersattare(roster, name)
-        ids = await repo.member_ids(stored.id)
+        stored, meeting, roster, member, ids = await self._who(repo, short, day, name, ersattare_only=True)
         declined = await repo.declined(meeting.id)
         if member.key in declined:
             return ForhinderResult(member, None, await self._unchanged(repo, stored.id, meeting), already=True)
@@ -425,11 +413,7 @@ class NamndService:
     async def answer_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
                         actor: str) -> ForhinderResult:
         """A called-in ersättare says "Jag kommer"."""
-        stored = await self.committee_in(repo, short)
-        meeting = await self._open_meeting(repo, stored, day)
-        roster = await repo.roster(stored.id)
-        member = self._ersattare(roster, name)
-        ids = await repo.member_ids(stored.id)
+        stored, meeting, roster, member, ids = await self._who(repo, short, day, name, ersattare_only=True)
         calls = await repo.inkallelser(meeting.id)
         current = await self._unchanged(repo, stored.id, meeting)
         if member.key not in calls:
@@ -446,6 +430,18 @@ class NamndService:
         await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
                              member_id=ids[member.key])
         return ForhinderResult(member, None, current)
+
+    async def _who(self, repo: Repository, short: str, day: date, name: str, *, ersattare_only: bool = False
+                   ) -> tuple[StoredCommittee, Meeting, Roster, Member, dict[str, int]]:
+        """The committee, its open meeting that day, the roster, the person ``name`` means, and member ids."""
+        stored = await self.committee_in(repo, short)
+        meeting = await self._open_meeting(repo, stored, day)
+        roster = await repo.roster(stored.id)
+        if ersattare_only:
+            member = self._ersattare(roster, name)
+        else:
+            member = match_name(name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
+        return stored, meeting, roster, member, await repo.member_ids(stored.id)
 
     def _ersattare(self, roster: Roster, name: str) -> Member:
         try:
@@ -558,7 +554,7 @@ class NamndService:
         for v in new.vacancies:  # rule 7: an open seat is reported, once
             if await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
                 label = members[v.seat].label
-                where_text = "hela sammanträdet" if (v.first, v.last) == (1, n_units(new)) else f"§{v.first}-{v.last}"
+                where_text = "hela sammanträdet" if (v.first, v.last) == (1, new.paragraphs) else f"§{v.first}-{v.last}"
                 await repo.add_event(now, "vakans", **where, seat=label, party=v.party, paragraphs=where_text)
         if change.empty and tuple(old) == new.assignments:
             return change
@@ -603,10 +599,6 @@ class CallNoLongerValid(RuleError):
         instead = f" I stället tjänstgör {join_names(dict.fromkeys(serving))}." if serving else ""
         super().__init__(f"Tack för svaret! Inkallelsen till sammanträdet {meeting.date.isoformat()} har dock "
                          f"redan gått vidare, så du behövs inte längre.{instead}")
-
-
-def n_units(p: Plan) -> int:
-    return p.paragraphs
 
 
 def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan,

@@ -26,9 +26,6 @@ from .core import ForhinderResult, NamndService
 
 log = logging.getLogger(__name__)
 
-KINDS = ("forhinder_add", "forhinder_remove", "svar_kommer", "svar_kan_inte", "justering_set", "justering_klar",
-         "meeting_start", "meeting_present", "meeting_paragraph")
-
 
 @dataclass(frozen=True)
 class Submitted:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import NamndbotError, NotFound
@@ -93,6 +92,3 @@ class SkrivelseService:
         raise NamndbotError(f"Vilken nämnd gäller svaret? Ange den med --committee "
                             f"({join_names([c.committee.short for c in committees], 'eller')}).")
 
-
-def meeting_day(meeting: Meeting | None) -> date | None:
-    return meeting.date if meeting else None
