@@ -5,7 +5,9 @@ The names are a contract: tests outside the project set them.
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +29,15 @@ class Settings(BaseSettings):
     base_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_BASE_URL"))
 
     inbox: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_INBOX"))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"okänd tidszon {value!r}") from None
+        return value
 
     @property
     def public_base_url(self) -> str:

@@ -197,9 +197,17 @@ def test_tjanstgoring_export(amn):
     cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
     cli.ok("forhinder", "add", *M, "Martin Westmont")
     cli.ok("forhinder", "add", *M, "Maria Jansson")
-    rows = list(csv.DictReader(io.StringIO(cli.ok("tjanstgoring", "export", "--committee", "AMN",
-                                                  "--from", "2019-11-01", "--to", "2019-11-30"))))
+    def export() -> list[dict]:
+        return list(csv.DictReader(io.StringIO(cli.ok("tjanstgoring", "export", "--committee", "AMN",
+                                                      "--from", "2019-11-01", "--to", "2019-11-30"))))
+    # Before the meeting is opened in namndbot nobody is counted as present without serving.
+    assert [r for r in export() if r["served"] == "nej"] == []
+    cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Erik Persson",
+           "--present", "Mattias Mårdenfjord", "--present", "Arslan Bicen")
+    rows = export()
     by = {(r["name"], r["served"], r["for"]): r for r in rows}
+    assert by[("Arslan Bicen", "nej", "")]["paragraphs"] == "§1-16"
+    assert ("Börje Häggman", "nej", "") not in by         # not on the present list
     assert by[("Stefan Hansson", "ja", "")]["paragraphs"] == "§1-10"
     assert by[("Erik Persson", "ja", "Stefan Hansson")]["paragraphs"] == "§11-16"
     assert by[("Erik Persson", "nej", "")]["paragraphs"] == "§1-10"

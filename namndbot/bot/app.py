@@ -60,7 +60,7 @@ class Bot:
     _seen_events: OrderedDict = field(default_factory=OrderedDict, init=False)
 
     def __post_init__(self) -> None:
-        self.namnd = NamndService(self.db, self.clock)
+        self.namnd = NamndService(self.db, self.clock, self.settings.timezone)
         self.feeds = FeedService(self.namnd)
         self.intake = Intake(self.namnd)
         self.directory = DirectoryCache(self.db)

@@ -107,7 +107,8 @@ def answered(text: str, *, undo: dict | None = None) -> Message:
     """The answer to a report: what was registered, with "Ångra" where it can be undone."""
     blocks = [SectionBlock(text=_md(text)).to_dict()]
     if undo:
-        value = json.dumps({"c": undo["committee"], "d": undo["date"], "m": undo["member"]},
+        value = json.dumps({"c": undo["committee"], "d": undo["date"], "m": undo["member"],
+                            **({"o": undo["only"]} if undo.get("only") else {})},
                            ensure_ascii=False, separators=(",", ":"))
         blocks.append(ActionsBlock(elements=[
             ButtonElement(text="Ångra", action_id="forhinder_angra", value=value),

@@ -70,6 +70,8 @@ class Notifier:
         slack_of = await repo.slack_ids(ev.committee_id)
         member = (await repo.member_by_id(ev.member_id)).member if ev.member_id else None
         user = slack_of.get(member.key) if member else None
+        if meeting.date < now.astimezone(_tz(committee)).date():
+            user = None   # a meeting already held: the record changes, nobody is called in or released
         if kind in ("narvaro_andrad", "meeting_andrad"):
             if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
                 await repo.enqueue(now, "summary", None, {"meeting_id": meeting.id},

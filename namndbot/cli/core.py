@@ -67,7 +67,7 @@ async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
     """The service over the database the command names, closed when the command is done."""
     db = await Database(ctx.db_path).connect()
     try:
-        yield NamndService(db)
+        yield NamndService(db, default_timezone=ctx.settings.timezone)
     finally:
         await db.close()
 

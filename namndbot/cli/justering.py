@@ -74,6 +74,9 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
     ctx.out(f"  Justerat senast (lag):   {day('justering_senast_enligt_lag')}")
     if d["omedelbart_justerade"]:
         ctx.out(f"  Omedelbart justerade:    {', '.join(f'§ {p}' for p in d['omedelbart_justerade'])}")
+    if view.late and not view.row.justerad:
+        ctx.warn(f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
+                 "(14 dagar efter sammanträdet, KL 8 kap. 12 §).")
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:

@@ -37,7 +37,8 @@ class Narvaro:
     warnings: tuple[str, ...]
 
 
-def _masks(situation: Situation, n: int) -> tuple[dict[str, int], dict[str, int]]:
+def masks(situation: Situation, n: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Each member's non-jäv and jäv förhinder as paragraph masks."""
     nonjav: dict[str, int] = {}
     jav: dict[str, int] = {}
     for f in situation.forhinder:
@@ -63,7 +64,7 @@ def attendance(situation: Situation, plan: Plan) -> dict[str, int]:
     """Paragraphs each ersättare attends (serving or not), by key."""
     n = plan.paragraphs
     everything = all_of(n)
-    nonjav, _ = _masks(situation, n)
+    nonjav, _ = masks(situation, n)
     out = {}
     for e in situation.roster.ersattare:
         serving = plan.serving_mask(e.key)
@@ -84,7 +85,7 @@ def build(situation: Situation, plan: Plan) -> Narvaro:
     roster = situation.roster
     n = plan.paragraphs
     everything = all_of(n)
-    nonjav, jav = _masks(situation, n)
+    nonjav, jav = masks(situation, n)
     members = roster.by_key()
 
     role_lines: list[tuple[str, tuple[str, ...]]] = []

@@ -53,12 +53,13 @@ class ParsedRoster:
     warnings: list[str]
 
 
-def parse_roster(text: str) -> ParsedRoster:
+def parse_roster(text: str, *, default_timezone: str = "Europe/Stockholm") -> ParsedRoster:
+    """Read a roster file; ``default_timezone`` applies when ``[committee]`` names none."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RosterError(_toml_message(exc, text)) from None
-    return _Reader(text).read(data)
+    return _Reader(text, default_timezone).read(data)
 
 
 def _toml_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
@@ -75,9 +76,10 @@ def _toml_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, default_timezone: str = "Europe/Stockholm") -> None:
         self.lines = text.splitlines()
         self.warnings: list[str] = []
+        self.default_timezone = default_timezone
 
     # -- locating ---------------------------------------------------------
     def _line_of(self, pattern: str, start: int = 0) -> int | None:
@@ -150,7 +152,7 @@ class _Reader:
         if not SHORT.match(short):
             raise self.fail(f"”short” ska vara en kort förkortning utan mellanslag, t.ex. ”AMN”, inte ”{short}”.",
                             self._line_of(r"^\s*short\s*=") or line)
-        tz = self._str(raw, "timezone", "[committee]", line) or "Europe/Stockholm"
+        tz = self._str(raw, "timezone", "[committee]", line) or self.default_timezone
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,10 @@ def register(app: AsyncApp, bot: Bot) -> None:
             where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
             key = hashlib.sha256(f"{action['action_id']}|{where}|{action['value']}".encode()).hexdigest()
             reply = {"response_url": body["response_url"]} if body.get("response_url") else {"user": user}
+            only = json.loads(action["value"]).get("o")
             submitted = await bot.intake.submit(f"btn:{key}", KINDS[action["action_id"]], user, {
                 "committee": short, "date": day.isoformat(), "member": member, "reply": reply,
-                "self": info.member_by_slack(user) == person,
+                "self": info.member_by_slack(user) == person, **({"only": only} if only else {}),
             })
             await ack()
             if submitted.duplicate:

@@ -50,7 +50,7 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
             await bot.open_forhinder_modal(client, body["trigger_id"], user, None)
             return
         who = choose_member(info, user, cmd.for_name)
-        meeting = choose_meeting(info, cmd.when, now)
+        meeting = choose_meeting(info, cmd.when, now, coming_only=True)
         absence(meeting.paragraphs, until_paragraph=cmd.until_paragraph, from_paragraph=cmd.from_paragraph,
                 span=cmd.span, jav=cmd.jav, vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring,
                 is_ledamot=who.member.is_ledamot, meeting_label=f" {meeting.date.isoformat()}")
@@ -64,7 +64,7 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
                   **messages.received(f"{whose} till sammanträdet {svensk_datum(meeting.date)}").payload())
     elif cmd.verb == "aterkalla":
         who = choose_member(info, user, cmd.for_name)
-        meeting = choose_meeting(info, cmd.when, now)
+        meeting = choose_meeting(info, cmd.when, now, coming_only=True)
         await bot.intake.submit(f"cmd:{body['trigger_id']}", "forhinder_remove", user, {
             "committee": info.committee.short, "date": meeting.date.isoformat(), "member": who.member.name,
             "self": not who.acting_for_other, "reply": {"response_url": body["response_url"]},

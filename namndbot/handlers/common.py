@@ -61,8 +61,11 @@ def today_in(info: CommitteeInfo, now: datetime) -> date:
     return now.astimezone(ZoneInfo(info.committee.timezone)).date()
 
 
-def choose_meeting(info: CommitteeInfo, when: str | None, now: datetime) -> Meeting:
-    day = resolve_date(when, today_in(info, now), [m.date for m in info.open_meetings()])
+def choose_meeting(info: CommitteeInfo, when: str | None, now: datetime, *, coming_only: bool = False) -> Meeting:
+    """The meeting meant; ``coming_only``: today's or a later one (förhinder are for meetings to come)."""
+    today = today_in(info, now)
+    dates = [m.date for m in info.open_meetings() if not coming_only or m.date >= today]
+    day = resolve_date(when, today, dates)
     meeting = info.meeting(day)
     assert meeting is not None
     return meeting

@@ -116,9 +116,10 @@ class NamndService:
     """Every use case exists twice: ``x(...)`` runs in its own transaction, ``x_in(repo, now, ...)``
     inside the caller's (the Slack intake applies a report and marks it done atomically)."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database, clock: Clock = utcnow, default_timezone: str = "Europe/Stockholm") -> None:
         self.db = db
         self.clock = clock
+        self.default_timezone = default_timezone
 
     async def _tx(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self.db.transaction() as repo:
@@ -129,9 +130,16 @@ class NamndService:
         return await self._tx(self.import_roster_in, text, actor)
 
     async def import_roster_in(self, repo: Repository, now: datetime, text: str, actor: str) -> ImportReport:
-        parsed = parse_roster(text)
+        parsed = parse_roster(text, default_timezone=self.default_timezone)
         roster = parsed.roster
         existing = await repo.committee(roster.committee.short)
+        if existing is not None:
+            # History stays: a meeting already held keeps the roster it was held with.
+            before = await repo.roster(existing.id)
+            today = now.astimezone(ZoneInfo(existing.committee.timezone)).date()
+            for m in await repo.meetings(existing.id):
+                if m.date < today or m.started:
+                    await repo.keep_roster(m.id, before, now)
         committee_id = await repo.save_committee(roster, now)
         stored = {m.member.key: m for m in await repo.members(committee_id, include_retired=True)}
         added, updated = [], []
@@ -211,6 +219,9 @@ class NamndService:
         if updated == existing:
             return MeetingResult(existing, created=False, changed=False)
         if updated.paragraphs != existing.paragraphs:
+            if existing.started and (updated.paragraphs or 1) < existing.current_paragraph:
+                raise RuleError(f"Sammanträdet är redan vid § {existing.current_paragraph}; det kan inte ha färre "
+                                "paragrafer än så.")
             await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
         visible = (updated.start, updated.location, updated.note, updated.status) != (
             existing.start, existing.location, existing.note, existing.status)
@@ -258,7 +269,8 @@ class NamndService:
         if meeting.started:
             raise RuleError(f"Sammanträdet {day.isoformat()} är redan öppnat.",
                             hint="En ersättare som kommer senare anmäls med ”meeting present”.")
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)
+        await repo.keep_roster(meeting.id, roster, now)
         ids = await repo.member_ids(stored.id)
         people = [self._ersattare(roster, name) for name in present]
         for person in people:
@@ -285,7 +297,7 @@ class NamndService:
         if not meeting.started:
             raise RuleError(f"Sammanträdet {day.isoformat()} har inte börjat.",
                             hint="Öppna det med ”meeting start … --present NAMN”.")
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)
         person = self._ersattare(roster, name)
         ids = await repo.member_ids(stored.id)
         if person.key in await repo.present(meeting.id):
@@ -339,7 +351,7 @@ class NamndService:
         )
         if tid is not None and (first, last) != (None, None):
             raise RuleError("Ange antingen en tid eller paragrafer, inte båda.")
-        if meeting.started and meeting.current_paragraph and first is None and tid is None:
+        if meeting.started and meeting.current_paragraph and first is None and last is None and tid is None:
             # Under way: a change takes effect from the next paragraph.
             if meeting.current_paragraph >= meeting.units:
                 raise RuleError("Sammanträdet har redan behandlat sin sista paragraf.")
@@ -363,7 +375,8 @@ class NamndService:
         return await self._tx(self.remove_forhinder_in, short, day, name, actor=actor)
 
     async def remove_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                                  actor: str) -> ForhinderResult:
+                                  actor: str, only: Anmalan | None = None) -> ForhinderResult:
+        """Withdraw a member's förhinder (all, or ``only`` the one an Ångra button belongs to)."""
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         if meeting.started and member.is_ledamot and not stored.committee.settings.vaxeltjanstgoring:
             for a in await repo.anmalningar(meeting.id):
@@ -373,15 +386,17 @@ class NamndService:
                         f"{member.label} lämnade sammanträdet vid § {left_at} och får inte tjänstgöra igen samma dag "
                         "(växeltjänstgöring är inte tillåten).",
                         hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.")
-        existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
-        removed = await repo.remove_forhinder(meeting.id, ids[member.key])
+        existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key
+                    and (only is None or a == replace(only, member=member.key))]
+        removed = await repo.remove_forhinder(meeting.id, ids[member.key],
+                                              only=replace(only, member=member.key) if only else None)
         if not removed:
             raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
         if meeting.started and meeting.current_paragraph:
             # Under way: what was handled stays as it was (the protocol must say so); from the next
             # paragraph the member is back.
             for a in existing:
-                if (a.first or 1) <= meeting.current_paragraph:
+                if not a.leaves_later and (a.first or 1) <= meeting.current_paragraph:
                     kept = Anmalan(a.member, a.first, min(a.last or meeting.units, meeting.current_paragraph),
                                    a.jav, None)
                     await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
@@ -436,7 +451,7 @@ class NamndService:
         """The committee, its open meeting that day, the roster, the person ``name`` means, and member ids."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)
         if ersattare_only:
             member = self._ersattare(roster, name)
         else:
@@ -463,7 +478,7 @@ class NamndService:
             return await self.narvaro_in(repo, stored, meeting)
 
     async def narvaro_in(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> NarvaroResult:
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)
         situation, anmalningar, declined = await self._situation(repo, roster, meeting)
         result = plan(situation)
         calls = {k: v.status for k, v in (await repo.inkallelser(meeting.id)).items()}
@@ -502,7 +517,7 @@ class NamndService:
     async def _check_paragraphs_fit(self, repo: Repository, stored: StoredCommittee, meeting: Meeting,
                                     paragraphs: int | None) -> None:
         anm = await repo.anmalningar(meeting.id)
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)
         names = roster.by_key()
         for a in anm:
             if a.first is None and a.last is None:
@@ -536,14 +551,14 @@ class NamndService:
         return situation, anmalningar, declined
 
     async def _unchanged(self, repo: Repository, committee_id: int, meeting: Meeting) -> PlanChange:
-        roster = await repo.roster(committee_id)
+        roster = await repo.roster_for(meeting, committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
         return PlanChange(meeting, plan(situation), roster)
 
     async def replan_in(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
                         actor: str, *, old_units: int | None = None, release_reason: str | None = None) -> PlanChange:
         """Run the engine, store its plan, audit, record events and return what changed for whom."""
-        roster = await repo.roster(committee_id)
+        roster = await repo.roster_for(meeting, committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
         new = Plan(meeting.units, (), ()) if meeting.cancelled else plan(situation)
         old = situation.previous
@@ -551,8 +566,9 @@ class NamndService:
         change = diff(meeting, roster, old, new, old_units)
         where = {"committee_id": committee_id, "meeting_id": meeting.id}
         members = roster.by_key()
-        for v in new.vacancies:  # rule 7: an open seat is reported, once
-            if await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
+        handled = meeting.current_paragraph if meeting.started else 0
+        for v in new.vacancies:  # rule 7: an open seat is reported, once (not one in paragraphs already handled)
+            if v.last > handled and await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
                 label = members[v.seat].label
                 where_text = "hela sammanträdet" if (v.first, v.last) == (1, new.paragraphs) else f"§{v.first}-{v.last}"
                 await repo.add_event(now, "vakans", **where, seat=label, party=v.party, paragraphs=where_text)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from ..domain import narvaro
-from ..domain.paragraphs import all_of, format_mask, runs, span
+from ..domain.paragraphs import all_of, format_mask, runs
 from .core import NamndService, NarvaroResult
 
 
@@ -35,11 +35,7 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
     n = r.plan.paragraphs
     numbered = r.meeting.paragraphs is not None
     everything = all_of(n)
-    nonjav: dict[str, int] = {}
-    jav: dict[str, int] = {}
-    for f in r.situation.forhinder:
-        target = jav if f.jav else nonjav
-        target[f.member] = target.get(f.member, 0) | span(f.first, f.last)
+    nonjav, jav = narvaro.masks(r.situation, n)
     members = r.roster.by_key()
     out: list[Tjanstgoring] = []
 
@@ -61,11 +57,14 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
         by_pair[(a.ersattare, a.seat)] = (mask | a.mask, rule)
     for (e, seat), (mask, rule) in by_pair.items():
         out.append(row(members[e], True, mask, members[seat], rule))
-    here = narvaro.attendance(r.situation, r.plan)
-    for e in r.roster.ersattare:
-        rest = here[e.key] & ~r.plan.serving_mask(e.key)
-        if rest:
-            out.append(row(e, False, rest))
+    if r.situation.present is not None:
+        # Present without serving, as the meeting's present list has it. Without one (the meeting was
+        # not opened in namndbot) nobody is counted as present by presumption: arvode is paid on facts.
+        here = narvaro.attendance(r.situation, r.plan)
+        for e in r.roster.ersattare:
+            rest = here[e.key] & ~r.plan.serving_mask(e.key)
+            if rest:
+                out.append(row(e, False, rest))
     return out
 
 

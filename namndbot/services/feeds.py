@@ -133,14 +133,16 @@ class FeedService:
             return member, token, True
 
     async def token_for_slack(self, short: str, slack: str, *, actor: str) -> tuple[Member, str] | None:
+        """The feed token of the member with this Slack id (the roster's, or one found by email)."""
         async with self.db.read() as repo:
             stored = await repo.committee(short)
             if stored is None:
                 return None
-            members = [m for m in await repo.members(stored.id) if m.member.slack == slack]
-        if not members:
+            key = next((k for k, s in (await repo.slack_ids(stored.id)).items() if s == slack), None)
+            member = (await repo.roster(stored.id)).by_key().get(key) if key else None
+        if member is None:
             return None
-        member, token, _ = await self.token(short, members[0].member.name, actor=actor)
+        member, token, _ = await self.token(short, member.name, actor=actor)
         return member, token
 
 

@@ -156,12 +156,19 @@ class Intake:
             repo, now, short, day, name, until_paragraph=p.get("until"), from_paragraph=p.get("from"),
             span=span, jav=bool(p.get("jav")), tid=p.get("tid"), actor=f"slack:{row.actor}",
         )
-        return _forhinder_text(result), {"undo": {"committee": short, "date": day.isoformat(), "member": name}}
+        a = result.anmalan
+        undo = {"committee": short, "date": day.isoformat(), "member": name}
+        if a is not None:
+            undo["only"] = {"first": a.first, "last": a.last, "jav": a.jav, "tid": a.tid}
+        return _forhinder_text(result), {"undo": undo}
 
     async def _forhinder_remove(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._check_actor(repo, row)
         short, day, name = self._where(row)
-        result = await self.namnd.remove_forhinder_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        only = row.payload.get("only")
+        anmalan = Anmalan("", only["first"], only["last"], bool(only["jav"]), only.get("tid")) if only else None
+        result = await self.namnd.remove_forhinder_in(repo, now, short, day, name, actor=f"slack:{row.actor}",
+                                                      only=anmalan)
         who = "Ditt förhinder" if _self(row, result) else f"Förhindret för {result.member.label}"
         return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
 
@@ -204,9 +211,12 @@ class Intake:
         from ..domain.dates import svensk_datum
         from ..domain.names import join_names
 
-        return (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
+        text = (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
                 f"{svensk_datum(view.row.date)} av {join_names(m.label for m in view.justerare)}. "
-                "Justerarna påminns dagen före och på morgonen."), {}
+                "Justerarna påminns dagen före och på morgonen.")
+        if view.late:
+            text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet."
+        return text, {}
 
     async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._secretary(repo, row, or_justerare=True)

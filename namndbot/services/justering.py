@@ -24,6 +24,11 @@ class JusteringView:
     justerare: tuple[Member, ...]
     frister: Frister
 
+    @property
+    def late(self) -> bool:
+        """The planned justering is later than the law allows (14 days after the meeting)."""
+        return self.row.date is not None and self.row.date > justering_senast(self.meeting.date)
+
     def as_dict(self) -> dict:
         """The JSON of ``justering show`` (keys are a contract)."""
         f = self.frister
@@ -114,11 +119,18 @@ class JusteringService:
                       anslag: date | None = None, actor: str) -> JusteringView:
         stored = await self.namnd.committee_in(repo, short)
         meeting = await self.namnd.meeting_in(repo, stored, day)
+        if meeting.cancelled:
+            raise RuleError(f"Sammanträdet {day.isoformat()} är inställt; det har inget protokoll att justera.")
         today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
         old = await repo.justering(meeting.id) or JusteringRow(meeting.id, None, (), (), None, None)
         justerad = on or old.justerad or today
         if justerad < meeting.date:
             raise RuleError("Protokollet kan inte ha justerats före sammanträdet.")
+        if justerad > today:
+            raise RuleError(f"Protokollet kan inte redan ha justerats {justerad.isoformat()}: det är i framtiden.",
+                            hint="Den planerade justeringsdagen anges med ”justering set … --date”.")
+        if anslag is not None and anslag > today:
+            raise RuleError(f"Anslaget kan inte ha satts upp {anslag.isoformat()}: det är i framtiden.")
         if anslag is not None and anslag < justerad:
             raise RuleError("Anslaget kan inte ha satts upp innan protokollet justerades.")
         already = old.justerad is not None and (on is None or on == old.justerad) and anslag in (None, old.anslag)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from ..calendar.schedule import Schedule, ScheduledMeeting, parse_schedule
 from ..domain.meeting import INSTALLD, PLANERAD, Meeting
@@ -43,6 +44,11 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
         default = schedule.default_start or stored.committee.default_start
         years = tuple(sorted({m.date.year for m in schedule.meetings} | {schedule.year}))
         existing = [m for m in await repo.meetings(stored.id) if m.date.year in years]
+        today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
+
+        def held(m: Meeting) -> bool:
+            """Already held (or under way): a new decision does not move or cancel it."""
+            return m.date < today or m.started
         by_date = {m.date: m for m in existing}
         wanted = {s.date: s for s in schedule.meetings}
 
@@ -78,7 +84,7 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
                 (cancelled if new.cancelled and not old.cancelled else changed).append(new)
 
         # A date that disappeared and a new one near it: the meeting moved.
-        gone = [m for m in existing if m.id not in touched and not m.cancelled]
+        gone = [m for m in existing if m.id not in touched and not m.cancelled and not held(m)]
         new_days = [d for d in sorted(wanted) if d not in by_date and not wanted[d].cancelled]
         pairs = sorted(
             ((abs((d - m.date).days), d, m) for d in new_days for m in gone
@@ -110,9 +116,9 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             added.append(meeting)
 
-        # Dropped from the decision: cancelled, never deleted.
+        # Dropped from the decision: cancelled, never deleted (and never one already held).
         for old in existing:
-            if old.id in touched or old.cancelled:
+            if old.id in touched or old.cancelled or held(old):
                 continue
             new = await save(old, replace(old, status=INSTALLD), "schedule_cancel")
             cancelled.append(new)

@@ -58,7 +58,11 @@ class Scheduler:
         if not meeting.started:
             for member_id, _key, called_at in await repo.open_calls(meeting.id):
                 desired.append(p.answer_job(stored.committee, meeting, member_id, called_at))
+        existing = {x.key: x for x in await repo.jobs_for_meeting(meeting.id)}
         for d in desired:
+            known = existing.get(d.key)
+            if d.kind in (p.PAMINNELSE, p.JUSTERING) and d.at <= now and (known is None or known.due_at != d.at):
+                continue  # a reminder whose time had passed before it was planned is noise, not news
             await repo.put_job(d.key, d.kind, d.at, committee_id=stored.id, meeting_id=meeting.id, payload=d.payload)
         keys = {d.key for d in desired}
         # Anything planned before that the data no longer asks for (a moved justering date, one done).
@@ -104,8 +108,8 @@ class Scheduler:
                 if r.calls.get(a.ersattare) != "kommer" and a.ersattare in slack_of and not recent:
                     unanswered.setdefault(a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name,
                                                         "seats": []})["seats"].append(members[a.seat].label)
-            return Decision(True, "skickad", job, **base, data={"days": job.payload.get("days"),
-                                                                 "unanswered": list(unanswered.values())})
+            days = (meeting.date - now.astimezone(ZoneInfo(tz)).date()).days   # as it is when sent
+            return Decision(True, "skickad", job, **base, data={"days": days, "unanswered": list(unanswered.values())})
         if job.kind == p.SVARSTID:
             if meeting.cancelled or meeting.started:
                 return Decision(False, "sammanträdet är inställt eller har börjat", job, **base)
@@ -127,6 +131,8 @@ class Scheduler:
                 return Decision(False, "justeringsdagen har passerat (sekreteraren påminns i stället)", job, **base)
             return Decision(True, "skickad", job, **base, data={**data, "when": job.payload.get("when")})
         if job.kind == p.JUSTERING_FORSENAD:
+            if today <= j.date:
+                return Decision(False, "justeringsdagen har inte passerat (den har flyttats)", job, **base)
             limit = justering_senast(meeting.date)
             if today > limit + timedelta(days=KEEP_NAGGING_DAYS):
                 return Decision(False, "långt efter lagens gräns; påminnelserna upphör", job, **base)

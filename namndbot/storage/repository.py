@@ -55,6 +55,41 @@ class Inkallelse:
     answered_at: datetime | None
 
 
+def _roster_to_json(r: Roster) -> dict[str, Any]:
+    def person(m: Member) -> dict[str, Any]:
+        return {"name": m.name, "party": m.party, "kind": m.kind, "role": m.role, "slack": m.slack,
+                "email": m.email, "personliga": list(m.personliga_ersattare)}
+
+    c = r.committee
+    return {
+        "committee": {"short": c.short, "name": c.name, "timezone": c.timezone,
+                      "default_start": c.default_start.strftime("%H:%M"), "channel": c.channel,
+                      "secretaries": list(c.secretaries), "secretaries_channel": c.secretaries_channel,
+                      "settings": {**asdict(c.settings), "paminnelser_dagar": list(c.settings.paminnelser_dagar)}},
+        "ledamoter": [person(m) for m in r.ledamoter],
+        "ersattare": [person(m) for m in r.ersattare],
+        "turordning": {k: list(v) for k, v in r.turordning.items()},
+        "partikontakter": [asdict(k) for k in r.partikontakter],
+    }
+
+
+def _roster_from_json(d: dict[str, Any]) -> Roster:
+    def person(p: dict[str, Any]) -> Member:
+        return Member(name=p["name"], party=p["party"], kind=p["kind"], role=p["role"], slack=p.get("slack"),
+                      email=p.get("email"), personliga_ersattare=tuple(p.get("personliga", ())))
+
+    c = d["committee"]
+    hh, mm = c["default_start"].split(":")
+    settings = {**c["settings"], "paminnelser_dagar": tuple(c["settings"]["paminnelser_dagar"])}
+    committee = Committee(short=c["short"], name=c["name"], timezone=c["timezone"],
+                          default_start=time(int(hh), int(mm)), channel=c.get("channel"),
+                          secretaries=tuple(c.get("secretaries", ())), secretaries_channel=c.get("secretaries_channel"),
+                          settings=CommitteeSettings(**settings))
+    return Roster(committee, tuple(person(p) for p in d["ledamoter"]), tuple(person(p) for p in d["ersattare"]),
+                  {k: tuple(v) for k, v in d["turordning"].items()},
+                  tuple(PartiKontakt(**k) for k in d.get("partikontakter", ())))
+
+
 class CoreRepository:
     """Committees, members, meetings, förhinder, the plan and the audit log."""
 
@@ -190,6 +225,20 @@ class CoreRepository:
         )
         return [(r["short"], self._member(r)) for r in rows]
 
+    async def roster_for(self, meeting: Meeting, committee_id: int) -> Roster:
+        """The roster a meeting is planned with: its own snapshot once it has one, else the current."""
+        row = await self._one("SELECT roster FROM meeting_roster WHERE meeting_id = ?", meeting.id)
+        if row is None:
+            return await self.roster(committee_id)
+        return _roster_from_json(json.loads(row["roster"]))
+
+    async def keep_roster(self, meeting_id: int, roster: Roster, now: datetime) -> bool:
+        """Keep ``roster`` as the meeting's own (once: a snapshot is never replaced)."""
+        async with self.conn.execute(
+            "INSERT INTO meeting_roster (meeting_id, roster, taken_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (meeting_id, json.dumps(_roster_to_json(roster), ensure_ascii=False), iso(now))) as cur:
+            return bool(cur.rowcount)
+
     async def roster(self, committee_id: int) -> Roster:
         stored = await self.committee_by_id(committee_id)
         members = await self.members(committee_id)
@@ -276,12 +325,17 @@ class CoreRepository:
             meeting_id, member_id, a.first, a.last, int(a.jav), a.tid, iso(now), by,
         )
 
-    async def remove_forhinder(self, meeting_id: int, member_id: int, *, jav: bool | None = None) -> int:
+    async def remove_forhinder(self, meeting_id: int, member_id: int, *, jav: bool | None = None,
+                               only: Anmalan | None = None) -> int:
+        """Remove a member's förhinder (all of them, the non-jäv ones, or ``only`` that one)."""
         sql = "DELETE FROM forhinder WHERE meeting_id = ? AND member_id = ?"
         args: list[Any] = [meeting_id, member_id]
         if jav is not None:
             sql += " AND jav = ?"
             args.append(int(jav))
+        if only is not None:
+            sql += " AND first IS ? AND last IS ? AND jav = ? AND tid IS ?"
+            args += [only.first, only.last, int(only.jav), only.tid]
         async with self.conn.execute(sql, args) as cur:
             return cur.rowcount
 
