@@ -238,3 +238,40 @@ def test_old_roster_files_stay_valid():
     assert parsed.roster.committee.settings.vaxeltjanstgoring is False
     assert parsed.roster.committee.settings.svarstid_timmar == 24
     assert parsed.roster.partikontakter == ()
+
+
+def test_a_new_roster_does_not_rewrite_a_meeting_already_held(amn, amn_text, tmp_path):
+    cli = amn()
+    cli.ok("forhinder", "add", *M, "Martin Westmont")
+    before = cli.ok("narvaro", *M)
+    changed = tmp_path / "ny.toml"
+    text = amn_text.replace('name = "Martin Westmont"', 'name = "Sara Nyström"')
+    text = text.replace('[[ersattare]]\nname = "Mattias Mårdenfjord"\nparty = "SD"\n', "")
+    changed.write_text(text, encoding="utf-8")
+    cli.ok("roster", "import", str(changed))
+    # 2019-11-26 is long past: it was held with Westmont and Mårdenfjord, and its protocol says so.
+    assert cli.ok("narvaro", *M) == before
+    cli.ok("roster", "import", str(changed))          # a second import keeps the first snapshot
+    assert cli.ok("narvaro", *M) == before
+
+
+def test_a_schedule_import_does_not_move_or_cancel_a_meeting_already_held(amn, tmp_path):
+    cli = amn()
+    path = tmp_path / "tider.txt"
+    path.write_text("Sammanträdestider 2019\n\nTisdag 3 december\n", encoding="utf-8")
+    out = cli.ok("kalender", "import", "--committee", "AMN", str(path))
+    assert "0 flyttade" in out and "0 inställda" in out
+    listing = cli.ok("meeting", "list", "--committee", "AMN", "--year", "2019")
+    assert listing == "2019-11-26 kl. 16.00\n2019-12-03 kl. 16.00\n"
+    path.write_text("Sammanträdestider 2019\n\nTisdag 26 november (inställt)\n", encoding="utf-8")
+    cli.ok("kalender", "import", "--committee", "AMN", str(path))
+    assert cli.ok("meeting", "list", "--committee", "AMN", "--year", "2019") == listing
+
+
+def test_during_the_meeting_a_whole_meeting_forhinder_starts_at_the_next_paragraph(amn):
+    cli = amn()
+    cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26")
+    cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "8")
+    assert "från §9," in cli.ok("forhinder", "add", *M, "Stefan Hansson")
+    # Given paragraphs are taken as said, even those already handled (the secretary corrects the record).
+    assert "från §5," in cli.ok("forhinder", "add", *M, "Åsa Janlöv", "--until-paragraph", "4")

@@ -333,3 +333,14 @@ async def test_socket_mode(tmp_path, clock):
         await running.bot.settled()
         assert len(running.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
         assert running.fake.called("apps.connections.open")
+
+
+async def test_an_old_undo_button_does_not_take_back_a_newer_forhinder(bot):
+    await forhinder(bot, "Stefan Hansson", "förhinder 26 november till §5")
+    first = bot.fake.responses[-1]
+    await forhinder(bot, "Stefan Hansson", "förhinder 26 november från §12")   # replaces the first
+    await user(bot, "Stefan Hansson").click("forhinder_angra", buttons(first)["forhinder_angra"])
+    await bot.bot.settled()
+    assert "har ingen förhinder anmäld" in bot.fake.responses[-1]["text"]
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert [(a.member, a.first, a.last) for a in result.anmalningar] == [("stefan hansson", None, 11)]

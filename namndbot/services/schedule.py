@@ -77,7 +77,7 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
                 continue
             touched.add(old.id)
             new = desired(old, s, day)
-            if new == old:
+            if new == old or held(old):
                 unchanged.append(old)
             else:
                 new = await save(old, new, "schedule_update")
