@@ -314,3 +314,23 @@ async def test_a_file_shared_in_the_secretaries_channel(tmp_path, early, fake):
         await r.bot.settled()
         assert fake.called("files.info")
         assert [m for m in fake.channels[COMMITTEE_CHANNEL] if m["text"].startswith("Nytt svar")]
+
+
+async def test_a_bad_loose_file_with_two_committees_is_logged_once_and_the_scan_goes_on(tmp_path, early, fake,
+                                                                                        amn_text, caplog):
+    import os
+    inbox = tmp_path / "inkorg"
+    (inbox / "AMN").mkdir(parents=True)
+    async with bot_on(tmp_path, early, fake, first=True, inbox=inbox) as r:
+        await r.bot.namnd.import_roster(amn_text.replace('short = "AMN"', 'short = "KFN"'), "test")
+        # A loose file can't say which of the two committees it is for, and it can't be read either.
+        (inbox / "trasig.pdf").write_bytes(b"%PDF-1.4 broken")
+        (inbox / "AMN" / "stockholmsjobb.txt").write_text(SVAR_STOCKHOLMSJOBB.read_text(encoding="utf-8"),
+                                                         encoding="utf-8")
+        for f in (inbox / "trasig.pdf", inbox / "AMN" / "stockholmsjobb.txt"):
+            os.utime(f, (1_500_000_000, 1_500_000_000))
+        await r.bot.documents.scan_inbox()
+        await r.bot.settled()
+        assert "inkorgen: trasig.pdf could not be read" in caplog.text and "Vilken nämnd" in caplog.text
+        assert [m for m in fake.channels[COMMITTEE_CHANNEL] if m["text"].startswith("Nytt svar")]
+        assert await r.bot.documents.scan_inbox() == 0      # both seen: not again

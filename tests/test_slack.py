@@ -344,3 +344,20 @@ async def test_an_old_undo_button_does_not_take_back_a_newer_forhinder(bot):
     assert "har ingen förhinder anmäld" in bot.fake.responses[-1]["text"]
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert [(a.member, a.first, a.last) for a in result.anmalningar] == [("stefan hansson", None, 11)]
+
+
+async def test_a_report_that_meets_a_bug_is_answered_and_the_secretaries_are_told(bot, caplog):
+    westmont = slack_id("Martin Westmont")
+    # A report stored without its date (as a broken older version might have left it).
+    async with bot.bot.db.transaction() as repo:
+        await repo.add_intake([("trasig", "forhinder_add", westmont,
+                                {"committee": "AMN", "member": "Martin Westmont", "reply": {"user": westmont}})],
+                              bot.bot.clock())
+    await bot.bot.settled()
+    (answer,) = bot.fake.dms_to(westmont)
+    assert answer["text"].startswith("Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta")
+    told = bot.fake.channels[SECRETARIES_CHANNEL][-1]["text"]
+    assert told.startswith(f"Obs: en förhinderanmälan från <@{westmont}> kunde inte registreras")
+    assert "Traceback" not in answer["text"] + told
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert result.anmalningar == ()

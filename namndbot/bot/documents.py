@@ -96,7 +96,10 @@ class Documents:
         try:
             text = document_text(data, name)
         except NamndbotError as exc:
-            await self.skrivelser.failed(exc.full(), committee=committee, source=source, actor="namndbot")
+            try:
+                await self.skrivelser.failed(exc.full(), committee=committee, source=source, actor="namndbot")
+            except NamndbotError as no_committee:  # nobody to tell: say so in the log, loudly
+                log.error("%s could not be read (%s) and not reported: %s", source, exc.full(), no_committee.full())
             return
         try:
             result = await self.skrivelser.post(text, committee=committee, source=source, actor="namndbot")

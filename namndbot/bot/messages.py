@@ -319,6 +319,21 @@ def skrivelse_failed(reason: str, source: str) -> Message:
                  "Det har inte publicerats; lägg ut det för hand eller rätta filen och lägg in den igen.")
 
 
+INTAKE_WORDS = {
+    "forhinder_add": "en förhinderanmälan", "forhinder_remove": "ett återkallat förhinder",
+    "svar_kommer": "ett \"Jag kommer\"", "svar_kan_inte": "ett \"Jag kan inte\"",
+    "justering_set": "justerare och justeringsdag", "justering_klar": "en anmälan om justering",
+}
+
+
+def intake_failed(kind: str, actor: str, intake_id: object) -> Message:
+    """To the secretaries: a member's report met a bug in namndbot (not bad input)."""
+    who = f"<@{actor}>" if actor and not actor.startswith(("cli", "test")) else (actor or "någon")
+    what = INTAKE_WORDS.get(kind, "ett besked")
+    return plain(f"Obs: {what} från {who} kunde inte registreras på grund av ett fel i namndbot (besked nr "
+                 f"{intake_id}). Personen har fått veta och ombetts försöka igen; felet finns i loggen.")
+
+
 def justering_modal(committee: Committee, meetings: list[Meeting], members: list[Member], selected: date | None,
                     justerare: tuple[str, ...] = (), when: date | None = None) -> dict:
     """The secretary's form: which meeting, the two justerare, the justering date."""

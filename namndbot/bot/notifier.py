@@ -41,9 +41,11 @@ class Notifier:
             events = await repo.new_events(limit)
             for ev in events:
                 try:
-                    await self.handle(repo, ev, now)
+                    async with repo.savepoint("event"):
+                        await self.handle(repo, ev, now)
                 except Exception:
-                    # A bug must not block the queue: log it and go on; the event stays recorded.
+                    # A bug must not block the queue: what this event queued is undone, the bug logged,
+                    # and the queue goes on; the event stays recorded.
                     log.exception("event %s (%s) could not be turned into messages", ev.id, ev.kind)
                 await repo.handle_event(ev.id, now)
         return len(events)
@@ -55,6 +57,11 @@ class Notifier:
             return
         if kind == "roster_import":
             await repo.enqueue(now, "link", None, {}, coalesce_key="link")
+            return
+        if kind == "intake_fel" and ev.committee_id is not None:
+            stored = await repo.committee_by_id(ev.committee_id)
+            await to_secretaries(repo, now, stored, messages.intake_failed(
+                ev.payload.get("intake_kind", ""), ev.payload.get("actor", ""), ev.payload.get("intake_id")))
             return
         if kind in ("skrivelse_ny", "skrivelse_fel") and ev.committee_id is not None:
             await self._skrivelse(repo, ev, now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
@@ -108,24 +108,29 @@ class Intake:
             if current is None or current.status != "ny":
                 return  # someone else got there first
             ok, text, extra = True, "", {}
-            await repo.conn.execute("SAVEPOINT intake_op")
             try:
-                text, extra = await self.handlers[row.kind](repo, now, row)
-                await repo.conn.execute("RELEASE intake_op")
+                async with repo.savepoint("intake_op"):
+                    text, extra = await self.handlers[row.kind](repo, now, row)
             except NamndbotError as exc:
-                await repo.conn.execute("ROLLBACK TO intake_op")
-                await repo.conn.execute("RELEASE intake_op")
                 ok, text = False, exc.full()
             except Exception:
                 log.exception("intake %s (%s) failed", row.id, row.kind)
-                await repo.conn.execute("ROLLBACK TO intake_op")
-                await repo.conn.execute("RELEASE intake_op")
-                ok, text = False, ("Något gick fel när ditt besked skulle registreras. Sekreteraren har fått veta; "
-                                   "försök gärna igen om en stund.")
+                ok, text = False, await self._report_failure(repo, now, row)
             result = {"ok": ok, "text": text, **extra}
             await repo.finish_intake(row.id, "klar" if ok else "fel", result, now)
             await repo.add_event(now, "intake_klar", intake_id=row.id, intake_kind=row.kind, actor=row.actor,
                                  reply=row.payload.get("reply"), **result)
+
+    async def _report_failure(self, repo: Repository, now: datetime, row: IntakeRow) -> str:
+        """A bug, not bad input: the secretaries are told (the member's words are kept in the intake row)."""
+        stored = await repo.committee(str(row.payload.get("committee", "")))
+        if stored is None:
+            return ("Något gick fel när ditt besked skulle registreras. Felet är loggat; försök gärna igen om en "
+                    "stund, eller hör av dig till nämndens sekreterare.")
+        await repo.add_event(now, "intake_fel", committee_id=stored.id, intake_id=row.id, intake_kind=row.kind,
+                             actor=row.actor)
+        return ("Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta; försök gärna igen "
+                "om en stund.")
 
     # -- the reports -------------------------------------------------------------------
     def _where(self, row: IntakeRow) -> tuple[str, date, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -112,6 +114,18 @@ class CoreRepository:
     async def _run(self, sql: str, *args: Any) -> int:
         async with self.conn.execute(sql, args) as cur:
             return cur.lastrowid or 0
+
+    @asynccontextmanager
+    async def savepoint(self, name: str = "op") -> AsyncIterator[None]:
+        """A step inside the transaction that is undone whole if it raises (the exception goes on)."""
+        await self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self.conn.execute(f"ROLLBACK TO {name}")
+            await self.conn.execute(f"RELEASE {name}")
+            raise
+        await self.conn.execute(f"RELEASE {name}")
 
     # -- committees -------------------------------------------------------------
     def _committee(self, row: aiosqlite.Row) -> StoredCommittee:
