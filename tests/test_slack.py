@@ -361,3 +361,17 @@ async def test_a_report_that_meets_a_bug_is_answered_and_the_secretaries_are_tol
     assert "Traceback" not in answer["text"] + told
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.anmalningar == ()
+
+
+@pytest.mark.parametrize("action_id, value, answer", [
+    ("justering_klar", "not json", "Knappen går inte att läsa"),
+    ("nasta_paragraf", '{"c": "AMN"}', "Knappen går inte att läsa"),
+    ("starta_sammantrade", '{"c": "AMN", "d": "2019-11-26"}', "Det är nämndens sekreterare som sköter"),
+    ("svar_kommer", '{"c": "AMN", "d": "2019-11-26", "m": "Mattias Mårdenfjord"}', "inte till för dig"),
+])
+async def test_a_button_that_cant_be_used_is_answered_in_swedish(bot, action_id, value, answer):
+    status, _ = await user(bot, "Martin Westmont").click(action_id, value)
+    assert status == 200
+    await bot.bot.settled()
+    assert answer in bot.fake.responses[-1]["text"]
+    assert bot.fake.responses[-1]["replace_original"] is False

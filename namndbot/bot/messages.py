@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from ..domain.dates import klockslag, svensk_datum
+from ..domain.errors import NamndbotError
 from ..domain.meeting import Meeting
 from ..domain.model import Committee, Member
 
@@ -59,8 +60,13 @@ def ref(short: str, day: date, member: str) -> str:
 
 
 def unref(value: str) -> tuple[str, date, str]:
-    data = json.loads(value)
-    return data["c"], date.fromisoformat(data["d"]), data.get("m", "")
+    """The committee, meeting date and member a button is about."""
+    try:
+        data = json.loads(value)
+        return str(data["c"]), date.fromisoformat(data["d"]), str(data.get("m", ""))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise NamndbotError("Knappen går inte att läsa (den kan vara från en äldre version av namndbot). "
+                            "Använd /namnd i stället.") from exc
 
 
 def plain(text: str) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..bot import messages
@@ -21,13 +22,44 @@ log = logging.getLogger(__name__)
 KINDS = {"forhinder_angra": "forhinder_remove", "svar_kommer": "svar_kommer", "svar_kan_inte": "svar_kan_inte"}
 
 
+async def answering(ack, body: dict[str, Any], respond, client, what: str,
+                    work: Callable[[Callable[..., Awaitable[None]]], Awaitable[None]]) -> None:
+    """Run a button's ``work``; whatever goes wrong, the click is acknowledged and the clicker told
+    why, in Swedish (a bug is logged, never shown)."""
+    acked = False
+
+    async def ack_once(**kwargs: Any) -> None:
+        nonlocal acked
+        if not acked:
+            acked = True
+            await ack(**kwargs)
+
+    try:
+        await work(ack_once)
+        return
+    except NamndbotError as exc:
+        text = exc.full()
+    except Exception:
+        log.exception("button %s failed", what)
+        text = "Något gick fel hos mig; försök igen om en stund."
+    await ack_once()
+    try:
+        if body.get("response_url"):
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+        else:  # a button in App Home: no response_url, so a DM
+            await client.chat_postMessage(channel=body["user"]["id"], text=text)
+    except Exception:
+        log.exception("could not tell %s why button %s failed", body.get("user", {}).get("id"), what)
+
+
 def register(app: AsyncApp, bot: Bot) -> None:
     @app.action("forhinder_angra")
     @app.action("svar_kommer")
     @app.action("svar_kan_inte")
-    async def report_button(ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
+    async def report_button(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
         user = body["user"]["id"]
-        try:
+
+        async def work(ack) -> None:
             short, day, member = messages.unref(action["value"])
             directory = await bot.directory.get()
             info = directory.committees.get(short)
@@ -39,73 +71,81 @@ def register(app: AsyncApp, bot: Bot) -> None:
             # The same button on the same message counts once, however often it is clicked.
             where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
             key = hashlib.sha256(f"{action['action_id']}|{where}|{action['value']}".encode()).hexdigest()
-            reply = {"response_url": body["response_url"]} if body.get("response_url") else {"user": user}
             only = json.loads(action["value"]).get("o")
             submitted = await bot.intake.submit(f"btn:{key}", KINDS[action["action_id"]], user, {
-                "committee": short, "date": day.isoformat(), "member": member, "reply": reply,
+                "committee": short, "date": day.isoformat(), "member": member, "reply": _reply(body),
                 "self": info.member_by_slack(user) == person, **({"only": only} if only else {}),
             })
             await ack()
             if submitted.duplicate:
                 log.info("duplicate click %s from %s ignored", action["action_id"], user)
-        except NamndbotError as exc:
-            await ack()
-            await respond(text=exc.full(), response_type="ephemeral", replace_original=False)
-        except Exception:
-            log.exception("button %s failed", action.get("action_id"))
-            await ack()
-            await respond(text="Något gick fel hos mig; försök igen om en stund.", replace_original=False)
+
+        await answering(ack, body, respond, client, action.get("action_id", ""), work)
 
     @app.action("justering_klar")
-    async def justerat(ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
-        user = body["user"]["id"]
-        short, day, _ = messages.unref(action["value"])
-        where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
-        key = hashlib.sha256(f"justering_klar|{where}|{action['value']}|{user}".encode()).hexdigest()
-        reply = {"response_url": body["response_url"]} if body.get("response_url") else {"user": user}
-        await bot.intake.submit(f"btn:{key}", "justering_klar", user,
-                                {"committee": short, "date": day.isoformat(), "reply": reply})
-        await ack()
+    async def justerat(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
+        async def work(ack) -> None:
+            user = body["user"]["id"]
+            short, day, _ = messages.unref(action["value"])
+            where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
+            key = hashlib.sha256(f"justering_klar|{where}|{action['value']}|{user}".encode()).hexdigest()
+            await bot.intake.submit(f"btn:{key}", "justering_klar", user,
+                                    {"committee": short, "date": day.isoformat(), "reply": _reply(body)})
+            await ack()
+
+        await answering(ack, body, respond, client, "justering_klar", work)
 
     @app.action("starta_sammantrade")
     @app.action("ersattare_anlander")
     async def meeting_day(ack, body: dict[str, Any], action: dict[str, Any], client, respond) -> None:
-        await ack()
-        user = body["user"]["id"]
-        short, day, _ = messages.unref(action["value"])
-        directory = await bot.directory.get()
-        info = directory.committees.get(short)
-        if info is None or user not in info.secretaries:
-            await respond(text="Det är nämndens sekreterare som sköter sammanträdet här.", replace_original=False)
-            return
-        meeting = info.meeting(day)
-        if meeting is None or meeting.cancelled:
-            await respond(text="Sammanträdet finns inte längre.", replace_original=False)
-            return
-        ersattare = list(info.roster.ersattare)
-        if action["action_id"] == "starta_sammantrade":
-            result = await bot.namnd.narvaro(short, day)
-            expected = [info.roster.by_key()[a.ersattare].name for a in result.plan.assignments]
-            view = messages.start_modal(info.committee, meeting, ersattare, expected)
-        else:
-            view = messages.anlander_modal(info.committee, meeting, ersattare)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        async def work(ack) -> None:
+            await ack()
+            user = body["user"]["id"]
+            short, day, _ = messages.unref(action["value"])
+            directory = await bot.directory.get()
+            info = directory.committees.get(short)
+            if info is None or user not in info.secretaries:
+                raise NamndbotError("Det är nämndens sekreterare som sköter sammanträdet här.")
+            meeting = info.meeting(day)
+            if meeting is None or meeting.cancelled:
+                raise NamndbotError("Sammanträdet finns inte längre.")
+            ersattare = list(info.roster.ersattare)
+            if action["action_id"] == "starta_sammantrade":
+                result = await bot.namnd.narvaro(short, day)
+                expected = [info.roster.by_key()[a.ersattare].name for a in result.plan.assignments]
+                view = messages.start_modal(info.committee, meeting, ersattare, expected)
+            else:
+                view = messages.anlander_modal(info.committee, meeting, ersattare)
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        await answering(ack, body, respond, client, action.get("action_id", ""), work)
 
     @app.action("nasta_paragraf")
-    async def next_paragraph(ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        short, day, _ = messages.unref(action["value"])
-        key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{action.get('action_ts')}"
-                             .encode()).hexdigest()
-        await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user,
-                                {"committee": short, "date": day.isoformat(), "reply": {"user": user}})
-        await ack()
+    async def next_paragraph(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
+        async def work(ack) -> None:
+            user = body["user"]["id"]
+            short, day, _ = messages.unref(action["value"])
+            key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{action.get('action_ts')}"
+                                 .encode()).hexdigest()
+            await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user,
+                                    {"committee": short, "date": day.isoformat(), "reply": {"user": user}})
+            await ack()
+
+        await answering(ack, body, respond, client, "nasta_paragraf", work)
 
     @app.action("oppna_forhinder")
-    async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], client) -> None:
-        await ack()
-        selected = None
-        if action.get("value"):
-            short, day, _ = messages.unref(action["value"])
-            selected = (short, day)
-        await bot.open_forhinder_modal(client, body["trigger_id"], body["user"]["id"], selected)
+    async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
+        async def work(ack) -> None:
+            await ack()
+            selected = None
+            if action.get("value"):
+                short, day, _ = messages.unref(action["value"])
+                selected = (short, day)
+            await bot.open_forhinder_modal(client, body["trigger_id"], body["user"]["id"], selected)
+
+        await answering(ack, body, respond, client, "oppna_forhinder", work)
+
+
+def _reply(body: dict[str, Any]) -> dict[str, str]:
+    """Where the answer goes: the message the button sat on, or else a DM."""
+    return {"response_url": body["response_url"]} if body.get("response_url") else {"user": body["user"]["id"]}
