@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -107,17 +108,15 @@ class Bot:
         if not mine:
             await client.chat_postEphemeral(channel=user, user=user, **messages.not_on_roster().payload())
             return
-        today = self.clock().date()
         choices = []
         members = []
         for short in mine:
             info: CommitteeInfo = directory.committees[short]
+            today = self.clock().astimezone(ZoneInfo(info.committee.timezone)).date()
             choices.append((info.committee, [m for m in info.open_meetings() if m.date >= today]))
-            if user in info.secretaries:
-                members.extend(info.roster.members)
-            elif any(user in s for s in info.party_contacts.values()):
-                parties = {p for p, s in info.party_contacts.items() if user in s}
-                members.extend(m for m in info.roster.members if m.party in parties)
+            if user in info.secretaries or any(user in s for s in info.party_contacts.values()):
+                # Those who may report for others choose whom (themselves included, if members).
+                members.extend(m for m in info.roster.members if info.may_act_for(user, m))
         view = messages.forhinder_modal(choices, selected, members or None, {"user": user})
         await client.views_open(trigger_id=trigger_id, view=view)
 

@@ -74,6 +74,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from namndbot.domain.dates import MANADER, VECKODAGAR, svensk_datum
 from namndbot.domain.errors import NamndbotError
 
 __all__ = ["ScheduleError", "ScheduledMeeting", "Schedule", "parse_schedule"]
@@ -110,15 +111,12 @@ class Schedule:
 # --------------------------------------------------------------------------
 # Vocabulary
 
-_MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                "september", "oktober", "november", "december")
-_WEEKDAY_NAMES = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
-_MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)} | {
+_MONTHS = {name: i for i, name in enumerate(MANADER, 1)} | {
     "jan": 1, "feb": 2, "febr": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
 }
-_WEEKDAYS = {name: i for i, name in enumerate(_WEEKDAY_NAMES)} | {
+_WEEKDAYS = {name: i for i, name in enumerate(VECKODAGAR)} | {
     "mandag": 0, "lordag": 5, "sondag": 6,  # written without diacritics
     "mån": 0, "må": 0, "tis": 1, "ti": 1, "ons": 2, "on": 2, "tors": 3, "tor": 3, "to": 3,
     "fre": 4, "fr": 4, "lör": 5, "lö": 5, "sön": 6, "sö": 6,
@@ -490,10 +488,6 @@ def _split_lines(text: str) -> list[str]:
     return [_INVISIBLE.sub("", _BLANKISH.sub(" ", unicodedata.normalize("NFC", ln))) for ln in lines]
 
 
-def _date_text(d: date) -> str:
-    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
-
-
 def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
     """Read the meetings of a committee's schedule from ``text``.
 
@@ -536,8 +530,8 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
                                     f" år {current}.", item.line) from None
             if item.weekday is not None and item.weekday != day.weekday():
                 raise ScheduleError(
-                    f"Rad {item.line}: {_date_text(day)} är en {_WEEKDAY_NAMES[day.weekday()]},"
-                    f" inte en {_WEEKDAY_NAMES[item.weekday]}.", item.line,
+                    f"Rad {item.line}: {svensk_datum(day, weekday=False)} är en {VECKODAGAR[day.weekday()]},"
+                    f" inte en {VECKODAGAR[item.weekday]}.", item.line,
                     hint="Kontrollera datumet och veckodagen.")
             start = block.default if item.start is None else item.start
             meetings.append(ScheduledMeeting(day, start, _finish_note(item), item.cancelled, item.line))
@@ -545,7 +539,7 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
     first_line: dict[date, int] = {}
     for meeting in sorted(meetings, key=lambda mt: mt.line):
         if meeting.date in first_line:
-            raise ScheduleError(f"Rad {meeting.line}: {_date_text(meeting.date)} står redan på"
+            raise ScheduleError(f"Rad {meeting.line}: {svensk_datum(meeting.date, weekday=False)} står redan på"
                                 f" rad {first_line[meeting.date]}.", meeting.line,
                                 hint="Ta bort den ena raden.")
         first_line[meeting.date] = meeting.line

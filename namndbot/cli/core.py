@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
@@ -15,6 +14,7 @@ from ..domain.model import ROLES
 from ..domain.names import join_names
 from ..domain.paragraphs import format_span
 from ..services import ForhinderResult, NamndService, PlanChange
+from ..services.documents import file_bytes
 from ..storage import Database
 from . import Context
 
@@ -50,12 +50,8 @@ def paragraph_range(text: str) -> tuple[int, int]:
 
 
 def read_text(path: str) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise NamndbotError(f"Filen {path} finns inte.")
-    if p.is_dir():
-        raise NamndbotError(f"{path} är en mapp, inte en fil.")
-    data = p.read_bytes()
+    """A roster file: TOML is UTF-8 by definition, so no guessing here (unlike read_document)."""
+    data = file_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

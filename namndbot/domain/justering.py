@@ -41,10 +41,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from .dates import MANADER
 from .errors import NamndbotError
-
-MANADER = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december")
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,15 @@ class Roster:
     def by_key(self) -> dict[str, Member]:
         return {m.key: m for m in self.members}
 
+    def may_act_for(self, actor: str, member: Member, actor_is: Member | None) -> bool:
+        """Who may report for ``member``: the member (``actor_is``), a secretary for anyone, a party
+        contact for the party's members. ``actor`` is the chat user id."""
+        if actor_is is not None and actor_is.key == member.key:
+            return True
+        if actor in self.committee.secretaries:
+            return True
+        return any(k.slack == actor and k.party == member.party for k in self.partikontakter)
+
     def parties(self) -> list[str]:
         seen: dict[str, None] = {}
         for m in self.members:

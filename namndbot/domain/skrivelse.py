@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from .dates import MANADER
 from .errors import NamndbotError
 
 __all__ = ["Author", "SkrivelseError", "SvarPaSkrivelse", "dehyphenate", "parse_svar"]
@@ -229,15 +230,13 @@ def _sections(lines: list[str], start: int) -> list[tuple[str, list[str]]]:
 # --------------------------------------------------------------------------
 # Dates and dnr
 
-_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december")
-_SV_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I | re.A)
+_SV_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MANADER) + r")\s+(\d{4})\b", re.I | re.A)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b", re.A)
 
 
 def _first_date(text: str) -> date | None:
     """The first valid date in ``text``, Swedish ("8 december 2020") or ISO."""
-    found = [(m.start(), (m[3], _MONTHS.index(m[2].lower()) + 1, m[1])) for m in _SV_DATE.finditer(text)]
+    found = [(m.start(), (m[3], MANADER.index(m[2].lower()) + 1, m[1])) for m in _SV_DATE.finditer(text)]
     found += [(m.start(), (m[1], m[2], m[3])) for m in _ISO_DATE.finditer(text)]
     for _, (y, mo, d) in sorted(found):
         try:

@@ -49,10 +49,7 @@ class CommitteeInfo:
         return {s: members[k] for k, s in self.slack_of.items() if k in members}
 
     def may_act_for(self, slack: str, member: Member) -> bool:
-        """Oneself, a secretary for anyone, a party contact for the party's members."""
-        if self.slack_of.get(member.key) == slack or slack in self.secretaries:
-            return True
-        return slack in self.party_contacts.get(member.party, frozenset())
+        return self.roster.may_act_for(slack, member, self.member_by_slack(slack))
 
 
 @dataclass(frozen=True)

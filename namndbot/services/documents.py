@@ -12,13 +12,22 @@ class DocumentError(NamndbotError):
     pass
 
 
-def read_document(path: str | Path) -> str:
+def file_bytes(path: str | Path) -> bytes:
+    """A file's content, or a Swedish message saying why not."""
     p = Path(path)
     if not p.exists():
         raise DocumentError(f"Filen {p} finns inte.")
     if p.is_dir():
         raise DocumentError(f"{p} är en mapp, inte en fil.")
-    return document_text(p.read_bytes(), p.name)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"Filen {p} går inte att läsa ({exc.strerror or exc}).") from None
+
+
+def read_document(path: str | Path) -> str:
+    """A schedule, protocol or svar: text or PDF."""
+    return document_text(file_bytes(path), Path(path).name)
 
 
 def document_text(data: bytes, name: str = "dokumentet") -> str:

@@ -146,9 +146,7 @@ class Intake:
         if member is None:
             raise RuleError(f"{name} finns inte längre i {short}:s roster.")
         slack_of = await repo.slack_ids(stored.id)
-        if slack_of.get(member.key) == row.actor or row.actor in stored.committee.secretaries:
-            return
-        if any(k.slack == row.actor and k.party == member.party for k in stored.partikontakter):
+        if roster.may_act_for(row.actor, member, member if slack_of.get(member.key) == row.actor else None):
             return
         raise RuleError("Du kan bara anmäla för dig själv; sekreteraren kan anmäla för andra.")
 
