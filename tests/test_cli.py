@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import AMN_TOML, ROOT
+from .conftest import AMN_TOML, PROTOCOL_2019_11_26, ROOT
 
 LABELS = ("Ordförande ", "Vice ordf. ", "Ledamöterna ", "Tjänstg. ers. ", "Ersättarna ")
 
@@ -134,6 +134,8 @@ ERRORS = [
     (("roster", "import", "finns-inte.toml"), "Filen finns-inte.toml finns inte."),
     (("roster", "show", "--committee", "XYZ"), "Nämnden ”XYZ” finns inte."),
     (("meeting", "add", "--committee", "AMN", "2019-02-30"), "finns inte i almanackan"),
+    (("meeting", "add", "--committee", "AMN", "9999-12-31"), "året 9999 kan inte stämma"),
+    (("kalender", "import", "--committee", "AMN", "--year", "9999", str(PROTOCOL_2019_11_26)), "Året 9999"),
     (("meeting", "add", "--committee", "AMN", "18/6"), "skriv datum som ÅÅÅÅ-MM-DD"),
     (("meeting", "add", "--committee", "AMN", "2019-12-17", "--time", "25:00"), "är ingen tid"),
     (("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "0"), "positivt heltal"),

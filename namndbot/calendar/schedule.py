@@ -74,7 +74,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from namndbot.domain.dates import MANADER, VECKODAGAR, svensk_datum
+from namndbot.domain.dates import FIRST_YEAR, LAST_YEAR, MANADER, VECKODAGAR, svensk_datum
 from namndbot.domain.errors import NamndbotError
 
 __all__ = ["ScheduleError", "ScheduledMeeting", "Schedule", "parse_schedule"]
@@ -496,7 +496,7 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
     ``.line`` set when one line is to blame) if the text holds no schedule,
     if its year can't be told, or if any meeting line can't be read.
     """
-    if year is not None and not 1 <= year <= 9998:
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise ScheduleError(f"Året {year} går inte att använda.", hint="Ange ett år som 2020.")
     lines = _split_lines(text)
     blocks, any_year = _find_blocks(lines)
@@ -524,6 +524,8 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
             previous_month = item.month
             schedule_year = schedule_year or current  # only a "Våren 2021" line told the year
             try:
+                if not FIRST_YEAR <= current <= LAST_YEAR:
+                    raise ValueError(current)
                 day = date(current, item.month, item.day)
             except ValueError:
                 raise ScheduleError(f"Rad {item.line}: ”{_quote(item.quoted)}” är inget giltigt datum"

@@ -31,15 +31,26 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _TIME = re.compile(r"^\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199   # dates outside are typing mistakes (and break date arithmetic near 9999)
+
+
+def check_year(year: int, what: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"{what}: året {year} kan inte stämma; namndbot tar år mellan {FIRST_YEAR} och {LAST_YEAR}.")
+    return year
+
+
 def parse_iso_date(text: str) -> date:
     """``2019-06-18``; anything else is a clear Swedish error."""
     m = _ISO.match(text or "")
     if not m:
         raise DateError(f"”{text}” är inget datum; skriv datum som ÅÅÅÅ-MM-DD, t.ex. 2019-06-18.")
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         raise DateError(f"Datumet ”{text}” finns inte i almanackan.") from None
+    check_year(day.year, f"Datumet ”{text.strip()}”")
+    return day
 
 
 def parse_time(text: str) -> time:
