@@ -234,3 +234,18 @@ def test_console_script_runs_as_a_program(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 2
     assert "Fel: följande saknas: --committee, --meeting." in done.stderr
+
+
+def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli):
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "1")
+    assert out.endswith("är tillagt, 1 paragraf.\n")
+    out = amn_cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "bicen")
+    assert "närvarande ersättare: Arslan Bicen (M)." in out
+
+
+def test_output_into_a_closed_pipe_ends_quietly(amn_cli):
+    import subprocess
+    import sys
+    done = subprocess.run(f"{sys.executable} -m namndbot --db {amn_cli.db_path} roster show --committee AMN | head -1",
+                          shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.startswith("Arbetsmarknadsnämnden (AMN)") and done.stderr == ""

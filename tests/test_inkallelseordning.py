@@ -117,7 +117,7 @@ def test_rule6_leaving_at_paragraph_5_with_only_some_ersattare_present(amn):
     cli = amn()
     out = cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Arslan Bicen",
                  "--present", "Erik Persson")
-    assert "är öppnat; närvarande ersättare: Arslan Bicen och Erik Persson" in out
+    assert "är öppnat; närvarande ersättare: Arslan Bicen (M) och Erik Persson (S)." in out
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "4")
     out = cli.ok("forhinder", "add", *M, "Andrea Ström", "--until-paragraph", "4")
     # Häggman is first in M's order but not here: Bicen, who is, is called from § 5.
@@ -165,7 +165,7 @@ def test_rule6_an_own_party_ersattare_arriving_later_takes_over(amn):
     assert serving(cli) == [("Börje Häggman", "Jessica Sjönell", 1, 16, "inkallad_under_sammantradet")]
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "2")
     out = cli.ok("meeting", "present", "--committee", "AMN", "2019-11-26", "Johan Hjelm")
-    assert "Närvarande från § 3: Johan Hjelm." in out
+    assert "Närvarande från § 3: Johan Hjelm (L)." in out
     assert serving(cli) == [("Börje Häggman", "Jessica Sjönell", 1, 2, "inkallad_under_sammantradet"),
                             ("Johan Hjelm", "Jessica Sjönell", 3, 16, "overtog_fran_annat_parti")]
     text = cli.ok("narvaro", *M)

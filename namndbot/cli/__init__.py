@@ -69,7 +69,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"Fel: {swedish(message)}.\nSe ”{self.prog} --help”.\n")
+        self.exit(2, f"Fel: {swedish(message).rstrip('.')}.\nSe ”{self.prog} --help”.\n")
 
     def format_usage(self) -> str:
         return super().format_usage().replace("usage:", "användning:", 1)
@@ -125,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``namndbot … | head``): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so briefly, details only on request
         if os.environ.get("NAMNDBOT_DEBUG"):
             traceback.print_exc()

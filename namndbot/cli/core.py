@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.model import ROLES
-from ..domain.names import join_names
+from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import format_span
 from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.documents import file_bytes
@@ -35,7 +35,7 @@ def clock_time(text: str):
 
 def positive(text: str) -> int:
     if not re.fullmatch(r"\s*\d{1,4}\s*", text or "") or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"”{text}” ska vara ett positivt heltal")
+        raise argparse.ArgumentTypeError(f"”{text}” ska vara ett positivt heltal (högst 9999)")
     return int(text)
 
 
@@ -171,7 +171,7 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
     c = roster.committee
     verb = "importerad" if report.created else "uppdaterad"
     ctx.out(f"Rostern för {c.name} ({c.short}) är {verb}: "
-            f"{len(roster.ledamoter)} ledamöter och {len(roster.ersattare)} ersättare.")
+            f"{antal(len(roster.ledamoter), 'ledamot', 'ledamöter')} och {len(roster.ersattare)} ersättare.")
     if not report.created:
         if report.added:
             ctx.out(f"Nya: {join_names(report.added)}.")
@@ -250,7 +250,7 @@ async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
             location=args.location, note=args.note, actor=ctx.actor,
         )
     m = result.meeting
-    extra = f", {m.paragraphs} paragrafer" if m.paragraphs else ""
+    extra = f", {antal(m.paragraphs, 'paragraf', 'paragrafer')}" if m.paragraphs else ""
     if result.created:
         ctx.out(f"Sammanträdet {meeting_words(m)} är tillagt{extra}.")
     elif result.changed:
@@ -294,7 +294,7 @@ async def meeting_list(args: argparse.Namespace, ctx: Context) -> int:
 async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         change = await service.start_meeting(args.committee, args.date, args.present, actor=ctx.actor)
-    present = join_names(args.present) if args.present else "inga ersättare"
+    present = join_names(_ersattare(change, args.present)) if args.present else "inga ersättare"
     ctx.out(f"Sammanträdet {meeting_words(change.meeting)} är öppnat; närvarande ersättare: {present}.")
     print_change(ctx, change)
     return 0
@@ -303,9 +303,14 @@ async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
 async def meeting_present(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         change = await service.present(args.committee, args.date, args.name, actor=ctx.actor)
-    ctx.out(f"Närvarande från § {change.meeting.current_paragraph + 1}: {args.name}.")
+    ctx.out(f"Närvarande från § {change.meeting.current_paragraph + 1}: {_ersattare(change, [args.name])[0]}.")
     print_change(ctx, change)
     return 0
+
+
+def _ersattare(change: PlanChange, typed: list[str]) -> list[str]:
+    """The names as the roster spells them (the service has already accepted what was typed)."""
+    return [match_name(t, change.roster.ersattare, lambda m: m.name, what="ersättare").label for t in typed]
 
 
 async def meeting_paragraph(args: argparse.Namespace, ctx: Context) -> int:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import RuleError
+from .names import antal
 from .paragraphs import format_span
 from .turordning import Forhinder
 
@@ -124,14 +125,14 @@ def absence(
     if until_paragraph is not None:
         if not 1 <= until_paragraph < n:
             raise RuleError(
-                f"--until-paragraph ska vara mellan 1 och {n - 1}: sammanträdet har {n} paragrafer "
+                f"--until-paragraph ska vara mellan 1 och {n - 1}: sammanträdet har {antal(n, 'paragraf', 'paragrafer')} "
                 f"och närvaro till och med §{n} är ingen förhinder."
             )
         return until_paragraph + 1, None
     if from_paragraph is not None:
         if not 2 <= from_paragraph <= n:
             raise RuleError(
-                f"--from-paragraph ska vara mellan 2 och {n}: sammanträdet har {n} paragrafer "
+                f"--from-paragraph ska vara mellan 2 och {n}: sammanträdet har {antal(n, 'paragraf', 'paragrafer')} "
                 "(från §1 betyder ingen förhinder)."
             )
         return None, from_paragraph - 1

@@ -16,6 +16,11 @@ from .errors import NameLookupError
 T = TypeVar("T")
 
 
+def antal(n: int, en: str, flera: str) -> str:
+    """``1 paragraf``, ``16 paragrafer``."""
+    return f"{n} {en if n == 1 else flera}"
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces: the key names are compared by."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -18,7 +18,7 @@ from ..domain import narvaro as narvaro_mod
 from ..domain.errors import NamndbotError, NotFound, RuleError
 from ..domain.meeting import INSTALLD, PLANERAD, Anmalan, Meeting, absence
 from ..domain.model import ERSATTARE, LEDAMOT, Member, Roster
-from ..domain.names import join_names, match_name
+from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import format_mask
 from ..domain.roster_file import parse_roster
 from ..domain.turordning import Assignment, Plan, Situation, plan
@@ -526,7 +526,7 @@ class NamndService:
                 who = names[a.member].label if a.member in names else a.member
                 raise RuleError(
                     f"{who} har förhinder för {a.describe(meeting.paragraphs)}, som inte ryms i "
-                    + (f"{paragraphs} paragrafer." if paragraphs else "ett sammanträde utan paragrafer."),
+                    + (f"{antal(paragraphs, 'paragraf', 'paragrafer')}." if paragraphs else "ett sammanträde utan paragrafer."),
                     hint="Ändra eller ta bort den förhindern först.",
                 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from ..domain.errors import NamndbotError
@@ -48,6 +49,9 @@ def pdf_text(data: bytes, name: str = "PDF-filen") -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf says in English (as log warnings) what we say in Swedish below; its own words add nothing
+    # for a secretary, and the CLI would print them.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
