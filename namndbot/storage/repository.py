@@ -231,14 +231,6 @@ class CoreRepository:
         rows = await self._all("SELECT key, id FROM member WHERE committee_id = ?", committee_id)
         return {r["key"]: r["id"] for r in rows}
 
-    async def members_by_slack(self, slack: str) -> list[tuple[str, StoredMember]]:
-        """Every committee (short) where ``slack`` is an active member."""
-        rows = await self._all(
-            "SELECT c.short, m.* FROM member m JOIN committee c ON c.id = m.committee_id"
-            " WHERE m.slack = ? AND m.retired_at IS NULL ORDER BY c.short", slack,
-        )
-        return [(r["short"], self._member(r)) for r in rows]
-
     async def roster_for(self, meeting: Meeting, committee_id: int) -> Roster:
         """The roster a meeting is planned with: its own snapshot once it has one, else the current."""
         row = await self._one("SELECT roster FROM meeting_roster WHERE meeting_id = ?", meeting.id)
@@ -289,12 +281,6 @@ class CoreRepository:
         )
         assert row is not None
         return self._meeting(row, row["short"])
-
-    async def meeting_by_uid(self, uid: str) -> Meeting | None:
-        row = await self._one(
-            "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id WHERE m.uid = ?", uid,
-        )
-        return self._meeting(row, row["short"]) if row else None
 
     async def meetings(self, committee_id: int, *, start: date | None = None, end: date | None = None) -> list[Meeting]:
         rows = await self._all(
@@ -366,12 +352,6 @@ class CoreRepository:
             " ON CONFLICT (meeting_id, member_id) DO NOTHING",
             meeting_id, member_id, kind, iso(now), by,
         )
-
-    async def remove_decline(self, meeting_id: int, member_id: int) -> int:
-        async with self.conn.execute(
-            "DELETE FROM avbojd WHERE meeting_id = ? AND member_id = ?", (meeting_id, member_id)
-        ) as cur:
-            return cur.rowcount
 
     # -- the plan ------------------------------------------------------------------
     async def assignments(self, meeting_id: int) -> list[Assignment]:
@@ -569,10 +549,6 @@ class QueueRepository(CoreRepository):
 
     async def intake(self, intake_id: int) -> IntakeRow | None:
         row = await self._one("SELECT * FROM intake WHERE id = ?", intake_id)
-        return self._intake(row) if row else None
-
-    async def intake_by_key(self, dedupe_key: str) -> IntakeRow | None:
-        row = await self._one("SELECT * FROM intake WHERE dedupe_key = ?", dedupe_key)
         return self._intake(row) if row else None
 
     async def finish_intake(self, intake_id: int, status: str, result: dict[str, Any], now: datetime) -> None:
