@@ -114,3 +114,12 @@ def test_warnings_for_vacancy_and_quorum(amn):
     n = narvaro.build(s, plan(s))
     assert n.warnings == ("Platsen för Martin Westmont (SD) är vakant (hela sammanträdet): "
                           "ingen ersättare kan kallas in.",)
+
+
+def test_span_words():
+    from namndbot.domain.paragraphs import span_words
+
+    assert span_words(1, 16, 16) == "hela sammanträdet"
+    assert span_words(1, 1, None) == "hela sammanträdet"       # a meeting without paragraphs
+    assert span_words(7, 7, 16) == "§7"                         # not "§7-7"
+    assert span_words(11, 16, 16) == "§11-16"

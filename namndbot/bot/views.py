@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from ..domain.dates import klockslag, svensk_datum
-from ..domain.paragraphs import format_span
+from ..domain.paragraphs import span_words
 from ..services.core import NarvaroResult
 from .messages import Message, ref
 
@@ -55,7 +55,7 @@ def summary(r: NarvaroResult) -> Message:
     if r.plan.vacancies:
         lines = []
         for v in r.plan.vacancies:
-            where = "hela sammanträdet" if (v.first, v.last) == (1, n) else format_span(v.first, v.last)
+            where = span_words(v.first, v.last, n)
             lines.append(f"• {members[v.seat].label}: {where}")
         blocks.append(SectionBlock(text=_md("*Vakanta platser (ingen ersättare kan kallas in):*\n" + "\n".join(lines))))
     timed = [a for a in r.anmalningar if a.tid]
@@ -79,7 +79,7 @@ def summary(r: NarvaroResult) -> Message:
                                             "`/namnd närvaro` ger texten att klistra in i protokollet.")]))
     attachments = None
     if not r.plan.beslutfor:
-        ranges = ", ".join("hela sammanträdet" if (a, z) == (1, n) else format_span(a, z) for a, z in r.plan.not_quorate)
+        ranges = ", ".join(span_words(a, z, n) for a, z in r.plan.not_quorate)
         warn = f":warning: *Nämnden är inte beslutför* ({ranges}): högst hälften av platserna är besatta."
         attachments = [{"color": RED, "blocks": [SectionBlock(text=_md(warn)).to_dict()], "fallback": warn}]
     text = f"{title}: {len(r.plan.assignments)} tjänstgörande ersättare"

@@ -12,7 +12,7 @@ from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, sve
 from ..domain.errors import NamndbotError
 from ..domain.model import ROLES
 from ..domain.names import antal, join_names, match_name
-from ..domain.paragraphs import format_span
+from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.documents import file_bytes
 from ..storage import Database
@@ -406,11 +406,11 @@ def print_change(ctx: Context, change: PlanChange) -> None:
         why = " (en ersättare för platsens eget parti tar över)" if member in change.displaced else ""
         ctx.out(f"Behövs inte längre: {member.label}{why}.")
     for v in change.plan.vacancies:
-        where = "hela sammanträdet" if (v.first, v.last) == (1, n) else format_span(v.first, v.last)
+        where = span_words(v.first, v.last, n)
         seat = change.roster.by_key()[v.seat]
         ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
     for a, z in change.plan.not_quorate:
-        where = "hela sammanträdet" if (a, z) == (1, n) else format_span(a, z)
+        where = span_words(a, z, n)
         ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
 
 

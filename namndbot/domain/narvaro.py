@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .model import ANDRE_VICE_ORDFORANDE, ORDFORANDE, VICE_ORDFORANDE, Member
 from .names import join_names
-from .paragraphs import all_of, format_mask, runs, span
+from .paragraphs import all_of, format_mask, runs, span, span_words
 from .turordning import Plan, Situation
 
 ROLE_LABELS = {ORDFORANDE: "Ordförande", VICE_ORDFORANDE: "Vice ordf.", ANDRE_VICE_ORDFORANDE: "2:e vice ordf."}
@@ -197,10 +197,10 @@ def _warnings(situation: Situation, plan: Plan) -> list[str]:
     members = situation.roster.by_key()
     out = []
     for v in plan.vacancies:
-        where = "hela sammanträdet" if (v.first, v.last) == (1, plan.paragraphs) else format_mask(span(v.first, v.last))
+        where = span_words(v.first, v.last, plan.paragraphs)
         out.append(f"Platsen för {members[v.seat].label} är vakant ({where}): ingen ersättare kan kallas in.")
     for a, z in plan.not_quorate:
-        where = "hela sammanträdet" if (a, z) == (1, plan.paragraphs) else format_mask(span(a, z))
+        where = span_words(a, z, plan.paragraphs)
         out.append(f"Nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
     return out
 

@@ -52,6 +52,11 @@ def format_span(first: int, last: int, *, space: bool = False) -> str:
     return f"{sign}{first}" if first == last else f"{sign}{first}-{last}"
 
 
+def span_words(first: int, last: int, paragraphs: int | None) -> str:
+    """``hela sammanträdet`` when the span is the whole meeting, else ``§7`` or ``§11-14``."""
+    return "hela sammanträdet" if (first, last) == (1, paragraphs or 1) else format_span(first, last)
+
+
 def format_mask(mask: int, *, space: bool = False) -> str:
     """``§1-4, §9-14``: the ranges of a mask as a protocol writes them."""
     return ", ".join(format_span(a, b, space=space) for a, b in runs(mask))

@@ -19,7 +19,7 @@ from ..domain.errors import NamndbotError, NotFound, RuleError
 from ..domain.meeting import INSTALLD, PLANERAD, Anmalan, Meeting, absence
 from ..domain.model import ERSATTARE, LEDAMOT, Member, Roster
 from ..domain.names import antal, join_names, match_name
-from ..domain.paragraphs import format_mask
+from ..domain.paragraphs import format_mask, span_words
 from ..domain.roster_file import parse_roster
 from ..domain.turordning import Assignment, Plan, Situation, plan
 from ..storage import Database
@@ -570,7 +570,7 @@ class NamndService:
         for v in new.vacancies:  # rule 7: an open seat is reported, once (not one in paragraphs already handled)
             if v.last > handled and await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
                 label = members[v.seat].label
-                where_text = "hela sammanträdet" if (v.first, v.last) == (1, new.paragraphs) else f"§{v.first}-{v.last}"
+                where_text = span_words(v.first, v.last, new.paragraphs)
                 await repo.add_event(now, "vakans", **where, seat=label, party=v.party, paragraphs=where_text)
         if change.empty and tuple(old) == new.assignments:
             return change
