@@ -161,3 +161,15 @@ async def test_the_meeting_day_from_the_secretaries_message(bot, clock):
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert "Erik Persson (S) för Stefan Hansson (S) §5-16" in result.text()
     assert "Stefan Hansson (S) närvarande till §4" in result.text()
+
+
+async def test_correcting_the_record_of_a_meeting_already_held_sends_nobody_anything(bot, clock):
+    clock.now = datetime(2019, 12, 2, 9, tzinfo=UTC)      # a week after the meeting
+    before = len(bot.fake.calls)
+    # The secretary records afterwards that Westmont and Mårdenfjord were both away.
+    await bot.bot.namnd.add_forhinder("AMN", DAY, "Mattias Mårdenfjord", actor="t")
+    await bot.bot.namnd.add_forhinder("AMN", DAY, "Martin Westmont", actor="t")
+    await bot.bot.settled()
+    sent = [c.args for c in bot.fake.calls[before:] if c.method == "chat.postMessage"]
+    assert [c.get("channel") for c in sent if c.get("channel") != SECRETARIES_CHANNEL] == []
+    assert not any("Ingen ersättare kan kallas in" in (c.get("text") or "") for c in sent)

@@ -253,6 +253,10 @@ def test_a_new_roster_does_not_rewrite_a_meeting_already_held(amn, amn_text, tmp
     assert cli.ok("narvaro", *M) == before
     cli.ok("roster", "import", str(changed))          # a second import keeps the first snapshot
     assert cli.ok("narvaro", *M) == before
+    # Westmont, who has left, can still be named justerare of that meeting's protocol.
+    out = cli.ok("justering", "set", *M, "--justerare", "Martin Westmont", "--justerare", "Salar Rashid",
+                 "--date", "2019-12-02")
+    assert "Martin Westmont (SD)" in out
 
 
 def test_a_schedule_import_does_not_move_or_cancel_a_meeting_already_held(amn, tmp_path):
@@ -275,3 +279,14 @@ def test_during_the_meeting_a_whole_meeting_forhinder_starts_at_the_next_paragra
     assert "från §9," in cli.ok("forhinder", "add", *M, "Stefan Hansson")
     # Given paragraphs are taken as said, even those already handled (the secretary corrects the record).
     assert "från §5," in cli.ok("forhinder", "add", *M, "Åsa Janlöv", "--until-paragraph", "4")
+
+
+def test_a_new_forhinder_during_the_meeting_keeps_what_was_handled(amn):
+    cli = amn()
+    cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26")
+    cli.ok("forhinder", "add", *M, "Stefan Hansson", "--paragraphs", "1-4")     # came at § 5
+    cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "8")
+    cli.ok("forhinder", "add", *M, "Stefan Hansson")                            # and leaves after § 8
+    assert [(a["from"], a["to"]) for a in narvaro(cli)["forhinder"] if a["name"] == "Stefan Hansson"] \
+        == [(1, 4), (9, 16)]
+    assert "Stefan Hansson (S) närvarande §5-8" in cli.ok("narvaro", *M)

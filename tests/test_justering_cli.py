@@ -60,11 +60,17 @@ def test_show_without_justering(amn_cli):
     (("justering", "show", "--committee", "AMN", "--meeting", "2019-11-27"), "inget sammanträde 2019-11-27"),
     (("justering", "import", "--committee", "AMN", str(SVAR_ASPIRANTER)), "inga justerare"),
     (("justering", "done", *M, "--date", "2019-11-01"), "före sammanträdet"),
+    (("justering", "import", "--committee", "AMN", "{far}"), "året 9999 kan inte stämma"),
     (("skrivelse", "parse", str(PROTOCOL_2019_11_26)), "ett protokoll"),
     (("skrivelse", "post", str(PROTOCOL_2019_11_26)), "kunde inte läsas som ett svar på skrivelse"),
     (("skrivelse", "parse", "saknas.pdf"), "Filen saknas.pdf finns inte."),
 ])
 def test_errors_are_swedish_exit_2_and_change_nothing(amn_cli, args, message):
+    if "{far}" in args:                   # the protocol with its justering date mistyped as year 9999
+        far = amn_cli.db_path.with_name("protokoll-9999.txt")
+        far.write_text(PROTOCOL_2019_11_26.read_text(encoding="utf-8").replace(
+            "justeras måndagen den 2 december 2019", "justeras måndagen den 31 december 9999"), encoding="utf-8")
+        args = tuple(str(far) if a == "{far}" else a for a in args)
     before = amn_cli.dump()
     code, out, err = amn_cli(*args)
     assert code == 2 and message in err, err

@@ -182,6 +182,53 @@ async def test_a_moved_meeting_moves_its_reminders(tmp_path, early, fake):
                                                         "3 december 2019")
 
 
+async def test_a_meeting_moved_closer_drops_the_reminder_whose_time_has_passed(tmp_path, early, fake):
+    async with bot_on(tmp_path, early, fake, first=True) as r:
+        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider 2019\nTisdag den 26 november\n", actor="t")
+        await r.bot.settled()
+        early.now = utc(2019, 11, 16, 10)
+        # Moved to Thursday 21 November: "7 days before" was the 14th, already past; it is not sent at all,
+        # neither now nor at the old time (the 19th).
+        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider 2019\nTorsdag den 21 november\n", actor="t")
+        await r.bot.settled()
+        async with r.bot.db.read() as repo:
+            jobs = {j.key: (j.due_at, j.status) for j in await repo.jobs_for_meeting(1)}
+        assert jobs["paminnelse:1:7"][1] == "dropped"
+        assert jobs["paminnelse:1:1"] == (utc(2019, 11, 20, 8), "pending")
+        await tick(r, early, utc(2019, 11, 19, 8, 5))
+        assert reminders_in(fake) == []
+        await tick(r, early, utc(2019, 11, 20, 8, 5))
+        assert [m["text"] for m in reminders_in(fake)] == [
+            "Påminnelse: Arbetsmarknadsnämnden sammanträder torsdag 21 november 2019 kl. 16.00 (i morgon)."]
+
+
+async def test_a_reminder_sent_late_counts_the_days_from_when_it_is_sent(tmp_path, early, fake):
+    async with bot_on(tmp_path, early, fake, first=True):
+        pass
+    early.now = utc(2019, 11, 21, 12)     # down over the 7-days-before morning; it goes out now, late
+    async with bot_on(tmp_path, early, fake):
+        (late,) = reminders_in(fake)
+        assert late["text"].endswith("(om 5 dagar).")
+
+
+async def test_a_moved_justering_date_stops_the_overdue_reminders_until_it_passes(tmp_path, early, fake):
+    early.now = utc(2019, 11, 26, 17)
+    async with bot_on(tmp_path, early, fake, first=True) as r:
+        justering = JusteringService(r.bot.namnd)
+        await justering.set("AMN", DAY, ["Fredrik Lindstål"], date(2019, 12, 2), actor="t")
+        await r.bot.settled()
+        await tick(r, early, utc(2019, 12, 3, 8, 30))
+        overdue = lambda: [m for m in fake.channels[SECRETARIES_CHANNEL] if "skulle ha justerats" in m["text"]]
+        assert len(overdue()) == 1
+        await justering.set("AMN", DAY, [], date(2019, 12, 5), actor="t")   # the secretary moves the date
+        await r.bot.settled()
+        await tick(r, early, utc(2019, 12, 4, 8, 30))
+        await tick(r, early, utc(2019, 12, 5, 8, 30))
+        assert len(overdue()) == 1                       # nothing while the new date has not passed
+        await tick(r, early, utc(2019, 12, 6, 8, 30))
+        assert len(overdue()) == 2
+
+
 async def test_a_cancelled_meeting_has_no_reminders(tmp_path, early, fake):
     async with bot_on(tmp_path, early, fake, first=True) as r:
         await r.bot.namnd.cancel_meeting("AMN", DAY, actor="t")

@@ -53,14 +53,18 @@ class Documents:
                 committee = shorts.get(relative.parts[0].upper())
                 if committee is None:
                     continue  # not a committee's folder
-            stat = path.stat()
-            if time.time() - stat.st_mtime < SETTLE_SECONDS:
-                continue
-            async with self.db.read() as repo:
-                if await repo.inbox_seen(str(relative), stat.st_size, stat.st_mtime):
+            try:
+                stat = path.stat()
+                if time.time() - stat.st_mtime < SETTLE_SECONDS:
                     continue
+                async with self.db.read() as repo:
+                    if await repo.inbox_seen(str(relative), stat.st_size, stat.st_mtime):
+                        continue
+                data = path.read_bytes()
+            except OSError as exc:  # removed meanwhile, or not ours to read: the other files go on
+                log.warning("inbox file %s could not be read: %s", relative, exc)
+                continue
             source = f"inkorgen: {relative}"
-            data = path.read_bytes()
             await self._post(data, path.name, committee, source)
             async with self.db.transaction() as repo:
                 await repo.mark_inbox(str(relative), stat.st_size, stat.st_mtime,

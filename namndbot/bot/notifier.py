@@ -77,7 +77,8 @@ class Notifier:
         slack_of = await repo.slack_ids(ev.committee_id)
         member = (await repo.member_by_id(ev.member_id)).member if ev.member_id else None
         user = slack_of.get(member.key) if member else None
-        if meeting.date < now.astimezone(_tz(committee)).date():
+        held = meeting.date < now.astimezone(_tz(committee)).date()
+        if held:
             user = None   # a meeting already held: the record changes, nobody is called in or released
         if kind in ("narvaro_andrad", "meeting_andrad"):
             if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
@@ -92,13 +93,13 @@ class Notifier:
                 committee, meeting, ev.payload.get("serves", ""), ev.payload.get("from_paragraph"),
                 ev.payload.get("reason", "")))
             await self._tell_party_contact(repo, now, stored, meeting, ev)
-        elif kind == "inkallad" and member:
+        elif kind == "inkallad" and member and not held:
             if user and not meeting.cancelled:
                 msg = messages.call_in(committee, meeting, member, ev.payload.get("serves", ""),
                                        ev.payload.get("reason", ""))
                 await repo.enqueue(now, "dm", user, msg.payload())
             await self._tell_party_contact(repo, now, stored, meeting, ev)
-        elif kind == "vakans":
+        elif kind == "vakans" and not held:
             msg = messages.vacancy(committee, meeting, ev.payload["seat"], ev.payload["paragraphs"])
             await to_secretaries(repo, now, stored, msg)
             for k in stored.partikontakter:

@@ -41,7 +41,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import MANADER
+from .dates import MANADER, check_year
 from .errors import NamndbotError
 
 
@@ -110,14 +110,15 @@ def _to_date(m: re.Match, after: date | None = None) -> date | None:
     """The date a ``_DATE`` match names, or None if it isn't one."""
     try:
         if m.group("y"):
-            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            year = check_year(int(m.group("y")), "Ett datum i protokollet")
+            return date(year, int(m.group("m")), int(m.group("d")))
         month = next((i for i, name in enumerate(MANADER, 1)
                       if name.startswith(m.group("mon").casefold()[:3])), None)
         if month is None:
             return None
         day = int(m.group("dd"))
         if m.group("yy"):
-            return date(int(m.group("yy")), month, day)
+            return date(check_year(int(m.group("yy")), "Ett datum i protokollet"), month, day)
         if after is None:
             return None
         found = date(after.year, month, day)

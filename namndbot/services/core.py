@@ -362,6 +362,10 @@ class NamndService:
             return ForhinderResult(member, anmalan, await self._unchanged(repo, stored.id, meeting), already=True)
         if not jav:
             await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
+            # Under way: what was handled stays as it was (the protocol must say so).
+            kept_parts = {_handled_part(a, meeting, before=anmalan.first or 1) for a in existing if not a.jav}
+            for kept in sorted(kept_parts - {None, anmalan}, key=lambda k: k.first or 1):
+                await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
         await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
         await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
                          member_id=ids[member.key], member=member.name,
@@ -391,15 +395,18 @@ class NamndService:
         removed = await repo.remove_forhinder(meeting.id, ids[member.key],
                                               only=replace(only, member=member.key) if only else None)
         if not removed:
+            now_in_force = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
+            if only is not None and now_in_force:
+                raise NotFound("Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
+                               f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in now_in_force])}.",
+                               hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.")
             raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
-        if meeting.started and meeting.current_paragraph:
-            # Under way: what was handled stays as it was (the protocol must say so); from the next
-            # paragraph the member is back.
-            for a in existing:
-                if not a.leaves_later and (a.first or 1) <= meeting.current_paragraph:
-                    kept = Anmalan(a.member, a.first, min(a.last or meeting.units, meeting.current_paragraph),
-                                   a.jav, None)
-                    await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
+        # Under way: what was handled stays as it was (the protocol must say so); from the next
+        # paragraph the member is back.
+        for a in existing:
+            kept = _handled_part(a, meeting)
+            if kept is not None:
+                await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
         await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
                          member_id=ids[member.key], member=member.name)
         await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
@@ -737,3 +744,15 @@ __all__ = [
     "NamndService", "PlanChange", "Call", "ImportReport", "MeetingResult", "ForhinderResult",
     "NarvaroResult", "diff", "narvaro_dict", "utcnow",
 ]
+
+
+def _handled_part(a: Anmalan, meeting: Meeting, *, before: int | None = None) -> Anmalan | None:
+    """The part of ``a`` the meeting has already dealt with (up to its current paragraph, and before
+    § ``before``), which a later change leaves as it was; None before the meeting or if nothing was."""
+    if not (meeting.started and meeting.current_paragraph) or a.leaves_later:
+        return None
+    first = a.first or 1
+    last = min(a.last or meeting.units, meeting.current_paragraph, (before or meeting.units + 1) - 1)
+    if first > last:
+        return None
+    return Anmalan(a.member, a.first, last, a.jav, None)

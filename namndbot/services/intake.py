@@ -124,7 +124,7 @@ class Intake:
     async def _report_failure(self, repo: Repository, now: datetime, row: IntakeRow) -> str:
         """A bug, not bad input: the secretaries are told (the member's words are kept in the intake row)."""
         stored = await repo.committee(str(row.payload.get("committee", "")))
-        if stored is None:
+        if stored is None or not (stored.committee.secretaries_channel or stored.committee.secretaries):
             return ("Något gick fel när ditt besked skulle registreras. Felet är loggat; försök gärna igen om en "
                     "stund, eller hör av dig till nämndens sekreterare.")
         await repo.add_event(now, "intake_fel", committee_id=stored.id, intake_id=row.id, intake_kind=row.kind,

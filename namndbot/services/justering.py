@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ..domain.dates import check_year
 from ..domain.deadlines import Frister, anslag_senast, frister, justering_senast, last_day_to_appeal
 from ..domain.errors import RuleError
 from ..domain.justering import parse_justering
@@ -71,7 +72,7 @@ class JusteringService:
         meeting = await self.namnd.meeting_in(repo, stored, day)
         if meeting.cancelled:
             raise RuleError(f"Sammanträdet {day.isoformat()} är inställt; det har inget protokoll att justera.")
-        roster = await repo.roster(stored.id)
+        roster = await repo.roster_for(meeting, stored.id)   # a meeting held: the roster it was held with
         people = [match_name(n, roster.members, lambda m: m.name, what="ledamot eller ersättare") for n in justerare]
         if not people and when is None:
             raise RuleError("Ange justerarna (--justerare NAMN, oftast två) och justeringsdagen (--date).")
@@ -79,6 +80,8 @@ class JusteringService:
             raise RuleError("Samma person står två gånger bland justerarna.")
         if len(people) > 3:
             raise RuleError("Ett protokoll justeras av ordföranden och en eller två justerare, inte fler.")
+        if when is not None:
+            check_year(when.year, "Justeringsdagen")
         if when is not None and when < meeting.date:
             raise RuleError(f"Protokollet kan inte justeras före sammanträdet ({day.isoformat()}).")
         old = await repo.justering(meeting.id)
@@ -101,14 +104,8 @@ class JusteringService:
             raise RuleError("Protokollet säger inte vilket sammanträde det gäller.",
                             hint="Ange det med --meeting ÅÅÅÅ-MM-DD.")
         async with self.db.transaction() as repo:
-            stored = await self.namnd.committee_in(repo, short)
-            roster = await repo.roster(stored.id)
-            names = []
-            for j in info.justerare:
-                member = match_name(j.name, roster.members, lambda m: m.name, what="ledamot eller ersättare")
-                names.append(member.name)
-            return await self.set_in(repo, self.namnd.clock(), short, day, names, info.date, actor=actor,
-                                     omedelbart=info.omedelbart_justerade)
+            return await self.set_in(repo, self.namnd.clock(), short, day, [j.name for j in info.justerare],
+                                     info.date, actor=actor, omedelbart=info.omedelbart_justerade)
 
     async def done(self, short: str, day: date, *, on: date | None = None, anslag: date | None = None,
                    actor: str) -> JusteringView:

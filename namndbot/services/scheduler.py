@@ -59,12 +59,15 @@ class Scheduler:
             for member_id, _key, called_at in await repo.open_calls(meeting.id):
                 desired.append(p.answer_job(stored.committee, meeting, member_id, called_at))
         existing = {x.key: x for x in await repo.jobs_for_meeting(meeting.id)}
+        keys = set()
         for d in desired:
             known = existing.get(d.key)
             if d.kind in (p.PAMINNELSE, p.JUSTERING) and d.at <= now and (known is None or known.due_at != d.at):
-                continue  # a reminder whose time had passed before it was planned is noise, not news
+                # A reminder whose time had passed before it was planned is noise, not news (and one
+                # planned for the old date of a moved meeting is dropped below).
+                continue
+            keys.add(d.key)
             await repo.put_job(d.key, d.kind, d.at, committee_id=stored.id, meeting_id=meeting.id, payload=d.payload)
-        keys = {d.key for d in desired}
         # Anything planned before that the data no longer asks for (a moved justering date, one done).
         stale = [x for x in await repo.jobs_for_meeting(meeting.id) if x.status == "pending" and x.key not in keys
                  and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)
@@ -125,7 +128,7 @@ class Scheduler:
         if j.justerad is not None:
             return Decision(False, f"protokollet justerades {j.justerad.isoformat()}", job, **base)
         today = now.astimezone(ZoneInfo(tz)).date()
-        data = await self._justering_data(repo, stored, j)
+        data = await self._justering_data(repo, stored, meeting, j)
         if job.kind == p.JUSTERING:
             if today > j.date:
                 return Decision(False, "justeringsdagen har passerat (sekreteraren påminns i stället)", job, **base)
@@ -144,12 +147,15 @@ class Scheduler:
             return Decision(True, "skickad", job, **base, data={**data, "limit": job.payload.get("limit")})
         return Decision(False, f"okänd sorts jobb {job.kind}", job, **base)
 
-    async def _justering_data(self, repo: Repository, stored: StoredCommittee, j: JusteringRow) -> dict[str, Any]:
-        members = (await repo.roster(stored.id)).by_key()
+    async def _justering_data(self, repo: Repository, stored: StoredCommittee, meeting: Meeting,
+                              j: JusteringRow) -> dict[str, Any]:
+        # The roster the meeting was held with: a justerare who has left since still signs its protocol.
+        members = (await repo.roster_for(meeting, stored.id)).by_key()
         slack_of = await repo.slack_ids(stored.id)
         return {
             "date": j.date.isoformat() if j.date else None,
-            "justerare": [{"name": members[k].name, "label": members[k].label, "slack": slack_of.get(k)}
+            "justerare": [{"name": members[k].name, "label": members[k].label,
+                           "slack": slack_of.get(k) or members[k].slack}
                           for k in j.justerare if k in members],
             "secretaries": list(stored.committee.secretaries),
         }
