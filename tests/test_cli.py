@@ -152,7 +152,7 @@ ERRORS = [
     (("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"), "kan inte kombineras med"),
     (("forhinder", "add", *M, "Westmont", "--jav"), "Jäv gäller enskilda paragrafer"),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "5-8"), "växeltjänstgöring"),
-    (("forhinder", "remove", *M, "Westmont"), "Martin Westmont (SD) har ingen förhinder anmäld"),
+    (("forhinder", "remove", *M, "Westmont"), "Martin Westmont (SD) har inget förhinder anmält till sammanträdet tisdag 26 november 2019"),
     (("ersattare", "decline", *M, "Salar Rashid"), "Salar Rashid (S) är ledamot, inte ersättare."),
     (("ersattare", "decline", *M, "Nobody"), "Ingen ersättare heter ”Nobody”."),
     (("narvaro", "--committee", "AMN", "--meeting", "2020-01-01"), "AMN har inget sammanträde 2020-01-01."),

@@ -173,7 +173,7 @@ async def test_modal_errors_point_at_the_field(bot):
     assert "nar" in answer["errors"]
     status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"),
                                          "nar": text_input("§ 40")})
-    assert "mellan 2 och 16" in json.loads(text)["errors"]["nar"]
+    assert json.loads(text)["errors"]["nar"] == "Sammanträdet har § 1-16; skriv en paragraf mellan § 2 och § 16."
     async with bot.bot.db.read() as repo:
         assert await repo.new_intake() == []
 
@@ -199,7 +199,7 @@ async def test_a_stranger_gets_a_polite_explanation(bot):
     ("förhinder 27 november", "Det finns inget sammanträde 27 november (2019-11-27)."),
     ("förhinder 31/2", "inget giltigt datum"),
     ("semester", "Jag förstår inte ”semester”."),
-    ("förhinder 26 november till §40", "--until-paragraph ska vara mellan 1 och 15"),
+    ("förhinder 26 november till §40", "I ”till § N” ska N vara mellan 1 och 15"),
     ("förhinder 17 december till §3", "är inte indelat i paragrafer"),
     ("närvaro", "Närvarolistan är till för nämndens sekreterare."),
 ])
@@ -376,3 +376,35 @@ async def test_a_button_that_cant_be_used_is_answered_in_swedish(bot, action_id,
     await bot.bot.settled()
     assert answer in bot.fake.responses[-1]["text"]
     assert bot.fake.responses[-1]["replace_original"] is False
+
+
+async def test_a_slow_views_open_does_not_hold_up_the_ack(bot):
+    bot.fake.answer_late["views.open"] = 4.0          # Slack slow to open the form
+    started = time.monotonic()
+    status, _ = await user(bot, "Stefan Hansson").slash("förhinder")
+    assert status == 200 and time.monotonic() - started < 1.5
+    await bot.bot.settled()
+    assert bot.fake.called("views.open")
+
+
+async def test_the_form_refuses_a_meeting_already_held(bot, clock):
+    clock.now = clock.now.replace(month=12, day=5)       # 26 November has been held
+    view = {"callback_id": "forhinder_modal", "type": "modal"}
+    status, text = await user(bot, "Stefan Hansson").submit(view, {"mote": select("AMN|2019-11-26"),
+                                                                   "del": select("hela")})
+    assert json.loads(text)["errors"]["mote"].startswith("Det sammanträdet har redan hållits")
+
+
+async def test_a_member_of_two_committees_gets_one_form_for_both(bot):
+    from .slack_support import amn_with_slack
+
+    other = amn_with_slack().replace('short = "AMN"', 'short = "KFN"').replace(
+        'name = "Arbetsmarknadsnämnden"', 'name = "Kulturnämnden"')
+    await bot.bot.namnd.import_roster(other, "t")
+    await bot.bot.namnd.add_meeting("KFN", date(2019, 11, 28), actor="t")
+    status, _ = await user(bot, "Stefan Hansson").slash("förhinder")     # from a general channel
+    assert status == 200
+    await bot.bot.settled()
+    (opened,) = bot.fake.called("views.open")
+    values = json.dumps(opened["view"], ensure_ascii=False)
+    assert "AMN|2019-11-26" in values and "KFN|2019-11-28" in values

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -80,6 +80,7 @@ class Bot:
         self.in_flight = 0            # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
         self.quiet.set()
+        self._after_ack_tasks: set[asyncio.Task] = set()
         self.app = AsyncApp(
             client=self.client,
             signing_secret=self.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
@@ -101,13 +102,31 @@ class Bot:
         self.wake.set()
 
     # -- listeners' helpers ----------------------------------------------------------------
-    async def open_forhinder_modal(self, client: AsyncWebClient, trigger_id: str, user: str,
-                                   selected: tuple[str, date] | None) -> None:
+    def after_ack(self, work: Awaitable[Any], user: str, what: str) -> None:
+        """Slack calls a listener ``work`` may only start after its ack, such as opening a form: with
+        process_before_response the HTTP answer would otherwise wait for Slack's answer to it (and a
+        slow or rate-limited views.open would cost the ack its 3 seconds). If it fails, the user is
+        told by DM."""
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("%s for %s failed after the ack", what, user)
+                async with self.db.transaction() as repo:
+                    await repo.enqueue(self.clock(), "dm", user, messages.plain(
+                        f"Det gick inte att {what} just nu. Försök igen om en stund.").payload())
+                self.poke()
+
+        task = asyncio.create_task(run())
+        self._after_ack_tasks.add(task)
+        task.add_done_callback(self._after_ack_tasks.discard)
+
+    async def forhinder_modal(self, user: str, selected: tuple[str, date] | None) -> dict:
+        """The förhinder form for ``user``: the coming meetings of each of their committees."""
         directory = await self.directory.get()
         mine = directory.committees_of(user)
         if not mine:
-            await client.chat_postEphemeral(channel=user, user=user, **messages.not_on_roster().payload())
-            return
+            raise NamndbotError(messages.not_on_roster().text)
         choices = []
         members = []
         for short in mine:
@@ -117,8 +136,7 @@ class Bot:
             if user in info.secretaries or any(user in s for s in info.party_contacts.values()):
                 # Those who may report for others choose whom (themselves included, if members).
                 members.extend(m for m in info.roster.members if info.may_act_for(user, m))
-        view = messages.forhinder_modal(choices, selected, members or None, {"user": user})
-        await client.views_open(trigger_id=trigger_id, view=view)
+        return messages.forhinder_modal(choices, selected, members or None, {"user": user})
 
     async def extra_command(self, ack, body: dict[str, Any], cmd: Kommando, info: CommitteeInfo, client) -> None:
         handler = self.extra_commands.get(cmd.verb)
@@ -240,6 +258,8 @@ class Bot:
         """Wait until every report is applied and every message sent (for the demo and the tests)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
+            if self._after_ack_tasks:
+                await asyncio.wait(set(self._after_ack_tasks), timeout=timeout)
             self.poke()
             async with self.db.read() as repo:
                 if await repo.backlog(self.clock()) == 0:

@@ -92,6 +92,23 @@ class Anmalan:
         return f"{text} (jäv)" if self.jav else text
 
 
+@dataclass(frozen=True)
+class Ord:
+    """How the person asking says "until", "from", a span and jäv: a message answers in their words."""
+
+    until: str
+    from_: str
+    span: str
+    jav: str
+    no_paragraphs: str
+
+
+CLI_ORD = Ord("--until-paragraph", "--from-paragraph", "--paragraphs", "--paragraphs 7-7 --jav",
+              "Ange antalet paragrafer först med ”meeting add … --paragraphs N”")
+CHAT_ORD = Ord("”till § N”", "”från § N”", "”§ A-B”", "”§ 7 jäv”",
+               "Sekreteraren kan ange antalet paragrafer")
+
+
 def absence(
     paragraphs: int | None,
     *,
@@ -102,6 +119,7 @@ def absence(
     vaxeltjanstgoring: bool = False,
     is_ledamot: bool = True,
     meeting_label: str = "",
+    ord: Ord = CLI_ORD,
 ) -> tuple[int | None, int | None]:
     """Check a partial förhinder against the meeting and the rules; return ``(first, last)``.
 
@@ -111,29 +129,29 @@ def absence(
     """
     given = [x is not None for x in (until_paragraph, from_paragraph, span)]
     if sum(given) > 1:
-        raise RuleError("Ange bara ett av --until-paragraph, --from-paragraph och --paragraphs.")
+        raise RuleError(f"Ange bara ett av {ord.until}, {ord.from_} och {ord.span}.")
     if jav and span is None:
-        raise RuleError("Jäv gäller enskilda paragrafer: ange dem med --paragraphs, t.ex. --paragraphs 7-7 --jav.")
+        raise RuleError(f"Jäv gäller enskilda paragrafer: ange dem, t.ex. {ord.jav}.")
     if not any(given):
         return None, None
     if paragraphs is None:
         raise RuleError(
             f"Sammanträdet{meeting_label} är inte indelat i paragrafer, så förhinder gäller hela sammanträdet.",
-            hint="Ange antalet paragrafer först med ”meeting add … --paragraphs N”, eller anmäl förhinder utan paragrafer.",
+            hint=f"{ord.no_paragraphs}, eller anmäl förhinder utan paragrafer.",
         )
     n = paragraphs
     if until_paragraph is not None:
         if not 1 <= until_paragraph < n:
             raise RuleError(
-                f"--until-paragraph ska vara mellan 1 och {n - 1}: sammanträdet har {antal(n, 'paragraf', 'paragrafer')} "
-                f"och närvaro till och med §{n} är ingen förhinder."
+                f"I {ord.until} ska N vara mellan 1 och {n - 1}: sammanträdet har "
+                f"{antal(n, 'paragraf', 'paragrafer')}, och närvaro till och med §{n} är inget förhinder."
             )
         return until_paragraph + 1, None
     if from_paragraph is not None:
         if not 2 <= from_paragraph <= n:
             raise RuleError(
-                f"--from-paragraph ska vara mellan 2 och {n}: sammanträdet har {antal(n, 'paragraf', 'paragrafer')} "
-                "(från §1 betyder ingen förhinder)."
+                f"I {ord.from_} ska N vara mellan 2 och {n}: sammanträdet har "
+                f"{antal(n, 'paragraf', 'paragrafer')} (från §1 betyder inget förhinder)."
             )
         return None, from_paragraph - 1
     assert span is not None
@@ -145,7 +163,7 @@ def absence(
         raise RuleError(
             f"Förhinder mitt i sammanträdet (§{a}-{b}) går inte: en ledamot som lämnat sammanträdet av annat skäl "
             "än jäv får inte tjänstgöra igen samma dag (växeltjänstgöring).",
-            hint="Gäller det jäv, lägg till --jav. Nämnder vars reglemente tillåter växeltjänstgöring "
+            hint=f"Gäller det jäv, ange det, t.ex. {ord.jav}. Nämnder vars reglemente tillåter växeltjänstgöring "
                  "sätter vaxeltjanstgoring = true under [committee] i rosterfilen.",
         )
     if jav:

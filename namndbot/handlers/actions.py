@@ -99,7 +99,6 @@ def register(app: AsyncApp, bot: Bot) -> None:
     @app.action("ersattare_anlander")
     async def meeting_day(ack, body: dict[str, Any], action: dict[str, Any], client, respond) -> None:
         async def work(ack) -> None:
-            await ack()
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
             directory = await bot.directory.get()
@@ -116,7 +115,8 @@ def register(app: AsyncApp, bot: Bot) -> None:
                 view = messages.start_modal(info.committee, meeting, ersattare, expected)
             else:
                 view = messages.anlander_modal(info.committee, meeting, ersattare)
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+            await ack()
+            bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret")
 
         await answering(ack, body, respond, client, action.get("action_id", ""), work)
 
@@ -136,12 +136,15 @@ def register(app: AsyncApp, bot: Bot) -> None:
     @app.action("oppna_forhinder")
     async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
         async def work(ack) -> None:
-            await ack()
+            user = body["user"]["id"]
             selected = None
             if action.get("value"):
                 short, day, _ = messages.unref(action["value"])
                 selected = (short, day)
-            await bot.open_forhinder_modal(client, body["trigger_id"], body["user"]["id"], selected)
+            view = await bot.forhinder_modal(user, selected)
+            await ack()
+            bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user,
+                          "öppna formuläret för förhinder")
 
         await answering(ack, body, respond, client, "oppna_forhinder", work)
 

@@ -10,7 +10,7 @@ from ..calendar.web import committee_url, feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando, parse_command
-from ..domain.meeting import absence
+from ..domain.meeting import CHAT_ORD, absence
 from ..bot import messages
 from .common import choose_committee, choose_meeting, choose_member, today_in
 
@@ -42,18 +42,21 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
     if cmd.verb == "hjalp":
         await ack(response_type="ephemeral", **messages.help_message().payload())
         return
+    if cmd.verb == "forhinder" and cmd.when is None and not cmd.for_name and not _partial(cmd):
+        # The form lists the meetings of all the user's committees: no need to choose one first.
+        view = await bot.forhinder_modal(user, None)
+        await ack()
+        bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user,
+                      "öppna formuläret för förhinder")
+        return
     info = choose_committee(directory, user, cmd.committee, channel)
     now = bot.clock()
     if cmd.verb == "forhinder":
-        if cmd.when is None and not cmd.for_name and not _partial(cmd):
-            await ack()
-            await bot.open_forhinder_modal(client, body["trigger_id"], user, None)
-            return
         who = choose_member(info, user, cmd.for_name)
         meeting = choose_meeting(info, cmd.when, now, coming_only=True)
         absence(meeting.paragraphs, until_paragraph=cmd.until_paragraph, from_paragraph=cmd.from_paragraph,
                 span=cmd.span, jav=cmd.jav, vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring,
-                is_ledamot=who.member.is_ledamot, meeting_label=f" {meeting.date.isoformat()}")
+                is_ledamot=who.member.is_ledamot, meeting_label=f" {svensk_datum(meeting.date)}", ord=CHAT_ORD)
         await bot.intake.submit(f"cmd:{body['trigger_id']}", "forhinder_add", user, {
             "committee": info.committee.short, "date": meeting.date.isoformat(), "member": who.member.name,
             "until": cmd.until_paragraph, "from": cmd.from_paragraph, "span": cmd.span, "jav": cmd.jav,
@@ -114,9 +117,10 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
         if not meetings:
             raise NamndbotError("Det finns inget sammanträde den senaste månaden att ange justering för.")
         selected = choose_meeting(info, cmd.when, now).date if cmd.when else None
+        view = messages.justering_modal(info.committee, meetings, list(info.roster.members), selected)
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view=messages.justering_modal(
-            info.committee, meetings, list(info.roster.members), selected))
+        bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user,
+                      "öppna formuläret för justering")
     else:
         await bot.extra_command(ack, body, cmd, info, client)
 

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..bot import messages
 from ..domain.errors import NamndbotError
-from ..domain.meeting import absence
+from ..domain.meeting import CHAT_ORD, absence
 from ..domain.names import match_name
+from .common import today_in
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -38,7 +39,7 @@ def register(app: AsyncApp, bot: Bot) -> None:
             await ack(response_action="errors", errors={exc.block: exc.message})
             return
         except NamndbotError as exc:
-            await ack(response_action="errors", errors={"mote": exc.full()[:150]})
+            await ack(response_action="errors", errors={"mote": _short(exc.full())})
             return
         payload["reply"] = {"user": user}
         await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "forhinder_add", user, payload)
@@ -113,6 +114,8 @@ async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
     meeting = info.meeting(date.fromisoformat(day_text))
     if meeting is None or meeting.cancelled:
         raise FieldError("mote", "Det sammanträdet finns inte längre.")
+    if meeting.date < today_in(info, bot.clock()):
+        raise FieldError("mote", "Det sammanträdet har redan hållits; förhinder anmäls till kommande sammanträden.")
     for_name = _value(values, "vem")
     own = info.member_by_slack(user)
     if for_name:
@@ -133,21 +136,33 @@ async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
         m_time = re.fullmatch(r"(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})", when)
         if m_par:
             p = int(m_par.group(1))
+            if part == "gar" and p <= 1:
+                raise FieldError("nar", "Går du före § 1 gäller förhindret hela sammanträdet.")
+            if part == "kommer" and p <= 1:
+                raise FieldError("nar", "Kommer du till § 1 har du inget förhinder.")
+            if meeting.paragraphs is not None and p > meeting.paragraphs:
+                raise FieldError("nar", f"Sammanträdet har § 1-{meeting.paragraphs}; skriv en paragraf "
+                                        f"mellan § 2 och § {meeting.paragraphs}.")
             if part == "kommer":
                 fields["from"] = p
             else:
-                fields["until"] = p - 1 if p > 1 else None
-                if p <= 1:
-                    raise FieldError("nar", "Går du före § 1 gäller förhindret hela sammanträdet.")
+                fields["until"] = p - 1
         elif m_time and int(m_time.group(1)) < 24 and int(m_time.group(2)) < 60:
             fields["tid"] = f"{'kommer' if part == 'kommer' else 'går'} {int(m_time.group(1)):02d}:{m_time.group(2)}"
         else:
             raise FieldError("nar", "Skriv en paragraf som § 5 eller ett klockslag som 17.30.")
         try:
             absence(meeting.paragraphs, until_paragraph=fields.get("until"), from_paragraph=fields.get("from"),
-                    vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring, is_ledamot=member.is_ledamot)
+                    vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring, is_ledamot=member.is_ledamot,
+                    ord=CHAT_ORD)
         except NamndbotError as exc:
-            raise FieldError("nar", exc.full()[:150]) from None
+            raise FieldError("nar", _short(exc.full())) from None
     return {"committee": short, "date": meeting.date.isoformat(), "member": member.name,
             "self": own is not None and own.key == member.key, **fields}
 
+
+def _short(text: str, limit: int = 150) -> str:
+    """A form's field message is short: cut at a word, not in the middle of one."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ..domain import narvaro as narvaro_mod
+from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError, NotFound, RuleError
-from ..domain.meeting import INSTALLD, PLANERAD, Anmalan, Meeting, absence
+from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence
 from ..domain.model import ERSATTARE, LEDAMOT, Member, Roster
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import format_mask, span_words
@@ -342,12 +343,12 @@ class NamndService:
     async def add_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
                                until_paragraph: int | None = None, from_paragraph: int | None = None,
                                span: tuple[int, int] | None = None, jav: bool = False, tid: str | None = None,
-                               actor: str) -> ForhinderResult:
+                               actor: str, ord: Ord = CLI_ORD) -> ForhinderResult:
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         first, last = absence(
             meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
             jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
-            is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}",
+            is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}", ord=ord,
         )
         if tid is not None and (first, last) != (None, None):
             raise RuleError("Ange antingen en tid eller paragrafer, inte båda.")
@@ -400,7 +401,7 @@ class NamndService:
                 raise NotFound("Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
                                f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in now_in_force])}.",
                                hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.")
-            raise NotFound(f"{member.label} har ingen förhinder anmäld till sammanträdet {day.isoformat()}.")
+            raise NotFound(f"{member.label} har inget förhinder anmält till sammanträdet {svensk_datum(day)}.")
         # Under way: what was handled stays as it was (the protocol must say so); from the next
         # paragraph the member is back.
         for a in existing:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
-from ..domain.meeting import Anmalan
+from ..domain.meeting import CHAT_ORD, Anmalan
 from ..storage.repository import IntakeRow, Repository
 from .core import ForhinderResult, NamndService
 
@@ -157,7 +157,7 @@ class Intake:
         span = tuple(p["span"]) if p.get("span") else None
         result = await self.namnd.add_forhinder_in(
             repo, now, short, day, name, until_paragraph=p.get("until"), from_paragraph=p.get("from"),
-            span=span, jav=bool(p.get("jav")), tid=p.get("tid"), actor=f"slack:{row.actor}",
+            span=span, jav=bool(p.get("jav")), tid=p.get("tid"), actor=f"slack:{row.actor}", ord=CHAT_ORD,
         )
         a = result.anmalan
         undo = {"committee": short, "date": day.isoformat(), "member": name}
