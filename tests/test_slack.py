@@ -408,3 +408,26 @@ async def test_a_member_of_two_committees_gets_one_form_for_both(bot):
     (opened,) = bot.fake.called("views.open")
     values = json.dumps(opened["view"], ensure_ascii=False)
     assert "AMN|2019-11-26" in values and "KFN|2019-11-28" in values
+
+
+async def test_an_answer_whose_response_url_has_expired_comes_by_dm(bot):
+    bot.fake.response_failures[:] = [404]                 # expired (30 minutes, or used up)
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november")
+    (dm,) = [m for m in bot.fake.dms_to(slack_id("Martin Westmont")) if m["text"].startswith("Förhinder anmält")]
+    assert "forhinder_angra" in buttons(dm) and "_namndbot_dm" not in dm
+
+
+async def test_a_rate_limited_response_url_is_tried_again(bot, clock):
+    import asyncio
+
+    bot.fake.response_failures[:] = [429]
+    await user(bot, "Martin Westmont").slash("förhinder 26 november")
+    for _ in range(100):                                   # the outbox tries again after a second
+        if bot.fake.called("response_url_failed") and len(bot.fake.responses) >= 1:
+            break
+        clock.advance(seconds=1)
+        bot.bot.poke()
+        await asyncio.sleep(0.05)
+    await bot.bot.settled()
+    assert bot.fake.responses[-1]["text"].startswith("Förhinder anmält för Martin Westmont (SD)")
+    assert "_namndbot_dm" not in bot.fake.responses[-1]

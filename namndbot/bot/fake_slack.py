@@ -58,6 +58,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
     latency: float = 0.0
     answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
+    response_failures: list[int] = field(default_factory=list)   # statuses the next response_url posts get
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -264,6 +265,11 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.response_failures:
+            status = self.response_failures.pop(0)
+            self.calls.append(Call("response_url_failed", {"status": status, **body}, time.time()))
+            return web.Response(status=status, text="expired_url" if status == 404 else "rate_limited",
+                                headers={"Retry-After": "1"} if status == 429 else None)
         self.responses.append({"url": str(request.url), "key": request.match_info["key"], **body})
         self.calls.append(Call("response_url", body, time.time()))
         self.changed.set()

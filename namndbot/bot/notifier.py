@@ -20,6 +20,7 @@ from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
 from . import messages, views
+from .outbox import DM_FALLBACK
 from .reminders import to_secretaries
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ class Notifier:
         msg = messages.answered(p.get("text", ""), undo=p.get("undo") if p.get("ok") else None)
         if reply.get("response_url"):
             body = {**msg.payload(), "replace_original": bool(reply.get("replace", True)),
-                    "response_type": "ephemeral"}
+                    "response_type": "ephemeral", **({DM_FALLBACK: p["actor"]} if p.get("actor") else {})}
             await repo.enqueue(now, "response", reply["response_url"], body)
         elif reply.get("user"):
             await repo.enqueue(now, "dm", reply["user"], msg.payload())

@@ -39,6 +39,8 @@ PERMANENT = {
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
 
 
+DM_FALLBACK = "_namndbot_dm"   # in a response row: whom to DM if the response_url no longer answers
+
 class Outbox:
     """Putting messages in the outbox (called from the notifier and the handlers)."""
 
@@ -118,11 +120,18 @@ class Sender:
             channel = await self._dm_channel(row.target) if row.kind == "dm" else row.target
             return await self._post_once(row, channel, row.payload)
         if row.kind == "response":
+            body = dict(row.payload)
+            fallback = body.pop(DM_FALLBACK, None)
             await self._mark_sending(row, None)
-            resp = await AsyncWebhookClient(row.target).send_dict(row.payload)
-            if resp.status_code >= 500:
+            resp = await AsyncWebhookClient(row.target).send_dict(body)
+            if resp.status_code == 429 or resp.status_code >= 500:
                 raise RuntimeError(f"response_url answered {resp.status_code}")
             if resp.status_code >= 400:
+                # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
+                if fallback:
+                    log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
+                    channel = await self._dm_channel(fallback)
+                    return await self._post_once(row, channel, {k: body[k] for k in ("text", "blocks") if k in body})
                 log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
             return None, None
         if row.kind == "update":
