@@ -431,3 +431,22 @@ async def test_a_rate_limited_response_url_is_tried_again(bot, clock):
     await bot.bot.settled()
     assert bot.fake.responses[-1]["text"].startswith("Förhinder anmält för Martin Westmont (SD)")
     assert "_namndbot_dm" not in bot.fake.responses[-1]
+
+
+async def test_the_red_quorum_warning_goes_away_when_quorum_is_back(bot):
+    from namndbot.domain.roster_file import parse_roster
+
+    from .slack_support import amn_with_slack
+
+    roster = parse_roster(amn_with_slack()).roster
+    away = [m.name for m in roster.ersattare] + [m.name for m in roster.ledamoter[:7]]
+    for name in away:
+        await bot.bot.namnd.add_forhinder("AMN", DAY, name, actor="t")
+    await bot.bot.settled()
+    summary = next(m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False))
+    assert summary.get("attachments") and "EJ BESLUTFÖR" in json.dumps(summary, ensure_ascii=False)
+    for name in [m.name for m in roster.ersattare]:
+        await bot.bot.namnd.remove_forhinder("AMN", DAY, name, actor="t")
+    await bot.bot.settled()
+    summary = next(m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False))
+    assert summary["attachments"] in ([], "[]") and "EJ BESLUTFÖR" not in json.dumps(summary, ensure_ascii=False)

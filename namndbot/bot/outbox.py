@@ -209,7 +209,9 @@ class Sender:
             if channel.startswith("U") or channel.startswith("W"):
                 target = await self._dm_channel(channel)
             if target in known:
-                await self.client.chat_update(channel=target, ts=known[target], **message.payload())
+                # attachments=[] clears a red warning that no longer applies (chat.update keeps old ones).
+                await self.client.chat_update(channel=target, ts=known[target], **{"attachments": [],
+                                                                                   **message.payload()})
                 continue
             _, ts = await self._post_once(row, target, message.payload(), tag=target)
             async with self.db.transaction() as repo:
