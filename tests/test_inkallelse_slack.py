@@ -161,6 +161,13 @@ async def test_the_meeting_day_from_the_secretaries_message(bot, clock):
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert "Erik Persson (S) för Stefan Hansson (S) §5-16" in result.text()
     assert "Stefan Hansson (S) närvarande till §4" in result.text()
+    # A double click on the same "Nästa §" button moves one paragraph, not two.
+    summary = [m for m in bot.fake.channels[SECRETARIES_CHANNEL] if m["text"].startswith("Närvaro")][0]
+    stale = buttons(summary)["nasta_paragraf"]
+    await secretary.click("nasta_paragraf", stale, message=summary)
+    await secretary.click("nasta_paragraf", stale, message=summary)
+    await bot.bot.settled()
+    assert (await bot.bot.namnd.meetings("AMN"))[0].current_paragraph == 5
 
 
 async def test_correcting_the_record_of_a_meeting_already_held_sends_nobody_anything(bot, clock):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -69,8 +70,11 @@ def summary(r: NarvaroResult) -> Message:
                                             "Ändringar gäller från nästa paragraf; bara närvarande ersättare kallas.")))
         buttons = [ButtonElement(text="Ersättare anländer", action_id="ersattare_anlander", value=value)]
         if m.paragraphs and m.current_paragraph < m.paragraphs:
+            # The paragraph is in the value: two clicks on the same button move one paragraph, not two.
+            nxt = json.dumps({**json.loads(value), "p": m.current_paragraph + 1}, ensure_ascii=False,
+                             separators=(",", ":"))
             buttons.insert(0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf",
-                                            value=value))
+                                            value=nxt))
         blocks.append(ActionsBlock(elements=buttons))
     else:
         blocks.append(ActionsBlock(elements=[ButtonElement(text="Starta sammanträdet", action_id="starta_sammantrade",

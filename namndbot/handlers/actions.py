@@ -125,10 +125,12 @@ def register(app: AsyncApp, bot: Bot) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
-            key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{action.get('action_ts')}"
-                                 .encode()).hexdigest()
-            await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user,
-                                    {"committee": short, "date": day.isoformat(), "reply": {"user": user}})
+            target = json.loads(action["value"]).get("p")   # the paragraph the button was showing
+            once = target if target is not None else action.get("action_ts")
+            key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{once}".encode()).hexdigest()
+            await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user, {
+                "committee": short, "date": day.isoformat(), "reply": {"user": user},
+                **({"number": int(target)} if target is not None else {})})
             await ack()
 
         await answering(ack, body, respond, client, "nasta_paragraf", work)
