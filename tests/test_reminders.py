@@ -381,3 +381,14 @@ async def test_a_bad_loose_file_with_two_committees_is_logged_once_and_the_scan_
         assert "inkorgen: trasig.pdf could not be read" in caplog.text and "Vilken nämnd" in caplog.text
         assert [m for m in fake.channels[COMMITTEE_CHANNEL] if m["text"].startswith("Nytt svar")]
         assert await r.bot.documents.scan_inbox() == 0      # both seen: not again
+
+
+async def test_after_an_outage_the_justerare_get_only_the_same_day_reminder(tmp_path, early, fake):
+    early.now = utc(2019, 11, 26, 17)
+    async with bot_on(tmp_path, early, fake, first=True) as r:
+        await JusteringService(r.bot.namnd).set("AMN", DAY, ["Fredrik Lindstål"], date(2019, 12, 2), actor="t")
+        await r.bot.settled()
+    early.now = utc(2019, 12, 2, 7, 30)                  # down over Friday; back on the justering morning
+    async with bot_on(tmp_path, early, fake):
+        texts = [m["text"] for m in fake.dms_to(slack_id("Fredrik Lindstål")) if m["text"].startswith("Påminnelse")]
+        assert len(texts) == 1 and " i dag." in texts[0]

@@ -132,6 +132,8 @@ class Scheduler:
         if job.kind == p.JUSTERING:
             if today > j.date:
                 return Decision(False, "justeringsdagen har passerat (sekreteraren påminns i stället)", job, **base)
+            if today == j.date and job.payload.get("when") != "i dag":
+                return Decision(False, "justeringsdagen har kommit (dagens påminnelse går ut i stället)", job, **base)
             return Decision(True, "skickad", job, **base, data={**data, "when": job.payload.get("when")})
         if job.kind == p.JUSTERING_FORSENAD:
             if today <= j.date:
