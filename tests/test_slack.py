@@ -450,3 +450,19 @@ async def test_the_red_quorum_warning_goes_away_when_quorum_is_back(bot):
     await bot.bot.settled()
     summary = next(m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False))
     assert summary["attachments"] in ([], "[]") and "EJ BESLUTFÖR" not in json.dumps(summary, ensure_ascii=False)
+
+
+async def test_aterkalla_without_a_date_takes_back_the_next_forhinder(bot):
+    await forhinder(bot, "Martin Westmont", "förhinder 17 december")
+    await forhinder(bot, "Martin Westmont", "återkalla")
+    assert bot.fake.responses[-1]["text"] == \
+        "Ditt förhinder till sammanträdet tisdag 17 december 2019 är återkallat."
+    await forhinder(bot, "Martin Westmont", "återkalla")
+    status, body = await user(bot, "Martin Westmont").slash("återkalla")
+    assert body["text"].startswith("Du har inget förhinder anmält till något kommande sammanträde.")
+
+
+async def test_a_meeting_already_held_is_named_as_such(bot, clock):
+    clock.now = clock.now.replace(month=12, day=5)
+    status, body = await user(bot, "Martin Westmont").slash("förhinder 26 november")
+    assert body["text"].startswith("Sammanträdet tisdag 26 november 2019 har redan hållits")

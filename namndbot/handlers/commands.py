@@ -67,7 +67,14 @@ async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
                   **messages.received(f"{whose} till sammanträdet {svensk_datum(meeting.date)}").payload())
     elif cmd.verb == "aterkalla":
         who = choose_member(info, user, cmd.for_name)
-        meeting = choose_meeting(info, cmd.when, now, coming_only=True)
+        if cmd.when is None:   # without a date: the next meeting the member has a förhinder for
+            day = await bot.namnd.next_forhinder(info.committee.short, who.member.key, today_in(info, now))
+            if day is None:
+                whose = f"{who.member.label} har" if who.acting_for_other else "Du har"
+                raise NamndbotError(f"{whose} inget förhinder anmält till något kommande sammanträde.")
+            meeting = info.meeting(day) or choose_meeting(info, day.isoformat(), now, coming_only=True)
+        else:
+            meeting = choose_meeting(info, cmd.when, now, coming_only=True)
         await bot.intake.submit(f"cmd:{body['trigger_id']}", "forhinder_remove", user, {
             "committee": info.committee.short, "date": meeting.date.isoformat(), "member": who.member.name,
             "self": not who.acting_for_other, "reply": {"response_url": body["response_url"]},

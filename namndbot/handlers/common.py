@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import NamndbotError
+from ..domain.dates import svensk_datum
 from ..domain.kommando import resolve_date
 from ..domain.meeting import Meeting
 from ..domain.model import Member
@@ -64,8 +65,24 @@ def today_in(info: CommitteeInfo, now: datetime) -> date:
 def choose_meeting(info: CommitteeInfo, when: str | None, now: datetime, *, coming_only: bool = False) -> Meeting:
     """The meeting meant; ``coming_only``: today's or a later one (förhinder are for meetings to come)."""
     today = today_in(info, now)
-    dates = [m.date for m in info.open_meetings() if not coming_only or m.date >= today]
-    day = resolve_date(when, today, dates)
+    every = [m.date for m in info.open_meetings()]
+    try:
+        day = resolve_date(when, today, [d for d in every if not coming_only or d >= today])
+    except NamndbotError:
+        held = _held(when, today, every) if coming_only and when else None
+        if held is not None:
+            raise NamndbotError(f"Sammanträdet {svensk_datum(held)} har redan hållits; förhinder anmäls och "
+                                "återkallas för kommande sammanträden.") from None
+        raise
     meeting = info.meeting(day)
     assert meeting is not None
     return meeting
+
+
+def _held(when: str, today: date, dates: list[date]) -> date | None:
+    """The meeting already held that ``when`` names, if that is what it names."""
+    try:
+        day = resolve_date(when, today, dates)
+    except NamndbotError:
+        return None
+    return day if day < today else None

@@ -257,6 +257,15 @@ class NamndService:
             stored = await self.committee_in(repo, short)
             return await repo.meetings(stored.id, start=start, end=end)
 
+    async def next_forhinder(self, short: str, member_key: str, start: date) -> date | None:
+        """The first meeting from ``start`` that the member has a förhinder for."""
+        async with self.db.read() as repo:
+            stored = await self.committee_in(repo, short)
+            for m in await repo.meetings(stored.id, start=start):
+                if not m.cancelled and any(a.member == member_key for a in await repo.anmalningar(m.id)):
+                    return m.date
+        return None
+
     # the meeting under way --------------------------------------------------------------
     async def start_meeting(self, short: str, day: date, present: list[str], *, actor: str) -> PlanChange:
         return await self._tx(self.start_meeting_in, short, day, present, actor=actor)
