@@ -120,3 +120,14 @@ def test_kalender_errors(amn, args, message):
     code, _, err = amn(*args)
     assert code == 2 and message in err, err
     assert amn.dump() == before
+
+
+def test_a_school_year_decision_leaves_the_earlier_decision_alone(amn, tmp_path):
+    amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))     # 2020: Feb … Dec
+    path = tmp_path / "lasar.txt"
+    path.write_text("Sammanträdestider läsåret 2020/2021\n\nTisdag 15 december 2020\nTisdag 26 januari 2021\n"
+                    "Tisdag 23 februari 2021\n", encoding="utf-8")
+    out = amn.ok("kalender", "import", "--committee", "AMN", str(path))
+    assert "0 inställda" in out and "2 nya" in out
+    listing = amn.ok("meeting", "list", "--committee", "AMN", "--year", "2020")
+    assert "inställt" not in listing and len(listing.splitlines()) == 10

@@ -43,7 +43,14 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
         stored = await namnd.committee_in(repo, short)
         default = schedule.default_start or stored.committee.default_start
         years = tuple(sorted({m.date.year for m in schedule.meetings} | {schedule.year}))
-        existing = [m for m in await repo.meetings(stored.id) if m.date.year in years]
+        # What the decision covers: its calendar year, or, for one that runs across a new year (a
+        # school year, "hösten 2020 och våren 2021"), its first to its last date. Meetings outside
+        # belong to other decisions and are left alone.
+        dates = [m.date for m in schedule.meetings]
+        if len(years) == 1:
+            existing = [m for m in await repo.meetings(stored.id) if m.date.year in years]
+        else:
+            existing = await repo.meetings(stored.id, start=min(dates), end=max(dates))
         today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
 
         def held(m: Meeting) -> bool:
