@@ -466,3 +466,22 @@ async def test_a_meeting_already_held_is_named_as_such(bot, clock):
     clock.now = clock.now.replace(month=12, day=5)
     status, body = await user(bot, "Martin Westmont").slash("förhinder 26 november")
     assert body["text"].startswith("Sammanträdet tisdag 26 november 2019 har redan hållits")
+
+
+async def test_a_report_made_by_another_process_is_noticed_without_a_wake_up(bot, clock):
+    import asyncio
+
+    from namndbot.services import NamndService
+    from namndbot.storage import Database
+
+    other = await Database(bot.bot.settings.database).connect()     # as the CLI would
+    try:
+        await NamndService(other, clock).add_forhinder("AMN", DAY, "Martin Westmont", actor="cli")
+    finally:
+        await other.close()
+    for _ in range(60):                  # the test bot checks every 0.2 s (a real one every 10 s)
+        if bot.fake.dms_to(slack_id("Mattias Mårdenfjord")):
+            break
+        await asyncio.sleep(0.05)
+    (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
+    assert dm["text"].startswith("Du är inkallad att tjänstgöra för Martin Westmont (SD)")

@@ -207,17 +207,24 @@ class Bot:
                     log.exception("background jobs failed; trying again shortly")
                     next_due = self.clock()
                     await asyncio.sleep(1.0)
-                timeout = external_check
-                if self.documents.inbox is not None:
-                    timeout = min(timeout, max(0.0, next_inbox - loop.time()))
-                if next_due is not None:
-                    timeout = max(0.0, min(timeout, (next_due - self.clock()).total_seconds()))
-                if timeout == 0.0:
-                    continue
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout)
-                except TimeoutError:
-                    pass
+                seen = await self.db.generation()
+                while True:   # sleep until woken, something is due, or another process committed
+                    timeout = external_check
+                    if self.documents.inbox is not None:
+                        timeout = min(timeout, max(0.0, next_inbox - loop.time()))
+                    if next_due is not None:
+                        timeout = max(0.0, min(timeout, (next_due - self.clock()).total_seconds()))
+                    if timeout == 0.0:
+                        break
+                    try:
+                        await asyncio.wait_for(self.wake.wait(), timeout)
+                        break
+                    except TimeoutError:
+                        pass
+                    if (next_due is not None and self.clock() >= next_due) \
+                            or (self.documents.inbox is not None and loop.time() >= next_inbox) \
+                            or await self.db.generation() != seen:
+                        break
         finally:
             self.intake_waiter.cancel()
 
