@@ -10,6 +10,7 @@ import pytest
 from aiohttp import ClientSession
 
 from namndbot.bot.fake_slack import select, text_input
+from namndbot.bot import messages
 
 from .slack_support import (
     COMMITTEE_CHANNEL,
@@ -485,3 +486,34 @@ async def test_a_report_made_by_another_process_is_noticed_without_a_wake_up(bot
         await asyncio.sleep(0.05)
     (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
     assert dm["text"].startswith("Du är inkallad att tjänstgöra för Martin Westmont (SD)")
+
+
+async def test_app_home_lists_the_justerares_duty_until_it_is_done(bot, clock):
+    from namndbot.services.justering import JusteringService
+
+    clock.now = clock.now.replace(day=27)
+    justering = JusteringService(bot.bot.namnd)
+    await justering.set("AMN", DAY, ["Fredrik Lindstål", "Salar Rashid"], date(2019, 12, 2), actor="t")
+    u = user(bot, "Salar Rashid")
+    await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"})
+    await bot.bot.settled()
+    text = json.dumps(bot.fake.views[f"home:{u.user}"], ensure_ascii=False)
+    assert ("Du ska justera protokollet från sammanträdet tisdag 26 november 2019 den måndag 2 december 2019."
+            in text)
+    await justering.done("AMN", DAY, actor="t")
+    await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"})
+    await bot.bot.settled()
+    assert "Du ska justera" not in json.dumps(bot.fake.views[f"home:{u.user}"], ensure_ascii=False)
+
+
+async def test_the_reminders_anmal_forhinder_button_opens_the_form_and_a_stranger_is_told(bot):
+    value = messages.ref("AMN", DAY, "")
+    status, _ = await user(bot, "Stefan Hansson").click("oppna_forhinder", value)
+    assert status == 200
+    await bot.bot.settled()
+    (opened,) = bot.fake.called("views.open")
+    assert opened["view"]["callback_id"] == "forhinder_modal"
+    status, _ = await user(bot, "U0FRAMLING").click("oppna_forhinder", value)
+    await bot.bot.settled()
+    assert bot.fake.responses[-1]["text"].startswith("Hej! Du finns inte med i någon nämnds")
+    assert len(bot.fake.called("views.open")) == 1
