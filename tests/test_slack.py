@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from aiohttp import ClientSession
 
-from namndbot.bot.fake_slack import select, text_input
 from namndbot.bot import messages
+from namndbot.bot.fake_slack import select, text_input
 
 from .slack_support import (
     COMMITTEE_CHANNEL,
