@@ -217,7 +217,10 @@ class Bot:
                     if timeout == 0.0:
                         break
                     try:
-                        await asyncio.wait_for(self.wake.wait(), timeout)
+                        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+                        # cancellation that stops the bot when the wake-up comes at the same moment.
+                        async with asyncio.timeout(timeout):
+                            await self.wake.wait()
                         break
                     except TimeoutError:
                         pass
@@ -242,7 +245,8 @@ class Bot:
         """Let the requests in flight be answered before heavy work (but never wait more than ``longest``)."""
         if not self.quiet.is_set():
             try:
-                await asyncio.wait_for(self.quiet.wait(), longest)
+                async with asyncio.timeout(longest):
+                    await self.quiet.wait()
             except TimeoutError:
                 pass
 

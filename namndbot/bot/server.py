@@ -103,10 +103,11 @@ class Running:
 
     async def stop(self) -> None:
         self.jobs.cancel()
-        try:
-            await self.jobs
-        except (asyncio.CancelledError, Exception):
-            pass
+        done, _ = await asyncio.wait({self.jobs}, timeout=10)   # never hang the shutdown on it
+        if not done:
+            log.error("the background jobs did not stop within 10 s")
+        elif not self.jobs.cancelled() and self.jobs.exception() is not None:
+            log.error("the background jobs had stopped with an error", exc_info=self.jobs.exception())
         if self.socket is not None:
             try:
                 await self.socket.close_async()  # type: ignore[attr-defined]
