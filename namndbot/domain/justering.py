@@ -41,7 +41,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import MANADER, check_year
+from .dates import MANADER, DateError, check_year
 from .errors import NamndbotError
 
 
@@ -106,11 +106,18 @@ _DATE = (rf"(?:(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})"
          rf"|(?P<dd>\d{{1,2}})\s+(?P<mon>(?i:{_MONTH}))\.?(?:\s+(?P<yy>\d{{4}}))?)")
 
 
+def _year(year: int) -> int:
+    try:
+        return check_year(year, "Ett datum i protokollet")
+    except DateError as exc:
+        raise JusteringError(exc.message) from None
+
+
 def _to_date(m: re.Match, after: date | None = None) -> date | None:
     """The date a ``_DATE`` match names, or None if it isn't one."""
     try:
         if m.group("y"):
-            year = check_year(int(m.group("y")), "Ett datum i protokollet")
+            year = _year(int(m.group("y")))
             return date(year, int(m.group("m")), int(m.group("d")))
         month = next((i for i, name in enumerate(MANADER, 1)
                       if name.startswith(m.group("mon").casefold()[:3])), None)
@@ -118,7 +125,7 @@ def _to_date(m: re.Match, after: date | None = None) -> date | None:
             return None
         day = int(m.group("dd"))
         if m.group("yy"):
-            return date(check_year(int(m.group("yy")), "Ett datum i protokollet"), month, day)
+            return date(_year(int(m.group("yy"))), month, day)
         if after is None:
             return None
         found = date(after.year, month, day)
