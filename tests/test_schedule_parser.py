@@ -495,6 +495,128 @@ def test_an_unreadable_first_line_of_the_list():
     assert e.line == 3
 
 
+# A line in the middle of the list that can't be read used to end the list
+# quietly: every later meeting was lost, and the import cancelled them.
+
+
+@pytest.mark.parametrize("bad", [
+    "25 augsti", "Extra möte 22 september", "1S mars", "15 marsch", "den 25augsti", "Augusti 25",
+    "Tidsag den 25 augusti", "25.8 kl. 16", "25.08.2020", "• 25 augsti kl. 16",
+])
+def test_seed_002_an_unreadable_line_in_the_middle_spoils_the_schedule(protocol, bad):
+    with pytest.raises(ScheduleError) as info:
+        parse_schedule(protocol.replace("Tisdag den 25 augusti", bad))
+    assert info.value.line == 2325
+    shown = bad.removeprefix("• ")
+    assert str(info.value) == f"Rad 2325: ”{shown}” går inte att läsa som ett datum."
+    assert info.value.hint
+
+
+def test_seed_002_a_line_that_cuts_the_list_short(protocol):
+    with pytest.raises(ScheduleError) as info:
+        parse_schedule(protocol.replace("Tisdag den 25 augusti", "Sommaruppehåll"))
+    assert info.value.line == 2325
+    assert str(info.value) == ("Rad 2325: ”Sommaruppehåll” står mitt i listan med sammanträden,"
+                               " men fler datum följer på rad 2327.")
+
+
+def test_an_unreadable_line_just_above_the_list():
+    e = error("Sammanträdestider 2020\n\n11 febuari\nTisdag den 17 mars\n")
+    assert e.line == 3 and str(e) == "Rad 3: ”11 febuari” går inte att läsa som ett datum."
+
+
+def test_an_unreadable_line_after_an_interruption():
+    e = error("""
+        Sammanträdestider 2021
+        8 februari
+        15 mars
+        Obs!
+        12 apirl
+    """)
+    assert e.line == 5 and str(e) == "Rad 5: ”12 apirl” går inte att läsa som ett datum."
+
+
+def test_list_mode_unreadable_line_and_a_new_list_after_an_interruption():
+    e = error("- 8 februari 2021\nDela sidan\n- 25 augsti\n- 22 september\n")
+    assert e.line == 3
+    schedule = parse("- 8 februari\nDela sidan\n- 22 september\n", year=2021)
+    assert [m.date for m in schedule.meetings] == [date(2021, 2, 8), date(2021, 9, 22)]
+
+
+def test_prose_after_the_list_still_ends_it_quietly():
+    schedule = parse("""
+        Sammanträdestider 2021
+        8 februari kl. 18
+        15 mars
+        Måndagen efter varje sammanträde justeras protokollet.
+        Samtliga sammanträden börjar kl. 13.00 om inget annat anges.
+        Beslutat vid nämndens sammanträde 26 november 2020
+        14 november 2020.
+          flyttat till 25 augusti
+    """)
+    assert rows(schedule) == [("2021-02-08", "18:00", None, False), ("2021-03-15", None, None, False)]
+
+
+# Times
+
+
+def test_comma_between_hours_and_minutes():
+    schedule = parse("""
+        Sammanträdestider 2021
+        15 mars kl. 18,30
+        12 april kl 9,15–12,00 Budget
+        10 maj 13,30
+    """)
+    assert rows(schedule) == [
+        ("2021-03-15", "18:30", None, False),
+        ("2021-04-12", "09:15", "Budget", False),
+        ("2021-05-10", "13:30", None, False),
+    ]
+
+
+def test_time_on_the_line_after_the_date():
+    schedule = parse("""
+        Sammanträdestider 2021
+        8 februari
+        kl. 18.30
+        15 mars
+          Klockan 9 Budget
+        12 april kl. 13
+          kl. 15 studiebesök
+    """)
+    assert rows(schedule) == [
+        ("2021-02-08", "18:30", None, False),
+        ("2021-03-15", "09:00", "Budget", False),
+        ("2021-04-12", "13:00", "kl. 15 studiebesök", False),  # the line's own time wins
+    ]
+    assert lines_of(schedule) == [2, 4, 6]
+    e = error("Sammanträdestider 2021\n8 februari\nkl. 25.00\n")
+    assert e.line == 3 and str(e) == "Rad 3: ”kl. 25.00” är ingen giltig tid."
+
+
+# Notes
+
+
+def test_cancellation_leaves_no_stray_words_or_brackets():
+    schedule = parse("""
+        Sammanträdestider 2021
+        8 februari Inställt sammanträde
+        15 mars (Inställt, ersätts av 10 februari)
+        12 april inställt möte
+        10 maj [INSTÄLLT – se 17 maj]
+        14 juni (val
+        13 september Budget) (inställt)
+    """)
+    assert rows(schedule) == [
+        ("2021-02-08", None, None, True),
+        ("2021-03-15", None, "ersätts av 10 februari", True),
+        ("2021-04-12", None, None, True),
+        ("2021-05-10", None, "se 17 maj", True),
+        ("2021-06-14", None, "val", False),
+        ("2021-09-13", None, "Budget", True),
+    ]
+
+
 def test_a_bad_default_time():
     e = error("Sammanträdestider 2020\nSammanträdena börjar kl. 25.00.\n\n11 februari\n")
     assert e.line == 2 and str(e) == "Rad 2: ”kl. 25.00” är ingen giltig tid."

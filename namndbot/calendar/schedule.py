@@ -15,9 +15,19 @@ How the schedule is found
   block then runs over meeting lines, blank lines, bare month/season lines
   (``Februari``, ``Hösten 2021``) and continuation lines, and ends at the
   first line that is none of these.  Only such blocks are read, so other
-  dates in a protocol are never taken for meetings.
+  dates in a protocol are never taken for meetings.  A line in a block that
+  looks meant as a meeting but can't be read (``25 augsti``, ``1S mars``,
+  ``15 marsch``, ``Extra möte 22 september``, ``Tidsag den 25 augusti``,
+  ``25.8 kl. 16``) is an error, not the block's end: the meetings below it
+  would be lost, and an import would cancel them.  So is such a line just
+  above the block, and a block cut short: when the line that ended it is no
+  prose (fewer than four words, no heading, no ``§``) and the next line
+  (month and season lines aside) is a meeting line again, e.g.
+  ``Sommaruppehåll`` between June and August.
 * **List mode.**  When no heading leads to a block, every run of meeting
-  lines in the text is read (a web page copied as text).
+  lines in the text is read (a web page copied as text); a meeting line
+  after an interruption starts a list of its own, but an unreadable one is
+  an error here too.
 
 A *meeting line* starts (after bullets ``• - – — * · `` etc., and an
 optional ``~~`` strike-through) with an optional weekday, an optional
@@ -35,12 +45,15 @@ dates after the colon of a heading line (``Sammanträden 2021: 8 februari,
 15 mars``).
 
 After the date come an optional year, an optional time (``kl. 16:00``,
-``kl 9``, ``klockan 18.30``, ``18.30``, ``13-15`` - a range gives its
-start; a ``kl.`` time may also stand later in the line), the business or a
+``kl 9``, ``klockan 18.30``, ``kl. 18,30``, ``18.30``, ``13-15`` - a range
+gives its start; a ``kl.`` time may also stand later in the line, or start
+the next line when the meeting line has none), the business or a
 note (``Verksamhetsberättelse 2019``, ``(val)``) and cancellation words
 (``– mötet är inställt``, ``, inställt``, ``(INSTÄLLT)``; a struck-through
-``~~2 mars~~`` is cancelled too).  A line right after a meeting line that is
-indented, or starts with a lower-case letter, continues that meeting's note.
+``~~2 mars~~`` is cancelled too; ``Inställt sammanträde`` leaves no note,
+and brackets a cancellation leaves unmatched are dropped).  A line right
+after a meeting line that is indented, or starts with a lower-case letter,
+continues that meeting's note.
 
 Years
 -----
@@ -171,14 +184,18 @@ _CHAIN = re.compile(rf"(?:[,;]|\s(?:och|samt)\b)\s*(?={_ITEM_SRC})", re.I | re.X
 # A weekday and a day number, but no readable date: "Tisdag den 11 febuari".
 _BROKEN = re.compile(rf"{_WD}\.?,?\s+(?:den\s+)?[0-9]{{1,2}}(?::?e|:a)?(?=\s+[^\W\d_]|\s*$)", re.I)
 
-_KL_TIME = re.compile(r"\b(?:kl|klockan)\b\.?\s*(?P<h>[0-9]+)(?:[.:](?P<m>[0-9]+))?"
-                      r"(?:\s*(?:[-–—]|till)\s*[0-9]{1,2}(?:[.:][0-9]{2})?(?![0-9]))?", re.I)
-_BARE_TIME = re.compile(r"[\s,:|–—-]*(?P<h>[0-9]{1,2})(?:[.:](?P<m>[0-9]{2})(?![0-9]))?"
-                        r"(?(m)(?:\s*[-–—]\s*[0-9]{1,2}(?:[.:][0-9]{2})?(?![0-9]))?"
-                        r"|\s*[-–—]\s*[0-9]{1,2}(?:[.:][0-9]{2})?(?![0-9]))")
+# "kl. 18.30", "kl 18:30", "kl. 18,30" (a comma separates minutes too), "klockan 9", "kl. 13-16".
+_KL_TIME = re.compile(r"\b(?:kl|klockan)\b\.?\s*(?P<h>[0-9]+)(?:[.:,](?P<m>[0-9]+))?"
+                      r"(?:\s*(?:[-–—]|till)\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?", re.I)
+_BARE_TIME = re.compile(r"[\s,:|–—-]*(?P<h>[0-9]{1,2})(?:[.:,](?P<m>[0-9]{2})(?![0-9]))?"
+                        r"(?(m)(?:\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?"
+                        r"|\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))")
+# A line that starts with a time of its own: "kl. 18.30", "Klockan 9 Budget".
+_KL_START = re.compile(r"(?:kl|klockan)\b\.?\s*[0-9]", re.I)
 _CANCEL = re.compile(r"[(\[]?\s*(?:(?:mötet|sammanträdet|nämndmötet)\s+"
                      r"(?:är\s+|har\s+)?(?:blivit\s+)?)?"
                      r"\b(?:inställ[td]|inställs|installt|installd|ställ(?:s|ts|t)\s+in)\b"
+                     r"(?:\s+(?:nämnd)?(?:sammanträde|möte)[nt]?\b)?"  # "Inställt sammanträde"
                      r"\s*[)\]]?", re.I)
 
 # Lines that may stand inside a block: "Februari", "Hösten 2021:", "2021".
@@ -288,6 +305,22 @@ def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
     return items
 
 
+def _balanced(note: str) -> str:
+    """``note`` without brackets left unmatched, e.g. by taking out a cancellation:
+    ``(Inställt, ersätts av 10 februari)`` leaves ``, ersätts av 10 februari)``."""
+    pairs, stack, unmatched = {")": "(", "]": "["}, [], set()
+    for i, ch in enumerate(note):
+        if ch in "([":
+            stack.append(i)
+        elif ch in pairs:
+            if stack and note[stack[-1]] == pairs[ch]:
+                stack.pop()
+            else:
+                unmatched.add(i)
+    unmatched.update(stack)
+    return "".join(" " if i in unmatched else ch for i, ch in enumerate(note))
+
+
 def _finish_note(item: _Item) -> str | None:
     """Join the note's parts; take out cancellation words, stray brackets and punctuation."""
     note = ""
@@ -300,6 +333,7 @@ def _finish_note(item: _Item) -> str | None:
             note = f"{note} {part}"
     note, n = _CANCEL.subn(" ", note.strip())
     item.cancelled = item.cancelled or n > 0
+    note = _balanced(re.sub(r"\(\s*\)|\[\s*\]", " ", note))
     note = re.sub(r"\(\s*\)|\[\s*\]", " ", note)
     note = " ".join(note.split()).strip(" ,;:.–—-*_")
     if note.startswith("(") and note.endswith(")") and note.count("(") == 1 and note.count(")") == 1:
@@ -315,6 +349,99 @@ def _is_continuation(raw: str) -> bool:
 
 
 # --------------------------------------------------------------------------
+# Lines meant as meetings that can't be read
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance, a swap of two neighbouring letters counting as one edit."""
+    previous2, previous = [], list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _month_like(word: str) -> bool:
+    """A month as written, or misspelt: ``augsti``, ``febuari``, ``marsch``."""
+    word = word.lower().rstrip(".")
+    if word in _MONTHS:
+        return True
+    if len(word) < 4:
+        return False
+    return any(_distance(word, month) <= (1 if len(word) <= 5 else 2) for month in MANADER)
+
+
+def _weekday_like(word: str) -> bool:
+    """A weekday as written, or misspelt: ``Tidsag``, ``onsdgen``."""
+    word = word.lower().rstrip(".")
+    if word in _WEEKDAYS or (word.endswith("dagen") and word[:-2] in _WEEKDAYS):
+        return True
+    return len(word) >= 5 and any(_distance(word, name) <= 1 or _distance(word, name + "en") <= 1
+                                  for name in VECKODAGAR)
+
+
+_WORD = r"[^\W\d_]+"
+_FIRST_WORD = re.compile(rf"({_WORD})\.?,?(?=\s|$)")
+# "25 augsti", "1S mars", "15. marsch", "den 25augsti": a day number (perhaps mistyped) and a word.
+_DAY_WORD = re.compile(rf"(?:den\s+)?(?P<day>[^\W_]{{1,3}})(?::?e|:a)?\.?\s*(?P<word>{_WORD})", re.I)
+_GLUED = re.compile(rf"(?:den\s+)?[0-9]{{1,2}}(?P<word>{_WORD})", re.I)
+# "Augusti 25"
+_WORD_DAY = re.compile(rf"(?P<word>{_WORD})\.?\s+(?:den\s+)?[0-9]{{1,2}}(?![0-9])", re.I)
+# "Extra möte 22 september", "Extrainsatt sammanträde: 22 sept"
+_MEETING_WORDS = re.compile(r"(?:(?:extra|extrainsatt|extrainsatta|ordinarie|nytt|ytterligare)\s+)?"
+                            r"[^\W\d_]*(?:sammanträde|möte)[nt]?\s*[:,–—-]?\s*", re.I)
+_DAY_KL = re.compile(r"[0-9]\S*\s+(?:\S+\s+)?(?:kl|klockan)\b\.?\s*[0-9]", re.I)  # "25.8 kl. 18"
+_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.(?:[0-9]{2}|[0-9]{4})(?![0-9])")
+
+
+def _day_and_month(text: str, pos: int) -> bool:
+    """A day number next to a month-like word at ``pos``."""
+    if (m := _DAY_WORD.match(text, pos)) and re.search("[0-9]", m["day"]) and _month_like(m["word"]):
+        return True
+    if (m := _GLUED.match(text, pos)) and _month_like(m["word"]):
+        return True
+    return bool((m := _WORD_DAY.match(text, pos)) and _month_like(m["word"]))
+
+
+def _meeting_like(raw: str, *, clock: bool = True) -> bool:
+    """Whether a line that :func:`_read_line` could not read looks meant as a meeting:
+    a day number next to a (perhaps misspelt) month, a weekday with a number or a
+    month after it, a meeting word with a date, or (``clock``) a ``kl.`` time."""
+    pos = _PREFIX.match(raw).end()
+    text = raw[pos:].rstrip()
+    if not text:
+        return False
+    if _day_and_month(text, 0) or _DOTTED_DATE.match(text):
+        return True
+    if (first := _FIRST_WORD.match(text)) and _weekday_like(first[1]):
+        rest = text[first.end():]
+        return bool(re.search("[0-9]", rest)) or any(_month_like(w) for w in re.findall(_WORD, rest))
+    if (words := _MEETING_WORDS.match(text)) and words.end() < len(text) and _day_and_month(text, words.end()):
+        return True
+    if clock:  # "kl. 18.30" alone, "25.8 kl. 18"
+        return bool(_KL_START.match(text) or _DAY_KL.match(text))
+    return False
+
+
+def _unreadable(raw: str, line: int) -> ScheduleError:
+    text = raw[_PREFIX.match(raw).end():]
+    return ScheduleError(f"Rad {line}: ”{_quote(text)}” går inte att läsa som ett datum.", line,
+                         hint="Skriv datumet som t.ex. ”tisdag den 11 februari” eller 2020-02-11.")
+
+
+def _is_prose(text: str) -> bool:
+    """A line that shows the text has moved on from the schedule: a sentence,
+    a § line or a heading."""
+    text = text.strip()
+    return (len(re.findall(_WORD, text)) >= 4 or text.startswith("§")
+            or _HEADING.search(text) is not None)
+
+
+# --------------------------------------------------------------------------
 # Blocks
 
 @dataclass(slots=True)
@@ -326,7 +453,13 @@ class _Block:
     default: time | None = None
 
 
-def _read_block(lines: list[str], start: int, first: list[_Item]) -> _Block:
+def _read_block(lines: list[str], start: int, first: list[_Item], *, list_mode: bool = False) -> _Block:
+    """The block of meeting lines from line ``start`` (whose meetings are ``first``).
+
+    A line inside the block that looks meant as a meeting but can't be read
+    raises rather than ending the block: the meetings after it would be lost
+    (and an import would cancel them).
+    """
     items = list(first)
     j, can_continue, year_hint = start + 1, True, None
     while j < len(lines):
@@ -341,12 +474,64 @@ def _read_block(lines: list[str], start: int, first: list[_Item]) -> _Block:
                 if neutral["y"]:
                     year_hint = int(neutral["y"])
                 can_continue = False
+            elif can_continue and _KL_START.match(raw, _PREFIX.match(raw).end()):
+                _continued_time(items[-1], raw, j + 1)  # "8 februari" / "kl. 18.30"
+            elif _meeting_like(raw):
+                raise _unreadable(raw, j + 1)
             elif can_continue and _is_continuation(raw):
                 items[-1].parts.append(raw)
             else:
                 break
         j += 1
+    _check_after(lines, j, list_mode=list_mode)
     return _Block(start, j, items)
+
+
+def _continued_time(item: _Item, raw: str, line: int) -> None:
+    """A line starting with a time continues the meeting above: its time, if it has none yet."""
+    kl = _KL_TIME.search(raw)
+    if item.start is not None or kl is None:
+        item.parts.append(raw)
+        return
+    item.start = _time(kl["h"], kl["m"], kl.group(), line)
+    item.parts.append(raw[kl.end():])
+
+
+def _check_after(lines: list[str], end: int, *, list_mode: bool) -> None:
+    """Raise if the line that ended a block (``end``) only interrupts it.
+
+    Unless that line is prose (the text has clearly moved on), the next non-blank
+    line (month and season lines aside) must not look like a meeting: an unreadable
+    one is named; a readable one means the block was cut short, and names the line
+    that cut it (in list mode it starts a block of its own instead).
+    """
+    if end >= len(lines) or _is_prose(lines[end]):
+        return
+    for j in range(end + 1, len(lines)):
+        raw = lines[j]
+        if not raw.strip() or _NEUTRAL.fullmatch(raw.strip()):
+            continue
+        if _read_line(raw, j + 1) is not None:
+            if list_mode:
+                return
+            text = lines[end][_PREFIX.match(lines[end]).end():]
+            raise ScheduleError(
+                f"Rad {end + 1}: ”{_quote(text)}” står mitt i listan med sammanträden,"
+                f" men fler datum följer på rad {j + 1}.", end + 1,
+                hint="Ta bort raden, eller skriv den inom parentes efter ett datum.")
+        if _meeting_like(raw):
+            raise _unreadable(raw, j + 1)
+        return
+
+
+def _check_before(lines: list[str], lo: int, start: int) -> None:
+    """Raise if the last non-blank line in ``lo..start-1`` (just above a block) is a
+    meeting line that can't be read: otherwise its meeting would be lost."""
+    for i in range(start - 1, lo - 1, -1):
+        if lines[i].strip():
+            if _meeting_like(lines[i], clock=False):
+                raise _unreadable(lines[i], i + 1)
+            return
 
 
 def _preceding_year(lines: list[str], lo: int, start: int) -> int | None:
@@ -450,6 +635,7 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
                 start += 1
             if start >= len(lines) or prose >= _MAX_PREAMBLE or not items_at(start):
                 continue
+            _check_before(lines, h + 1, start)
             block = _read_block(lines, start, items_at(start))
         # the year of the heading nearest the list (headings in its preamble included)
         years = [y for i, y, _ in itertools.takewhile(lambda hd: hd[0] <= start, headings[k:]) if y]
@@ -470,7 +656,8 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
                 while lo > covered and seen < _LIST_PREAMBLE:
                     lo -= 1
                     seen += bool(lines[lo].strip())
-                block = _read_block(lines, i, got)
+                _check_before(lines, covered, i)
+                block = _read_block(lines, i, got, list_mode=True)
                 block.default = _default_time(lines, lo, i)
                 block.items[0].year_hint = _preceding_year(lines, lo, i)
                 blocks.append(block)
