@@ -19,30 +19,39 @@ from .conftest import PROTOCOL_2019_11_26
 STHLM = ZoneInfo("Europe/Stockholm")
 
 
+def _utc(t: datetime | date) -> datetime | date:
+    """A timed start in UTC; an all-day event's date as it is."""
+    return t.astimezone(UTC) if isinstance(t, datetime) else t
+
+
+def _order(start: datetime | date) -> datetime:
+    return start if isinstance(start, datetime) else datetime.combine(start, time(), tzinfo=UTC)
+
+
 def parse_all(body: bytes) -> dict[str, list[dict]]:
-    """Every event as each parser sees it: uid, UTC start, status, sequence."""
+    """Every event as each parser sees it: uid, UTC start (a date if all-day), end, status, sequence."""
     text = body.decode("utf-8")
     out: dict[str, list[dict]] = {}
     cal = icalendar.Calendar.from_ical(body)
     out["icalendar"] = [
-        {"uid": str(e["uid"]), "start": e.decoded("dtstart").astimezone(UTC), "status": str(e["status"]),
-         "sequence": int(e["sequence"]), "summary": str(e["summary"])}
+        {"uid": str(e["uid"]), "start": _utc(e.decoded("dtstart")), "end": _utc(e.decoded("dtend")),
+         "status": str(e["status"]), "sequence": int(e["sequence"]), "summary": str(e["summary"])}
         for e in cal.walk("VEVENT")
     ]
     v = vobject.readOne(text)
     out["vobject"] = [
-        {"uid": e.uid.value, "start": e.dtstart.value.astimezone(UTC), "status": e.status.value,
+        {"uid": e.uid.value, "start": _utc(e.dtstart.value), "end": _utc(e.dtend.value), "status": e.status.value,
          "sequence": int(e.sequence.value), "summary": e.summary.value}
         for e in getattr(v, "vevent_list", [])
     ]
     ic = IcsCalendarStream.calendar_from_ics(text)
     out["ical"] = [
-        {"uid": e.uid, "start": e.dtstart.astimezone(UTC), "status": str(e.status.value),
+        {"uid": e.uid, "start": _utc(e.dtstart), "end": _utc(e.dtend), "status": str(e.status.value),
          "sequence": e.sequence, "summary": e.summary}
         for e in ic.events
     ]
     for events in out.values():
-        events.sort(key=lambda e: (e["start"], e["uid"]))
+        events.sort(key=lambda e: (_order(e["start"]), e["uid"]))
     return out
 
 
@@ -216,3 +225,71 @@ def test_vtimezone_rrules_match_zoneinfo_every_hour_around_every_change(tzid):
                     if wall.replace(tzinfo=ours, fold=0).utcoffset() != wall.replace(tzinfo=ours, fold=1).utcoffset():
                         continue
                     assert wall.replace(tzinfo=theirs).utcoffset() == wall.replace(tzinfo=ours).utcoffset(), wall
+
+
+async def test_committee_feed_carries_the_calendar_properties_subscribers_need(amn_2020):
+    body = await feed(amn_2020)
+    cal = icalendar.Calendar.from_ical(body)
+    assert str(cal["method"]) == "PUBLISH"
+    assert str(cal["x-wr-calname"]) == "Arbetsmarknadsnämnden"
+    assert str(cal["name"]) == "Arbetsmarknadsnämnden"
+    assert str(cal["x-wr-caldesc"]) == "Sammanträden för Arbetsmarknadsnämnden (AMN)"
+    assert cal.decoded("refresh-interval") == timedelta(hours=1)
+    assert str(cal["x-published-ttl"]) == "PT1H"
+    lines = body.split(b"\r\n")
+    assert b"METHOD:PUBLISH" in lines
+    assert "X-WR-CALNAME:Arbetsmarknadsnämnden".encode() in lines
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert b"X-PUBLISHED-TTL:PT1H" in lines
+    v = vobject.readOne(body.decode())
+    assert v.x_wr_calname.value == "Arbetsmarknadsnämnden" and v.method.value == "PUBLISH"
+
+
+async def test_personal_feed_with_justering_days(amn_service, clock):
+    from namndbot.services.justering import JusteringService
+
+    day = date(2019, 11, 26)
+    justering = JusteringService(amn_service)
+    clock.advance(days=7)
+    await justering.set("AMN", day, ["Westmont", "Salar Rashid"], date(2019, 12, 3), actor="t")
+    feeds = FeedService(amn_service)
+    events = agree(personal_feed(await feeds.personal_by_name("AMN", "Westmont")).body)
+    meeting, duty = events
+    assert meeting["start"] == datetime(2019, 11, 26, 15, 0, tzinfo=UTC)
+    assert duty["start"] == date(2019, 12, 3) and duty["end"] == date(2019, 12, 4)   # all-day, VALUE=DATE
+    assert duty["summary"] == "Justera protokollet: Arbetsmarknadsnämnden 2019-11-26"
+    assert duty["status"] == "CONFIRMED" and duty["sequence"] == 0
+    assert len({meeting["uid"], duty["uid"]}) == 2
+    raw = icalendar.Calendar.from_ical(personal_feed(await feeds.personal_by_name("AMN", "Westmont")).body)
+    assert [str(e["dtstart"].params.get("VALUE")) for e in raw.walk("VEVENT")].count("DATE") == 1
+    # Not the justerare: no such day. The public feed: never.
+    assert len(agree(personal_feed(await feeds.personal_by_name("AMN", "Andrea Ström")).body)) == 1
+    public = (await feed(amn_service)).decode()
+    assert "Justera" not in public and "Westmont" not in public
+    clock.advance(days=7)
+    await justering.done("AMN", day, on=date(2019, 12, 3), actor="t")
+    _, done = agree(personal_feed(await feeds.personal_by_name("AMN", "Westmont")).body)
+    assert done["uid"] == duty["uid"] and done["summary"].endswith(" (justerat)")
+    assert done["sequence"] == 1
+
+
+def test_kalender_ics_for_a_member_through_the_cli(amn_cli):
+    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Westmont")
+    amn_cli.ok("justering", "set", "--committee", "AMN", "--meeting", "2019-11-26", "--justerare", "Westmont",
+               "--justerare", "Salar Rashid", "--date", "2019-12-03")
+    out = amn_cli.ok("kalender", "ics", "--committee", "AMN", "--member", "Westmont")
+    body = out.encode("utf-8")
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
+    assert b"\r\r" not in body and b"\n" not in body.replace(b"\r\n", b"")
+    meeting, duty = agree(body)
+    assert meeting["summary"] == "Sammanträde Arbetsmarknadsnämnden – förhinder anmält"
+    assert duty["start"] == date(2019, 12, 3)
+    assert duty["summary"] == "Justera protokollet: Arbetsmarknadsnämnden 2019-11-26"
+    cal = icalendar.Calendar.from_ical(body)
+    assert str(cal["x-wr-calname"]) == "Arbetsmarknadsnämnden – Martin Westmont"
+    assert str(cal["method"]) == "PUBLISH"
+    # The same command without --member: the public feed, meetings only.
+    public = amn_cli.ok("kalender", "ics", "--committee", "AMN")
+    (event,) = agree(public.encode("utf-8"))
+    assert event["summary"] == "Sammanträde Arbetsmarknadsnämnden"
+    assert "Westmont" not in public and "förhinder" not in public and "Justera" not in public

@@ -1,27 +1,89 @@
-"""Assembling the committee's and the members' feeds from the service's data."""
+"""Assembling the committee's and the members' feeds from the service's data.
+
+With a :class:`FeedHistory` (what the feed looked like when last served), an
+event's SEQUENCE and DTSTAMP are raised whenever its content changes, however
+it changed (a new status, a renamed committee …), and the feed's
+Last-Modified is the time its bytes last changed: it moves with every change
+and never goes backwards. The caller records the new history
+(``Feed.update``, ``FeedService.record``).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 
 from ..domain.meeting import DEFAULT_DURATION, Meeting
 from ..domain.model import Committee
-from ..services.feeds import PersonalAgenda
+from ..services.feeds import EventMark, FeedHistory, FeedUpdate, PersonalAgenda
 from .feed import FeedEvent, render
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
 class Feed:
     body: bytes
     last_modified: datetime
+    update: FeedUpdate | None = None   # the history to record, if it changed
 
     @property
     def etag(self) -> str:
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+
+
+def _when(t: datetime | date) -> str:
+    return f"{t.isoformat()} {t.tzinfo}" if isinstance(t, datetime) else t.isoformat()
+
+
+def _digest(e: FeedEvent) -> str:
+    """The event's content as rendered, SEQUENCE and DTSTAMP left out."""
+    text = "\x1f".join((e.uid, _when(e.start), _when(e.end), e.summary, e.description or "", e.location or "",
+                        "1" if e.cancelled else "0"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _whole_second(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(microsecond=0)
+
+
+def _build(name: str, description: str, timezone: str, events: Iterable[FeedEvent],
+           history: FeedHistory | None) -> Feed:
+    events = list(events)
+    if history is None:  # no history at hand: the stamps the data gives
+        body = render(name, description, timezone, events)
+        return Feed(body, max((e.stamp for e in events), default=EPOCH))
+    now = history.now
+    served, changed = [], []
+    for e in events:
+        digest = _digest(e)
+        before = history.events.get(e.uid)
+        if before is None:           # new to this feed
+            mark = EventMark(digest, e.sequence, e.stamp)
+        elif before.digest == digest:  # unchanged: as it was served
+            mark = before
+        else:                        # changed: a higher SEQUENCE, a later DTSTAMP
+            mark = EventMark(digest, max(e.sequence, before.sequence + 1),
+                             max(e.stamp, now, before.stamp + SECOND))
+        if mark != before:
+            changed.append((e.uid, mark))
+        served.append(replace(e, sequence=mark.sequence, stamp=mark.stamp))
+    body = render(name, description, timezone, served)
+    digest = hashlib.sha256(body).hexdigest()
+    newest = max((e.stamp for e in served), default=EPOCH)
+    if history.digest == digest and history.last_modified is not None:
+        last_modified = history.last_modified
+    elif history.last_modified is None:  # never served before: from now on
+        last_modified = _whole_second(max(newest, now))
+    else:                                # the bytes changed: later than any time served before
+        last_modified = _whole_second(max(newest, now, history.last_modified + SECOND))
+    update = None
+    if changed or history.digest != digest:
+        update = FeedUpdate(history.key, history.digest, digest, last_modified, tuple(changed))
+    return Feed(body, last_modified, update)
 
 
 def _title(committee: Committee) -> str:
@@ -45,12 +107,11 @@ def _meeting_event(committee: Committee, m: Meeting, *, uid: str | None = None, 
     )
 
 
-def committee_feed(committee: Committee, meetings: list[Meeting]) -> Feed:
+def committee_feed(committee: Committee, meetings: list[Meeting], history: FeedHistory | None = None) -> Feed:
     """The public feed: meetings only (time, place, main business). No personal data."""
     events = [_meeting_event(committee, m) for m in meetings]
-    body = render(committee.name, f"Sammanträden för {committee.name} ({committee.short})",
-                  committee.timezone, events)
-    return Feed(body, max((e.stamp for e in events), default=EPOCH))
+    return _build(committee.name, f"Sammanträden för {committee.name} ({committee.short})",
+                  committee.timezone, events, history)
 
 
 def personal_feed(agenda: PersonalAgenda) -> Feed:
@@ -75,6 +136,5 @@ def personal_feed(agenda: PersonalAgenda) -> Feed:
             stamp=duty.stamp or EPOCH, sequence=duty.sequence,
             description=f"Du är justerare för protokollet från sammanträdet {duty.meeting.date.isoformat()}.",
         ))
-    body = render(f"{c.name} – {member.name}", f"Sammanträden för {c.name}, med din egen status",
-                  c.timezone, events)
-    return Feed(body, max((e.stamp for e in events), default=EPOCH))
+    return _build(f"{c.name} – {member.name}", f"Sammanträden för {c.name}, med din egen status",
+                  c.timezone, events, agenda.history)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..domain.meeting import Meeting
@@ -33,12 +34,44 @@ class Duty:
     done: bool
 
 
+@dataclass(frozen=True, slots=True)
+class EventMark:
+    """How an event was last served: a digest of its content, and the SEQUENCE and DTSTAMP it had."""
+
+    digest: str
+    sequence: int
+    stamp: datetime
+
+
+@dataclass(frozen=True)
+class FeedHistory:
+    """What a feed last looked like when served (see ``calendar.feeds``): a change seen now is dated ``now``."""
+
+    key: str                             # "c:<committee id>" or "p:<member id>"
+    now: datetime
+    digest: str | None = None            # of the whole body; None: never served
+    last_modified: datetime | None = None
+    events: Mapping[str, EventMark] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """A feed's history after serving it: to be recorded (``FeedService.record``)."""
+
+    key: str
+    based_on: str | None                 # the digest it was rendered from
+    digest: str
+    last_modified: datetime
+    events: tuple[tuple[str, EventMark], ...]   # (uid, mark) of the events that changed
+
+
 @dataclass(frozen=True)
 class PersonalAgenda:
     committee: Committee
     member: Member
     items: tuple[AgendaItem, ...]
     duties: tuple[Duty, ...] = ()
+    history: FeedHistory | None = None
 
 
 def personal_status(r: NarvaroResult, key: str) -> str | None:
@@ -72,12 +105,27 @@ class FeedService:
         self.namnd = namnd
         self.db = namnd.db
 
-    async def committee_meetings(self, short: str) -> tuple[Committee, list[Meeting]] | None:
+    async def committee_meetings(self, short: str) -> tuple[Committee, list[Meeting], FeedHistory] | None:
+        """The committee, its meetings and its public feed's history (``committee_feed(*found)``)."""
         async with self.db.read() as repo:
             stored = await repo.committee(short)
             if stored is None:
                 return None
-            return stored.committee, await repo.meetings(stored.id)
+            return stored.committee, await repo.meetings(stored.id), await self._history(repo, f"c:{stored.id}")
+
+    async def _history(self, repo, key: str) -> FeedHistory:
+        feed, events = await repo.feed_history(key)
+        return FeedHistory(
+            key, self.namnd.clock(), feed[0] if feed else None, feed[1] if feed else None,
+            {uid: EventMark(*mark) for uid, mark in events.items()},
+        )
+
+    async def record(self, update: FeedUpdate) -> bool:
+        """Record a served feed's history; False if another process got there first (render again)."""
+        async with self.db.transaction() as repo:
+            return await repo.save_feed_history(
+                update.key, update.based_on, update.digest, update.last_modified,
+                [(uid, m.digest, m.sequence, m.stamp) for uid, m in update.events])
 
     async def personal(self, token: str) -> PersonalAgenda | None:
         """The agenda behind a personal feed link; None for an unknown or revoked token."""
@@ -113,7 +161,8 @@ class FeedService:
                 changes, latest = await repo.justering_changes(meeting.id)
                 stamp = latest or meeting.updated_at
                 duties.append(Duty(meeting, j.date, stamp, max(0, changes - 1), j.justerad is not None))
-        return PersonalAgenda(stored.committee, member, tuple(items), tuple(duties))
+        history = await self._history(repo, f"p:{member_id}")
+        return PersonalAgenda(stored.committee, member, tuple(items), tuple(duties), history)
 
     async def token(self, short: str, name: str, *, rotate: bool = False, actor: str) -> tuple[Member, str, bool]:
         """The member's secret feed token: created on first use, replaced with ``rotate``."""
@@ -146,4 +195,5 @@ class FeedService:
         return member, token
 
 
-__all__ = ["FeedService", "PersonalAgenda", "AgendaItem", "personal_status", "Plan"]
+__all__ = ["FeedService", "PersonalAgenda", "AgendaItem", "EventMark", "FeedHistory", "FeedUpdate",
+           "personal_status", "Plan"]

@@ -822,3 +822,33 @@ class Repository(QueueRepository):
                         " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
                         " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
                         path, size, mtime, content_hash, iso(now))
+
+    # -- calendar feed history (0007) ----------------------------------------------------------
+    async def feed_history(self, feed: str) -> tuple[tuple[str, datetime] | None, dict[str, tuple[str, int, datetime]]]:
+        """What the feed ``feed`` last looked like: ``(digest, last_modified)`` of the whole feed
+        (None: never served), and per event uid ``(digest, sequence, stamp)``."""
+        row = await self._one("SELECT digest, last_modified FROM feed_state WHERE feed = ?", feed)
+        if row is None:
+            return None, {}
+        rows = await self._all("SELECT uid, digest, sequence, stamp FROM feed_event_state WHERE feed = ?", feed)
+        return ((row["digest"], datetime.fromisoformat(row["last_modified"])),
+                {r["uid"]: (r["digest"], r["sequence"], datetime.fromisoformat(r["stamp"])) for r in rows})
+
+    async def save_feed_history(self, feed: str, based_on: str | None, digest: str, last_modified: datetime,
+                                events: list[tuple[str, str, int, datetime]]) -> bool:
+        """Record a feed as served, if what is stored is still what it was rendered from
+        (``based_on``: the stored digest, None if none); False (and nothing written) otherwise.
+        ``events``: ``(uid, digest, sequence, stamp)`` of the events that changed."""
+        row = await self._one("SELECT digest FROM feed_state WHERE feed = ?", feed)
+        if (row["digest"] if row else None) != based_on:
+            return False
+        await self._run(
+            "INSERT INTO feed_state (feed, digest, last_modified) VALUES (?, ?, ?) ON CONFLICT (feed)"
+            " DO UPDATE SET digest = excluded.digest, last_modified = excluded.last_modified",
+            feed, digest, iso(last_modified))
+        await self.conn.executemany(
+            "INSERT INTO feed_event_state (feed, uid, digest, sequence, stamp) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (feed, uid) DO UPDATE SET digest = excluded.digest, sequence = excluded.sequence,"
+            " stamp = excluded.stamp",
+            [(feed, uid, d, seq, iso(stamp)) for uid, d, seq, stamp in events])
+        return True
