@@ -68,11 +68,9 @@ def register(app: AsyncApp, bot: Bot) -> None:
             person = next((m for m in info.roster.members if m.name == member), None)
             if person is None or not info.may_act_for(user, person):
                 raise NamndbotError("Den här knappen är inte till för dig.")
-            # The same button on the same message counts once, however often it is clicked.
-            where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
-            key = hashlib.sha256(f"{action['action_id']}|{where}|{action['value']}".encode()).hexdigest()
             only = json.loads(action["value"]).get("o")
-            submitted = await bot.intake.submit(f"btn:{key}", KINDS[action["action_id"]], user, {
+            key = _click_key(action["action_id"], _where(body), action["value"])
+            submitted = await bot.intake.submit(key, KINDS[action["action_id"]], user, {
                 "committee": short, "date": day.isoformat(), "member": member, "reply": _reply(body),
                 "self": info.member_by_slack(user) == person, **({"only": only} if only else {}),
             })
@@ -87,9 +85,8 @@ def register(app: AsyncApp, bot: Bot) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
-            where = body.get("container", {}).get("message_ts") or body.get("response_url", "")
-            key = hashlib.sha256(f"justering_klar|{where}|{action['value']}|{user}".encode()).hexdigest()
-            await bot.intake.submit(f"btn:{key}", "justering_klar", user,
+            key = _click_key("justering_klar", _where(body), action["value"], user)
+            await bot.intake.submit(key, "justering_klar", user,
                                     {"committee": short, "date": day.isoformat(), "reply": _reply(body)})
             await ack()
 
@@ -127,8 +124,8 @@ def register(app: AsyncApp, bot: Bot) -> None:
             short, day, _ = messages.unref(action["value"])
             target = json.loads(action["value"]).get("p")   # the paragraph the button was showing
             once = target if target is not None else action.get("action_ts")
-            key = hashlib.sha256(f"nasta|{body.get('container', {}).get('message_ts')}|{once}".encode()).hexdigest()
-            await bot.intake.submit(f"btn:{key}", "meeting_paragraph", user, {
+            key = _click_key("nasta", body.get("container", {}).get("message_ts"), once)
+            await bot.intake.submit(key, "meeting_paragraph", user, {
                 "committee": short, "date": day.isoformat(), "reply": {"user": user},
                 **({"number": int(target)} if target is not None else {})})
             await ack()
@@ -154,3 +151,14 @@ def register(app: AsyncApp, bot: Bot) -> None:
 def _reply(body: dict[str, Any]) -> dict[str, str]:
     """Where the answer goes: the message the button sat on, or else a DM."""
     return {"response_url": body["response_url"]} if body.get("response_url") else {"user": body["user"]["id"]}
+
+
+def _where(body: dict[str, Any]) -> str:
+    """The message a button sat on (or, without one, its response_url)."""
+    return body.get("container", {}).get("message_ts") or body.get("response_url", "")
+
+
+def _click_key(*parts: Any) -> str:
+    """The intake's dedupe key for a click: the same button on the same message counts once, however
+    often it is clicked (and however often Slack retries)."""
+    return "btn:" + hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
