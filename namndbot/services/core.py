@@ -392,23 +392,22 @@ class NamndService:
                                   actor: str, only: Anmalan | None = None) -> ForhinderResult:
         """Withdraw a member's förhinder (all, or ``only`` the one an Ångra button belongs to)."""
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
+        own = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
         if meeting.started and member.is_ledamot and not stored.committee.settings.vaxeltjanstgoring:
-            for a in await repo.anmalningar(meeting.id):
+            for a in own:
                 left_at = a.first or 1
-                if a.member == member.key and not a.jav and left_at > 1 and left_at <= meeting.current_paragraph:
+                if not a.jav and left_at > 1 and left_at <= meeting.current_paragraph:
                     raise RuleError(
                         f"{member.label} lämnade sammanträdet vid § {left_at} och får inte tjänstgöra igen samma dag "
                         "(växeltjänstgöring är inte tillåten).",
                         hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.")
-        existing = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key
-                    and (only is None or a == replace(only, member=member.key))]
+        existing = [a for a in own if only is None or a == replace(only, member=member.key)]
         removed = await repo.remove_forhinder(meeting.id, ids[member.key],
                                               only=replace(only, member=member.key) if only else None)
         if not removed:
-            now_in_force = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
-            if only is not None and now_in_force:
+            if only is not None and own:   # nothing removed: ``own`` is what is in force now
                 raise NotFound("Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
-                               f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in now_in_force])}.",
+                               f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in own])}.",
                                hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.")
             raise NotFound(f"{member.label} har inget förhinder anmält till sammanträdet {svensk_datum(day)}.")
         # Under way: what was handled stays as it was (the protocol must say so); from the next

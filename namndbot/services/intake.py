@@ -21,7 +21,7 @@ from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
-from ..storage.repository import IntakeRow, Repository
+from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import ForhinderResult, NamndService
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Intake:
             batch, self._queue = self._queue, []
             try:
                 rows = [row for row, _ in batch]
-                if len(rows) <= 400:  # one INSERT … RETURNING: atomic on its own
+                if len(rows) <= INTAKE_CHUNK:  # one INSERT … RETURNING: atomic on its own
                     async with self.db.statement() as repo:
                         ids = await repo.add_intake(rows, self.namnd.clock())
                 else:

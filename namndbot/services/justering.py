@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ..domain import paminnelser
 from ..domain.dates import check_year
 from ..domain.deadlines import Frister, anslag_senast, frister, justering_senast, last_day_to_appeal
 from ..domain.errors import RuleError
@@ -139,7 +140,8 @@ class JusteringService:
                              justerad=justerad, anslag=row.anslag)
             await repo.add_event(now, "justerad", committee_id=stored.id, meeting_id=meeting.id)
             await repo.drop_jobs(meeting.id, now, "protokollet är justerat",
-                                 kinds=("justering_paminnelse", "justering_forsenad", "justering_frist"))
+                                 kinds=(paminnelser.JUSTERING, paminnelser.JUSTERING_FORSENAD,
+                                        paminnelser.JUSTERING_FRIST))
         return await self._view(repo, stored, meeting, row)
 
     async def show(self, short: str, day: date) -> JusteringView:

@@ -92,6 +92,9 @@ def _roster_from_json(d: dict[str, Any]) -> Roster:
                   tuple(PartiKontakt(**k) for k in d.get("partikontakter", ())))
 
 
+INTAKE_CHUNK = 400   # intake rows per INSERT … RETURNING (the intake relies on one chunk being atomic)
+
+
 class CoreRepository:
     """Committees, members, meetings, förhinder, the plan and the audit log."""
 
@@ -516,15 +519,15 @@ class QueueRepository(CoreRepository):
     # -- intake ----------------------------------------------------------------------
     async def add_intake(self, rows: list[tuple[str, str, str, dict[str, Any]]], now: datetime) -> list[int | None]:
         """Insert ``(dedupe_key, kind, actor, payload)`` rows; None for a key seen before (here or earlier
-        in ``rows``). One statement per 400 rows: a burst costs one round trip, not one per report."""
+        in ``rows``). One statement per ``INTAKE_CHUNK`` rows: a burst costs one round trip, not one per report."""
         ids: list[int | None] = []
         first_of: dict[str, int] = {}
         for i, (key, *_rest) in enumerate(rows):
             first_of.setdefault(key, i)
         unique = [rows[i] for i in sorted(first_of.values())]
         got: dict[str, int] = {}
-        for start in range(0, len(unique), 400):
-            chunk = unique[start:start + 400]
+        for start in range(0, len(unique), INTAKE_CHUNK):
+            chunk = unique[start:start + INTAKE_CHUNK]
             values = ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk))
             args: list[Any] = []
             for key, kind, actor, payload in chunk:
@@ -733,10 +736,10 @@ class Repository(QueueRepository):
             await self._run("UPDATE job SET due_at = ?, status = 'pending', done_at = NULL, note = NULL,"
                             " payload = ? WHERE id = ?", iso(due_at), body, existing.id)
 
-    async def drop_jobs(self, meeting_id: int, now: datetime, note: str, *, kinds: tuple[str, ...] | None = None,
-                        keep: set[str] | None = None) -> int:
+    async def drop_jobs(self, meeting_id: int, now: datetime, note: str, *,
+                        kinds: tuple[str, ...] | None = None) -> int:
         jobs = [j for j in await self.jobs_for_meeting(meeting_id)
-                if j.status == "pending" and (kinds is None or j.kind in kinds) and j.key not in (keep or set())]
+                if j.status == "pending" and (kinds is None or j.kind in kinds)]
         for j in jobs:
             await self.finish_job(j.id, "dropped", now, note)
         return len(jobs)
