@@ -1,27 +1,45 @@
 # Two commands on a fresh machine (python3 with venv, and make):
 #   make demo   the bot against a local stand-in for Slack, with the seed data
-#   make test   the test suite
+#   make test   the code checks and the test suite
+# Installs come from requirements-dev.lock (exact versions, with hashes); `make lock` refreshes it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+LOCK   := requirements-dev.lock
+CODE   := namndbot tests bench
 
-.PHONY: demo test bench clean
+.PHONY: demo test check bench lock clean
 
-$(READY): pyproject.toml
+$(READY): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 demo: $(READY)
 	$(BIN)/namndbot demo
 
-test: $(READY)
+check: $(READY)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+test: check
 	$(BIN)/python -m pytest
 
 bench: $(READY)
 	$(BIN)/python -m bench
 
+# Refresh both lockfiles from pyproject.toml: requirements.lock (what `namndbot run` needs, for
+# deployments) and requirements-dev.lock (that, the tests and the code checks). pip-tools runs in a
+# venv of its own so that it never mixes with what it pins.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check 'pip-tools>=7.4,<8'
+	.venv-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --all-build-deps -o requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --all-build-deps --extra test -o $(LOCK) pyproject.toml
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-lock build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

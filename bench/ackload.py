@@ -22,16 +22,27 @@ from bench.loadgen import read_response
 
 
 def request(host: str, path: str, secret: str, user: str, text: str, response_url: str) -> bytes:
-    body = urlencode({
-        "token": "legacy", "team_id": "T0NAMNDBOT", "channel_id": "C0GENERAL", "user_id": user,
-        "user_name": user.lower(), "command": "/namnd", "text": text, "api_app_id": "A0NAMND",
-        "response_url": f"{response_url}/{uuid.uuid4().hex}", "trigger_id": f"{uuid.uuid4().int % 10**12}.bench",
-    })
+    body = urlencode(
+        {
+            "token": "legacy",
+            "team_id": "T0NAMNDBOT",
+            "channel_id": "C0GENERAL",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/namnd",
+            "text": text,
+            "api_app_id": "A0NAMND",
+            "response_url": f"{response_url}/{uuid.uuid4().hex}",
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.bench",
+        }
+    )
     ts = str(int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body.encode())}\r\nX-Slack-Request-Timestamp: {ts}\r\n"
-            f"X-Slack-Signature: {signature}\r\n\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body.encode())}\r\nX-Slack-Request-Timestamp: {ts}\r\n"
+        f"X-Slack-Signature: {signature}\r\n\r\n"
+    )
     return head.encode() + body.encode()
 
 
@@ -50,13 +61,16 @@ async def main() -> None:
     users = sys.argv[6:]
     parts = urlsplit(url)
     conns = [await asyncio.open_connection(parts.hostname, parts.port) for _ in range(n)]
-    payloads = [request(f"{parts.hostname}:{parts.port}", parts.path, secret, users[i % len(users)], text,
-                        response_url)
-                for i in range(n)]
+    payloads = [
+        request(f"{parts.hostname}:{parts.port}", parts.path, secret, users[i % len(users)], text, response_url)
+        for i in range(n)
+    ]
     start = asyncio.Event()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    tasks = [asyncio.create_task(one(r, w, p, start, latencies, statuses)) for (r, w), p in zip(conns, payloads)]
+    tasks = [
+        asyncio.create_task(one(r, w, p, start, latencies, statuses)) for (r, w), p in zip(conns, payloads, strict=True)
+    ]
     await asyncio.sleep(0.05)
     start.set()
     await asyncio.gather(*tasks)

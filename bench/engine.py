@@ -23,8 +23,13 @@ TARGET_MS = 5.0
 PARTIES = {"S": 18, "M": 13, "V": 9, "SD": 6, "L": 5, "C": 4, "MP": 4, "KD": 2}
 ERSATTARE = {"S": 10, "M": 9, "V": 6, "SD": 4, "L": 4, "C": 3, "MP": 3, "KD": 1}
 TURORDNING = {
-    "S": ("V", "MP"), "V": ("S", "MP"), "MP": ("S", "V"),
-    "M": ("KD", "L", "C"), "KD": ("M", "L", "C"), "L": ("M", "C", "KD"), "C": ("M", "L", "KD"),
+    "S": ("V", "MP"),
+    "V": ("S", "MP"),
+    "MP": ("S", "V"),
+    "M": ("KD", "L", "C"),
+    "KD": ("M", "L", "C"),
+    "L": ("M", "C", "KD"),
+    "C": ("M", "L", "KD"),
     "SD": (),
 }
 PARAGRAPHS = 60
@@ -51,9 +56,9 @@ def random_forhinder(rng: random.Random, roster: Roster) -> Forhinder:
     if shape < 0.3:
         return Forhinder(who.key, 1, PARAGRAPHS)
     if shape < 0.55:
-        return Forhinder(who.key, rng.randint(2, PARAGRAPHS), PARAGRAPHS)       # leaves early
+        return Forhinder(who.key, rng.randint(2, PARAGRAPHS), PARAGRAPHS)  # leaves early
     if shape < 0.8:
-        return Forhinder(who.key, 1, rng.randint(1, PARAGRAPHS - 1))             # arrives late
+        return Forhinder(who.key, 1, rng.randint(1, PARAGRAPHS - 1))  # arrives late
     a = rng.randint(1, PARAGRAPHS)
     return Forhinder(who.key, a, min(PARAGRAPHS, a + rng.randint(0, 3)), jav=True)
 
@@ -74,7 +79,7 @@ def main(rounds: int = 400) -> dict[str, float]:
             changes.append((base + (random_forhinder(rng, roster),), declined))
         elif kind < 0.8:
             drop = rng.randrange(len(base))
-            changes.append((base[:drop] + base[drop + 1:], declined))
+            changes.append((base[:drop] + base[drop + 1 :], declined))
         else:
             changes.append((base, declined | {rng.choice(roster.ersattare).key}))
 
@@ -94,13 +99,13 @@ def main(rounds: int = 400) -> dict[str, float]:
     times.sort()
     median = statistics.median(times)
     p99 = times[int(len(times) * 0.99) - 1]
-    result = {"median_ms": median, "p99_ms": p99, "max_ms": times[-1],
-              "scratch_median_ms": statistics.median(scratch)}
-    print(f"engine re-plan after one change (61 seats, 40 ersättare, 30 förhinder, {PARAGRAPHS} §§, "
-          f"{rounds} changes)")
+    result = {"median_ms": median, "p99_ms": p99, "max_ms": times[-1], "scratch_median_ms": statistics.median(scratch)}
+    print(f"engine re-plan after one change (61 seats, 40 ersättare, 30 förhinder, {PARAGRAPHS} §§, {rounds} changes)")
     print(f"  median {median:.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.3f} ms")
-    print(f"  target {TARGET_MS:.1f} ms: ratio median/target {median / TARGET_MS:.3f}, "
-          f"p99/target {p99 / TARGET_MS:.3f}  -> {'OK' if p99 < TARGET_MS else 'OVER TARGET'}")
+    print(
+        f"  target {TARGET_MS:.1f} ms: ratio median/target {median / TARGET_MS:.3f}, "
+        f"p99/target {p99 / TARGET_MS:.3f}  -> {'OK' if p99 < TARGET_MS else 'OVER TARGET'}"
+    )
     print(f"  (planning from scratch, no previous plan: median {result['scratch_median_ms']:.3f} ms)")
     return result
 

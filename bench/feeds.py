@@ -28,15 +28,24 @@ from namndbot.services.feeds import FeedService
 from namndbot.storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 SECONDS = 3.0
 CONNECTIONS = 32
 
 
 async def load(port: int, path: str, headers: list[str]) -> float:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.loadgen", "127.0.0.1", str(port), path, str(SECONDS), str(CONNECTIONS),
-        *headers, cwd=ROOT, stdout=subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "127.0.0.1",
+        str(port),
+        path,
+        str(SECONDS),
+        str(CONNECTIONS),
+        *headers,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
     )
     out, _ = await proc.communicate()
     result = json.loads(out)
@@ -49,11 +58,12 @@ async def main_async() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database(Path(tmp) / "bench.sqlite3").connect()
         namnd = NamndService(db, lambda: datetime(2019, 11, 27, 9, tzinfo=UTC))
-        await namnd.import_roster((SHARED / "examples" / "amn-2019-11.toml").read_text(encoding="utf-8"), "bench")
+        await namnd.import_roster((DATA / "amn-2019-11.toml").read_text(encoding="utf-8"), "bench")
         from namndbot.services.schedule import import_schedule
 
-        await import_schedule(namnd, "AMN", (SHARED / "seeds" / "002_6b044bff46053441.txt").read_text(encoding="utf-8"),
-                              actor="bench")
+        await import_schedule(
+            namnd, "AMN", (DATA / "amn-protokoll-2019-11-26.txt").read_text(encoding="utf-8"), actor="bench"
+        )
         app = web.Application()
         add_routes(app, FeedService(namnd))
         static_dir = Path(tmp) / "static"
@@ -86,12 +96,18 @@ async def main_async() -> dict[str, float]:
         await db.close()
     full = best["feed_full"] / best["static_full"]
     not_modified = best["feed_304"] / best["static_304"]
-    print(f"feed endpoint vs static file, {len(body)} bytes, {CONNECTIONS} keep-alive connections, "
-          f"{SECONDS:.0f} s per run, best of 3 (load from a second process on loopback)")
-    print(f"  full responses: feed {best['feed_full']:.0f} req/s, static {best['static_full']:.0f} req/s, "
-          f"ratio {full:.2f} (target >= 0.50) -> {'OK' if full >= 0.5 else 'BELOW TARGET'}")
-    print(f"  304 responses:  feed {best['feed_304']:.0f} req/s, static {best['static_304']:.0f} req/s, "
-          f"ratio {not_modified:.2f} (target >= 1.00) -> {'OK' if not_modified >= 1.0 else 'BELOW TARGET'}")
+    print(
+        f"feed endpoint vs static file, {len(body)} bytes, {CONNECTIONS} keep-alive connections, "
+        f"{SECONDS:.0f} s per run, best of 3 (load from a second process on loopback)"
+    )
+    print(
+        f"  full responses: feed {best['feed_full']:.0f} req/s, static {best['static_full']:.0f} req/s, "
+        f"ratio {full:.2f} (target >= 0.50) -> {'OK' if full >= 0.5 else 'BELOW TARGET'}"
+    )
+    print(
+        f"  304 responses:  feed {best['feed_304']:.0f} req/s, static {best['static_304']:.0f} req/s, "
+        f"ratio {not_modified:.2f} (target >= 1.00) -> {'OK' if not_modified >= 1.0 else 'BELOW TARGET'}"
+    )
     return {**best, "ratio_full": full, "ratio_304": not_modified}
 
 

@@ -52,8 +52,11 @@ async def main() -> None:
     deadline = start + seconds
     await asyncio.gather(*(worker(host, port, request, deadline, counts) for _ in range(conns)))
     elapsed = time.perf_counter() - start
-    print(json.dumps({"requests": sum(counts.values()), "seconds": elapsed,
-                      "statuses": {str(k): v for k, v in counts.items()}}))
+    print(
+        json.dumps(
+            {"requests": sum(counts.values()), "seconds": elapsed, "statuses": {str(k): v for k, v in counts.items()}}
+        )
+    )
 
 
 if __name__ == "__main__":

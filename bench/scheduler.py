@@ -27,10 +27,10 @@ from namndbot.bot.server import Mode, start
 from namndbot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 JOBS_PER_MEETING = 10
 MEETINGS = 1000
-IDLE_SECONDS = 31.0   # longer than the 10 s check for other processes' commits, so it is counted
+IDLE_SECONDS = 31.0  # longer than the 10 s check for other processes' commits, so it is counted
 
 
 class Clock:
@@ -46,15 +46,25 @@ async def main_async() -> dict[str, float]:
     await fake.start()
     clock = Clock(datetime(2030, 1, 7, 6, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"), SLACK_BOT_TOKEN="xoxb-bench",
-                            SLACK_SIGNING_SECRET=secrets.token_hex(16), NAMNDBOT_SLACK_API_URL=fake.api_url,
-                            NAMNDBOT_HOST="127.0.0.1", NAMNDBOT_PORT=0)
-        roster = (SHARED / "examples" / "amn-2019-11.toml").read_text(encoding="utf-8").replace(
-            'default_start = "16:00"',
-            'default_start = "16:00"\nchannel = "C0AMN"\npaminnelser_dagar = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]')
+        settings = Settings(
+            NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"),
+            SLACK_BOT_TOKEN="xoxb-bench",
+            SLACK_SIGNING_SECRET=secrets.token_hex(16),
+            NAMNDBOT_SLACK_API_URL=fake.api_url,
+            NAMNDBOT_HOST="127.0.0.1",
+            NAMNDBOT_PORT=0,
+        )
+        roster = (
+            (DATA / "amn-2019-11.toml")
+            .read_text(encoding="utf-8")
+            .replace(
+                'default_start = "16:00"',
+                'default_start = "16:00"\nchannel = "C0AMN"\npaminnelser_dagar = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]',
+            )
+        )
         running = await start(settings, clock=clock, mode=Mode(socket=False), poll=3600)
         bot = running.bot
-        running.jobs.cancel()          # set up without the loop; it is started again for the idle test
+        running.jobs.cancel()  # set up without the loop; it is started again for the idle test
         await bot.namnd.import_roster(roster, "bench")
         first = clock.now.date() + timedelta(days=1)
         async with bot.db.transaction() as repo:
@@ -62,11 +72,16 @@ async def main_async() -> dict[str, float]:
             from namndbot.domain.meeting import Meeting
 
             for i in range(MEETINGS):
-                m = Meeting("AMN", first + timedelta(days=i), stored.committee.default_start,
-                            uid=f"bench-{i}@namndbot", updated_at=clock.now)
+                m = Meeting(
+                    "AMN",
+                    first + timedelta(days=i),
+                    stored.committee.default_start,
+                    uid=f"bench-{i}@namndbot",
+                    updated_at=clock.now,
+                )
                 await repo.insert_meeting(stored.id, m, clock.now)
         t0 = time.perf_counter()
-        await bot.scheduler.reconcile(clock.now)   # what the bot does at start: every meeting's reminders
+        await bot.scheduler.reconcile(clock.now)  # what the bot does at start: every meeting's reminders
         reconcile_s = time.perf_counter() - t0
         async with bot.db.read() as repo:
             pending = (await repo._one("SELECT count(*) AS n FROM job WHERE status = 'pending'"))["n"]
@@ -100,7 +115,7 @@ async def main_async() -> dict[str, float]:
 
         bot.run_once = counting  # type: ignore[method-assign]
         loop_task = asyncio.create_task(bot.run_jobs())
-        while passes == 0:              # let it start (its reconcile, a first pass) and go to sleep
+        while passes == 0:  # let it start (its reconcile, a first pass) and go to sleep
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.2)
         passes = 0
@@ -126,19 +141,33 @@ async def main_async() -> dict[str, float]:
         await running.stop()
     await fake.stop()
 
-    print(f"scheduler with {pending} pending jobs ({MEETINGS} meetings × {JOBS_PER_MEETING} reminders; "
-          f"scheduling them all at start took {reconcile_s:.1f} s)")
+    print(
+        f"scheduler with {pending} pending jobs ({MEETINGS} meetings × {JOBS_PER_MEETING} reminders; "
+        f"scheduling them all at start took {reconcile_s:.1f} s)"
+    )
     print(f"  find the {len(found)} due jobs: {find_ms:.2f} ms")
-    print(f"  decide, queue and mark them: {queue_ms:.1f} ms ({queue_ms / max(1, handled):.2f} ms per job; "
-          f"{done} sent, {dropped} dropped as superseded by a later reminder of the same meeting)")
+    print(
+        f"  decide, queue and mark them: {queue_ms:.1f} ms ({queue_ms / max(1, handled):.2f} ms per job; "
+        f"{done} sent, {dropped} dropped as superseded by a later reminder of the same meeting)"
+    )
     print(f"  send their messages to the local Slack: {send_ms:.1f} ms ({sent} channel posts)")
-    print(f"  idle {IDLE_SECONDS:.0f} s, next job due in an hour: {idle_cpu:.1f} ms CPU, "
-          f"{idle_passes} passes (the loop sleeps until the next due time, waking every 10 s only to notice "
-          f"other processes' commits)")
-    print(f"  naive 1 s poller over the same {IDLE_SECONDS:.0f} s: {naive_cpu:.1f} ms CPU, "
-          f"{int(IDLE_SECONDS)} passes; ratio idle CPU {idle_cpu / max(naive_cpu, 0.001):.2f}")
-    return {"find_ms": find_ms, "queue_ms": queue_ms, "send_ms": send_ms, "idle_cpu_ms": idle_cpu,
-            "idle_passes": idle_passes, "naive_cpu_ms": naive_cpu}
+    print(
+        f"  idle {IDLE_SECONDS:.0f} s, next job due in an hour: {idle_cpu:.1f} ms CPU, "
+        f"{idle_passes} passes (the loop sleeps until the next due time, waking every 10 s only to notice "
+        f"other processes' commits)"
+    )
+    print(
+        f"  naive 1 s poller over the same {IDLE_SECONDS:.0f} s: {naive_cpu:.1f} ms CPU, "
+        f"{int(IDLE_SECONDS)} passes; ratio idle CPU {idle_cpu / max(naive_cpu, 0.001):.2f}"
+    )
+    return {
+        "find_ms": find_ms,
+        "queue_ms": queue_ms,
+        "send_ms": send_ms,
+        "idle_cpu_ms": idle_cpu,
+        "idle_passes": idle_passes,
+        "naive_cpu_ms": naive_cpu,
+    }
 
 
 def main() -> dict[str, float]:

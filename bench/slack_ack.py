@@ -58,8 +58,18 @@ def percentile(values: list[float], q: float) -> float:
 
 async def fire(url: str, secret: str, text: str, users: list[str], fake: FakeSlack) -> list[float]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.ackload", url, secret, str(N), text, f"{fake.url}/response", *users,
-        cwd=ROOT, stdout=subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bench.ackload",
+        url,
+        secret,
+        str(N),
+        text,
+        f"{fake.url}/response",
+        *users,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
     out, _ = await proc.communicate()
     result = json.loads(out)
     assert result["statuses"] == {"200": N}, result["statuses"]
@@ -67,8 +77,11 @@ async def fire(url: str, secret: str, text: str, users: list[str], fake: FakeSla
 
 
 async def bare_app(fake: FakeSlack, secret: str, process_before_response: bool) -> tuple[web.AppRunner, str]:
-    app = AsyncApp(client=AsyncWebClient(token="xoxb-bench", base_url=fake.api_url), signing_secret=secret,
-                   process_before_response=process_before_response)
+    app = AsyncApp(
+        client=AsyncWebClient(token="xoxb-bench", base_url=fake.api_url),
+        signing_secret=secret,
+        process_before_response=process_before_response,
+    )
 
     @app.command("/namnd")
     async def only_ack(ack) -> None:
@@ -92,9 +105,14 @@ async def main_async() -> dict[str, float]:
     await fake.start()
     secret = secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"), SLACK_BOT_TOKEN="xoxb-bench",
-                            SLACK_SIGNING_SECRET=secret, NAMNDBOT_SLACK_API_URL=fake.api_url,
-                            NAMNDBOT_HOST="127.0.0.1", NAMNDBOT_PORT=0)
+        settings = Settings(
+            NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"),
+            SLACK_BOT_TOKEN="xoxb-bench",
+            SLACK_SIGNING_SECRET=secret,
+            NAMNDBOT_SLACK_API_URL=fake.api_url,
+            NAMNDBOT_HOST="127.0.0.1",
+            NAMNDBOT_PORT=0,
+        )
         running = await start(settings, mode=Mode(socket=False))
         text, users = roster()
         await running.bot.namnd.import_roster(text, "bench")
@@ -108,7 +126,7 @@ async def main_async() -> dict[str, float]:
         default_runner, default_url = await bare_app(fake, secret, False)
         command = f"förhinder {day.day} {MANADER[day.month - 1]}"
         results: dict[str, list[float]] = {"bot": [], "bare": [], "bare_default": []}
-        await fire(bot_url, secret, command, users, fake)            # warm-up
+        await fire(bot_url, secret, command, users, fake)  # warm-up
         await running.bot.settled(timeout=120)
         await fire(bare_url, secret, command, users, fake)
         await fire(default_url, secret, command, users, fake)
@@ -130,15 +148,23 @@ async def main_async() -> dict[str, float]:
     figures["ratio_p99"] = figures["bot_p99"] / figures["bare_p99"]
     figures["ratio_p50"] = figures["bot_p50"] / figures["bare_p50"]
     print(f"{N} concurrent signed /namnd förhinder requests, {ROUNDS} rounds, load from a second process")
-    print(f"  namndbot:  p50 {figures['bot_p50']:.1f} ms, p99 {figures['bot_p99']:.1f} ms "
-          f"({stored} reports committed before their acks, warm-up included)")
-    print(f"  bare bolt: p50 {figures['bare_p50']:.1f} ms, p99 {figures['bare_p99']:.1f} ms (only acks, "
-          "process_before_response like namndbot)")
-    print(f"  bare bolt, bolt's defaults: p50 {figures['bare_default_p50']:.1f} ms, "
-          f"p99 {figures['bare_default_p99']:.1f} ms (polls for the ack every 10 ms)")
+    print(
+        f"  namndbot:  p50 {figures['bot_p50']:.1f} ms, p99 {figures['bot_p99']:.1f} ms "
+        f"({stored} reports committed before their acks, warm-up included)"
+    )
+    print(
+        f"  bare bolt: p50 {figures['bare_p50']:.1f} ms, p99 {figures['bare_p99']:.1f} ms (only acks, "
+        "process_before_response like namndbot)"
+    )
+    print(
+        f"  bare bolt, bolt's defaults: p50 {figures['bare_default_p50']:.1f} ms, "
+        f"p99 {figures['bare_default_p99']:.1f} ms (polls for the ack every 10 ms)"
+    )
     ok = figures["bot_p99"] < 100 and figures["ratio_p99"] <= 1.5
-    print(f"  ratio p99 {figures['ratio_p99']:.2f}, p50 {figures['ratio_p50']:.2f} "
-          f"(targets: p99 < 100 ms, ratio <= 1.5) -> {'OK' if ok else 'OVER TARGET'}")
+    print(
+        f"  ratio p99 {figures['ratio_p99']:.2f}, p50 {figures['ratio_p50']:.2f} "
+        f"(targets: p99 < 100 ms, ratio <= 1.5) -> {'OK' if ok else 'OVER TARGET'}"
+    )
     return figures
 
 

@@ -14,12 +14,11 @@ from namndbot.services import NamndService
 from namndbot.storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-AMN_TOML = SHARED / "examples" / "amn-2019-11.toml"
-PROTOCOL_2019_11_26 = SEEDS / "002_6b044bff46053441.txt"
-SVAR_ASPIRANTER = SEEDS / "000_1e8d4608a5eaff37.txt"
-SVAR_STOCKHOLMSJOBB = SEEDS / "004_1b94e348db75c7bd.txt"
+DATA = ROOT / "tests" / "data"  # real documents, copied into the clone (see data/README.md)
+AMN_TOML = DATA / "amn-2019-11.toml"
+PROTOCOL_2019_11_26 = DATA / "amn-protokoll-2019-11-26.txt"
+SVAR_ASPIRANTER = DATA / "svar-aspiranter-2019.txt"
+SVAR_STOCKHOLMSJOBB = DATA / "svar-stockholmsjobb-2019.txt"
 
 
 @pytest.fixture(scope="session")
@@ -117,4 +116,3 @@ def amn_cli(cli) -> Cli:
     cli.ok("roster", "import", str(AMN_TOML))
     cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
     return cli
-

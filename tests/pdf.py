@@ -9,7 +9,7 @@ def _escape(line: str) -> bytes:
 
 
 def make_pdf(lines: list[str], per_page: int = 50) -> bytes:
-    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     objects: list[bytes] = []
     n_pages = len(pages)
     # 1 catalog, 2 pages, 3 font, then (page, content) pairs
@@ -19,8 +19,10 @@ def make_pdf(lines: list[str], per_page: int = 50) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for i, chunk in enumerate(pages):
         content = b"BT /F1 10 Tf 14 TL 40 800 Td " + b" ".join(b"(" + _escape(l) + b") Tj T*" for l in chunk) + b" ET"
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                       f"/Contents {5 + 2 * i} 0 R >>".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+            f"/Contents {5 + 2 * i} 0 R >>".encode()
+        )
         objects.append(b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -20,8 +20,9 @@ COMMITTEE_CHANNEL = "C0AMNKANAL"
 
 def slack_id(name: str) -> str:
     """A stable fake Slack id per person: U + the initials + a number."""
-    letters = re.sub(r"[^A-Z]", "", name.upper().replace("Å", "A").replace("Ä", "A").replace("Ö", "O")
-                     .replace("É", "E"))[:6]
+    letters = re.sub(
+        r"[^A-Z]", "", name.upper().replace("Å", "A").replace("Ä", "A").replace("Ö", "O").replace("É", "E")
+    )[:6]
     return f"U{letters}{sum(map(ord, name)) % 1000:03d}"
 
 
@@ -38,23 +39,35 @@ def amn_with_slack(*, emails_only: tuple[str, ...] = (), extra: str = "") -> str
         return f'{m.group(0)}\nslack = "{slack_id(name)}"'
 
     text = re.sub(r'^name = "([^"]+)"$', add, text, flags=re.M)
-    text = text.replace('default_start = "16:00"',
-                        f'default_start = "16:00"\nchannel = "{COMMITTEE_CHANNEL}"\n'
-                        f'secretaries = ["{SECRETARY}"]\nsecretaries_channel = "{SECRETARIES_CHANNEL}"{extra}')
+    text = text.replace(
+        'default_start = "16:00"',
+        f'default_start = "16:00"\nchannel = "{COMMITTEE_CHANNEL}"\n'
+        f'secretaries = ["{SECRETARY}"]\nsecretaries_channel = "{SECRETARIES_CHANNEL}"{extra}',
+    )
     return text
 
 
 @asynccontextmanager
-async def running_bot(tmp_path: Path, clock, *, socket: bool = False, roster: str | None = None,
-                      fake: FakeSlack | None = None, poll: float = 0.2):
+async def running_bot(
+    tmp_path: Path,
+    clock,
+    *,
+    socket: bool = False,
+    roster: str | None = None,
+    fake: FakeSlack | None = None,
+    poll: float = 0.2,
+):
     fake = fake or FakeSlack()
     await fake.start()
     secret = secrets.token_hex(16)
     settings = Settings(
-        NAMNDBOT_DATABASE=str(tmp_path / "bot.sqlite3"), SLACK_BOT_TOKEN="xoxb-test-token",
+        NAMNDBOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+        SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=None if socket else secret,
         SLACK_APP_TOKEN="xapp-test-token" if socket else None,
-        NAMNDBOT_SLACK_API_URL=fake.api_url, NAMNDBOT_HOST="127.0.0.1", NAMNDBOT_PORT=0,
+        NAMNDBOT_SLACK_API_URL=fake.api_url,
+        NAMNDBOT_HOST="127.0.0.1",
+        NAMNDBOT_PORT=0,
         NAMNDBOT_BASE_URL="https://namnd.example.se",
     )
     running = await start(settings, clock=clock, mode=Mode(socket=socket), poll=poll)

@@ -20,7 +20,7 @@ def entries(text: str) -> list[str]:
         line = line.strip()
         for label in LABELS:
             if line.startswith(label):
-                line = line[len(label):]
+                line = line[len(label) :]
         out.append(line)
     return out
 
@@ -35,20 +35,31 @@ def test_seed_002_through_the_cli(amn_cli):
 
 
 def test_narvaro_json(amn_cli):
-    amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Stefan Hansson",
-               "--until-paragraph", "10")
+    amn_cli.ok(
+        "forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Stefan Hansson", "--until-paragraph", "10"
+    )
     amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Martin Westmont")
     amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Mattias Mårdenfjord")
     data = json.loads(amn_cli.ok("narvaro", "--committee", "AMN", "--meeting", "2019-11-26", "--format", "json"))
     assert data["committee"] == "AMN"
     assert data["meeting"] == "2019-11-26"
     assert data["paragraphs"] == 16
-    assert data["tjanstgorande"] == [{
-        "name": "Erik Persson", "party": "S", "for": "Stefan Hansson", "for_party": "S", "from": 11, "to": 16,
-        "reason": "S:s egen ersättare, nr 1 i partiets ordning", "rule": "eget_parti", "status": "kallad",
-    }]
+    assert data["tjanstgorande"] == [
+        {
+            "name": "Erik Persson",
+            "party": "S",
+            "for": "Stefan Hansson",
+            "for_party": "S",
+            "from": 11,
+            "to": 16,
+            "reason": "S:s egen ersättare, nr 1 i partiets ordning",
+            "rule": "eget_parti",
+            "status": "kallad",
+        }
+    ]
     assert [(f["name"], f["role"], f["from"], f["to"]) for f in data["forhinder"]] == [
-        ("Stefan Hansson", "ledamot", 11, 16), ("Martin Westmont", "ledamot", 1, 16),
+        ("Stefan Hansson", "ledamot", 11, 16),
+        ("Martin Westmont", "ledamot", 1, 16),
         ("Mattias Mårdenfjord", "ersättare", 1, 16),
     ]
     assert data["vacancies"] == [{"seat": "Martin Westmont", "party": "SD", "from": 1, "to": 16}]
@@ -67,8 +78,10 @@ def test_partial_paragraph_options(amn_cli):
     assert "Åsa Janlöv (S) närvarande från §5" in lines
     assert "Erik Persson (S) för Åsa Janlöv (S) §1-4" in lines
     assert "Erik Persson (S) för Stefan Hansson (S) §11-16" in lines
-    assert any(line.startswith("Ledamoten Rashid Mohammed (V) deltog på grund av jäv inte i handläggningen av § 7")
-               for line in lines)
+    assert any(
+        line.startswith("Ledamoten Rashid Mohammed (V) deltog på grund av jäv inte i handläggningen av § 7")
+        for line in lines
+    )
 
 
 def test_decline_calls_the_next(amn_cli):
@@ -89,7 +102,9 @@ def test_remove_releases(amn_cli):
 def test_meeting_add_updates_and_the_same_twice_changes_nothing(amn_cli):
     out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
     assert "inget har ändrats" in out
-    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--time", "17:30", "--location", "Drätselnämnden")
+    out = amn_cli.ok(
+        "meeting", "add", "--committee", "AMN", "2019-11-26", "--time", "17:30", "--location", "Drätselnämnden"
+    )
     assert "är ändrat" in out and "kl. 17.30" in out
     listing = amn_cli.ok("meeting", "list", "--committee", "AMN")
     assert "2019-11-26 kl. 17.30, Drätselnämnden" in listing
@@ -149,10 +164,16 @@ ERRORS = [
     (("forhinder", "add", *M, "Westmont", "--from-paragraph", "1"), "mellan 2 och 16"),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "Paragraferna 15-17 finns inte"),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "9-3"), "från en lägre till en högre"),
-    (("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"), "kan inte kombineras med"),
+    (
+        ("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"),
+        "kan inte kombineras med",
+    ),
     (("forhinder", "add", *M, "Westmont", "--jav"), "Jäv gäller enskilda paragrafer"),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "5-8"), "växeltjänstgöring"),
-    (("forhinder", "remove", *M, "Westmont"), "Martin Westmont (SD) har inget förhinder anmält till sammanträdet tisdag 26 november 2019"),
+    (
+        ("forhinder", "remove", *M, "Westmont"),
+        "Martin Westmont (SD) har inget förhinder anmält till sammanträdet tisdag 26 november 2019",
+    ),
     (("ersattare", "decline", *M, "Salar Rashid"), "Salar Rashid (S) är ledamot, inte ersättare."),
     (("ersattare", "decline", *M, "Nobody"), "Ingen ersättare heter ”Nobody”."),
     (("narvaro", "--committee", "AMN", "--meeting", "2020-01-01"), "AMN har inget sammanträde 2020-01-01."),
@@ -175,8 +196,9 @@ def test_every_error_is_swedish_exit_2_and_changes_nothing(amn_cli, args, messag
 def test_paragraph_options_on_a_meeting_without_paragraphs(amn_cli):
     amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17")
     before = amn_cli.dump()
-    code, _, err = amn_cli("forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-17", "Westmont",
-                           "--until-paragraph", "3")
+    code, _, err = amn_cli(
+        "forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-17", "Westmont", "--until-paragraph", "3"
+    )
     assert code == 2
     assert "är inte indelat i paragrafer" in err
     assert "--paragraphs N" in err  # the hint
@@ -226,12 +248,20 @@ def test_console_script_runs_as_a_program(tmp_path):
     db = tmp_path / "x.sqlite3"
     done = subprocess.run(
         [sys.executable, "-m", "namndbot", "--db", str(db), "roster", "import", str(AMN_TOML)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "13 ledamöter och 13 ersättare" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", str(db), "narvaro"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", str(db), "narvaro"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "Fel: följande saknas: --committee, --meeting." in done.stderr
 
@@ -246,6 +276,13 @@ def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli):
 def test_output_into_a_closed_pipe_ends_quietly(amn_cli):
     import subprocess
     import sys
-    done = subprocess.run(f"{sys.executable} -m namndbot --db {amn_cli.db_path} roster show --committee AMN | head -1",
-                          shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    done = subprocess.run(
+        f"{sys.executable} -m namndbot --db {amn_cli.db_path} roster show --committee AMN | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.stdout.startswith("Arbetsmarknadsnämnden (AMN)") and done.stderr == ""

@@ -38,7 +38,7 @@ async def test_committee_feed(server, http):
         assert r.headers["Content-Type"] == "text/calendar; charset=utf-8"
         assert r.headers["Cache-Control"] == "public, max-age=300"
         etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
-        assert etag.startswith('"') and not etag.startswith('W/')
+        assert etag.startswith('"') and not etag.startswith("W/")
         body = await r.read()
     assert body.startswith(b"BEGIN:VCALENDAR\r\n")
     async with http.get(server.make_url("/kalender/AMN.ics"), headers={"If-None-Match": etag}) as r:
@@ -46,11 +46,13 @@ async def test_committee_feed(server, http):
         assert r.headers["ETag"] == etag
     async with http.get(server.make_url("/kalender/AMN.ics"), headers={"If-Modified-Since": modified}) as r:
         assert r.status == 304
-    async with http.get(server.make_url("/kalender/AMN.ics"),
-                        headers={"If-Modified-Since": "Mon, 01 Jan 2018 00:00:00 GMT"}) as r:
+    async with http.get(
+        server.make_url("/kalender/AMN.ics"), headers={"If-Modified-Since": "Mon, 01 Jan 2018 00:00:00 GMT"}
+    ) as r:
         assert r.status == 200
-    async with http.get(server.make_url("/kalender/AMN.ics"),
-                        headers={"If-None-Match": '"other"', "If-Modified-Since": modified}) as r:
+    async with http.get(
+        server.make_url("/kalender/AMN.ics"), headers={"If-None-Match": '"other"', "If-Modified-Since": modified}
+    ) as r:
         assert r.status == 200  # If-None-Match wins
 
 
@@ -65,8 +67,9 @@ async def test_head_and_gzip(server, http):
         assert r.headers["Vary"] == "Accept-Encoding"
         gz_etag = r.headers["ETag"]
         assert gzip.decompress(await r.read()) == plain
-    async with http.get(server.make_url("/kalender/AMN.ics"),
-                        headers={"Accept-Encoding": "gzip", "If-None-Match": gz_etag}) as r:
+    async with http.get(
+        server.make_url("/kalender/AMN.ics"), headers={"Accept-Encoding": "gzip", "If-None-Match": gz_etag}
+    ) as r:
         assert r.status == 304
 
 
@@ -83,7 +86,7 @@ async def test_a_change_is_served_at_once(server, http, amn_service, clock):
 async def test_personal_feed_and_rotation(server, http, amn_service):
     feeds = FeedService(amn_service)
     member, token, created = await feeds.token("AMN", "Westmont", actor="t")
-    assert created and len(token) >= 32          # 192 bits, urlsafe
+    assert created and len(token) >= 32  # 192 bits, urlsafe
     https, webcal = feed_urls("https://namnd.example.se", token)
     assert https == f"https://namnd.example.se/kalender/p/{token}.ics"
     assert webcal == f"webcal://namnd.example.se/kalender/p/{token}.ics"
@@ -100,7 +103,7 @@ async def test_personal_feed_and_rotation(server, http, amn_service):
         assert revoked.status == 404
     async with http.get(server.make_url(f"/kalender/p/{'x' * 32}.ics")) as never:
         assert never.status == 404
-        assert await never.read() == revoked_body   # no hint whether the token ever existed
+        assert await never.read() == revoked_body  # no hint whether the token ever existed
     async with http.get(server.make_url(f"/kalender/p/{new}.ics")) as r:
         assert r.status == 200
 
@@ -129,27 +132,30 @@ async def test_if_none_match_uses_weak_comparison(server, http):
         async with http.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": inm}) as r:
             assert r.status == 304, inm
     async with http.get(url, headers={"If-None-Match": f"W/{gz_etag}"}) as r:
-        assert r.status == 200   # has the gzip variant, asks for identity
+        assert r.status == 200  # has the gzip variant, asks for identity
 
 
-@pytest.mark.parametrize("accept, gzipped", [
-    ("gzip", True),
-    ("GZIP", True),
-    ("x-gzip", True),
-    ("deflate, gzip;q=0.5", True),
-    ("br;q=1.0, gzip; q=0.001", True),
-    ("*", True),
-    ("identity;q=0.5, *;q=0.1", True),
-    ("gzip;q=0", False),
-    ("gzip; q=0.000", False),
-    ("gzip;q=0, *", False),          # gzip refused by name: * doesn't bring it back
-    ("*;q=0", False),
-    ("deflate, br", False),
-    ("identity", False),
-    ("gzip;q=bad", False),
-    ("gzip;q=2", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "accept, gzipped",
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("br;q=1.0, gzip; q=0.001", True),
+        ("*", True),
+        ("identity;q=0.5, *;q=0.1", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000", False),
+        ("gzip;q=0, *", False),  # gzip refused by name: * doesn't bring it back
+        ("*;q=0", False),
+        ("deflate, br", False),
+        ("identity", False),
+        ("gzip;q=bad", False),
+        ("gzip;q=2", False),
+        ("", False),
+    ],
+)
 async def test_gzip_only_when_accept_encoding_allows_it(server, http, accept, gzipped):
     async with http.get(server.make_url("/kalender/AMN.ics"), headers={"Accept-Encoding": accept}) as r:
         body = await r.read()
@@ -192,11 +198,11 @@ async def test_personal_feed_when_a_justerare_is_replaced_last_modified_moves_on
     first = headers["Last-Modified"]
     clock.advance(hours=2)
     assert (await _get(http, url, **{"If-Modified-Since": first}))[0] == 304
-    assert (await _get(http, url))[2] == body                    # nothing changed: the same bytes
+    assert (await _get(http, url))[2] == body  # nothing changed: the same bytes
     clock.advance(days=1)
     await justering.set("AMN", day, ["Andrea Ström", "Salar Rashid"], None, actor="t")
     status, headers, changed = await _get(http, url, **{"If-Modified-Since": first})
-    assert status == 200                                         # not a stale 304
+    assert status == 200  # not a stale 304
     assert "Justera protokollet" not in _events(changed)
     assert _when(headers["Last-Modified"]) > _when(first)
     assert _when(headers["Last-Modified"]) == clock.now
@@ -215,7 +221,8 @@ async def test_public_feed_when_the_committee_is_renamed(server, http, amn_servi
     assert int(before["sequence"]) == 0
     clock.advance(days=1)
     report = await amn_service.import_roster(
-        amn_text.replace('name = "Arbetsmarknadsnämnden"', 'name = "Arbetsmarknads- och integrationsnämnden"'), "t")
+        amn_text.replace('name = "Arbetsmarknadsnämnden"', 'name = "Arbetsmarknads- och integrationsnämnden"'), "t"
+    )
     assert not report.replanned
     status, after, renamed = await _get(http, url, **{"If-Modified-Since": headers["Last-Modified"]})
     assert status == 200
@@ -227,7 +234,7 @@ async def test_public_feed_when_the_committee_is_renamed(server, http, amn_servi
     assert int(event["sequence"]) == 1
     assert event.decoded("dtstamp") == event.decoded("last-modified") == clock.now
     assert _when(after["Last-Modified"]) == clock.now > _when(headers["Last-Modified"])
-    for m in (await amn_service.roster("AMN")).members:   # still no personal data
+    for m in (await amn_service.roster("AMN")).members:  # still no personal data
         assert m.name not in renamed.decode()
 
 
@@ -241,12 +248,14 @@ async def test_personal_status_change_without_audit_raises_sequence(server, http
     assert str(before["summary"]).endswith("(inte besvarad)")
     clock.advance(days=6, hours=7)
     await amn_service.start_meeting("AMN", day, ["Mårdenfjord"], actor="t")
-    status, after, body = await _get(http, url, **{"If-Modified-Since": headers["Last-Modified"],
-                                                   "If-None-Match": headers["ETag"]})
+    status, after, body = await _get(
+        http, url, **{"If-Modified-Since": headers["Last-Modified"], "If-None-Match": headers["ETag"]}
+    )
     assert status == 200
     (event,) = _events(body).values()
-    assert str(event["summary"]) == ("Sammanträde Arbetsmarknadsnämnden – inkallad att tjänstgöra för "
-                                     "Martin Westmont (SD)")
+    assert str(event["summary"]) == (
+        "Sammanträde Arbetsmarknadsnämnden – inkallad att tjänstgöra för Martin Westmont (SD)"
+    )
     assert int(event["sequence"]) == int(before["sequence"]) + 1
     assert event.decoded("dtstamp") == clock.now > before.decoded("dtstamp")
     assert _when(after["Last-Modified"]) == clock.now
@@ -271,13 +280,14 @@ async def test_recording_a_feed_does_not_make_the_others_render_again(server, ht
     monkeypatch.setattr(cache, "_render", counting)
     _, token, _ = await FeedService(amn_service).token("AMN", "Westmont", actor="t")
     urls = [server.make_url("/kalender/AMN.ics"), server.make_url(f"/kalender/p/{token}.ics")]
-    first = [await _get(http, u) for u in urls]      # each rendered and recorded once
+    first = [await _get(http, u) for u in urls]  # each rendered and recorded once
     assert len(renders) == 2
     await asyncio.gather(*(_get(http, u) for u in urls * 5))
     assert len(renders) == 2
     again = [await _get(http, u) for u in urls]
-    assert [(s, h["ETag"], h["Last-Modified"], b) for s, h, b in again] == \
-           [(s, h["ETag"], h["Last-Modified"], b) for s, h, b in first]
+    assert [(s, h["ETag"], h["Last-Modified"], b) for s, h, b in again] == [
+        (s, h["ETag"], h["Last-Modified"], b) for s, h, b in first
+    ]
 
 
 async def test_a_feed_is_served_even_if_its_history_cannot_be_recorded(server, http, amn_service, monkeypatch):
@@ -294,4 +304,4 @@ async def test_a_feed_is_served_even_if_its_history_cannot_be_recorded(server, h
     status, headers, body = await _get(http, server.make_url("/kalender/AMN.ics"))
     assert status == 200 and body.startswith(b"BEGIN:VCALENDAR\r\n")
     monkeypatch.undo()
-    assert (await _get(http, server.make_url("/kalender/AMN.ics")))[2] == body   # recorded now: the same bytes
+    assert (await _get(http, server.make_url("/kalender/AMN.ics")))[2] == body  # recorded now: the same bytes

@@ -34,20 +34,38 @@ def parse_all(body: bytes) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     cal = icalendar.Calendar.from_ical(body)
     out["icalendar"] = [
-        {"uid": str(e["uid"]), "start": _utc(e.decoded("dtstart")), "end": _utc(e.decoded("dtend")),
-         "status": str(e["status"]), "sequence": int(e["sequence"]), "summary": str(e["summary"])}
+        {
+            "uid": str(e["uid"]),
+            "start": _utc(e.decoded("dtstart")),
+            "end": _utc(e.decoded("dtend")),
+            "status": str(e["status"]),
+            "sequence": int(e["sequence"]),
+            "summary": str(e["summary"]),
+        }
         for e in cal.walk("VEVENT")
     ]
     v = vobject.readOne(text)
     out["vobject"] = [
-        {"uid": e.uid.value, "start": _utc(e.dtstart.value), "end": _utc(e.dtend.value), "status": e.status.value,
-         "sequence": int(e.sequence.value), "summary": e.summary.value}
+        {
+            "uid": e.uid.value,
+            "start": _utc(e.dtstart.value),
+            "end": _utc(e.dtend.value),
+            "status": e.status.value,
+            "sequence": int(e.sequence.value),
+            "summary": e.summary.value,
+        }
         for e in getattr(v, "vevent_list", [])
     ]
     ic = IcsCalendarStream.calendar_from_ics(text)
     out["ical"] = [
-        {"uid": e.uid, "start": _utc(e.dtstart), "end": _utc(e.dtend), "status": str(e.status.value),
-         "sequence": e.sequence, "summary": e.summary}
+        {
+            "uid": e.uid,
+            "start": _utc(e.dtstart),
+            "end": _utc(e.dtend),
+            "status": str(e.status.value),
+            "sequence": e.sequence,
+            "summary": e.summary,
+        }
         for e in ic.events
     ]
     for events in out.values():
@@ -92,8 +110,8 @@ async def test_seed_002_schedule_imports_as_ten_meetings_at_16_stockholm_time(am
     events = agree(await feed(amn_2020))
     assert len(events) == 10
     feb, may = events[0], events[3]
-    assert feb["start"] == datetime(2020, 2, 11, 15, 0, tzinfo=UTC)   # CET: 15:00Z
-    assert may["start"] == datetime(2020, 5, 26, 14, 0, tzinfo=UTC)   # CEST: 14:00Z
+    assert feb["start"] == datetime(2020, 2, 11, 15, 0, tzinfo=UTC)  # CET: 15:00Z
+    assert may["start"] == datetime(2020, 5, 26, 14, 0, tzinfo=UTC)  # CEST: 14:00Z
     assert all(e["status"] == "CONFIRMED" and e["sequence"] == 0 for e in events)
     assert all(e["summary"] == "Sammanträde Arbetsmarknadsnämnden" for e in events)
 
@@ -111,9 +129,11 @@ async def test_a_changed_decision_moves_adds_and_cancels(amn_2020, clock):
 
     before = {e["uid"]: e for e in agree(await feed(amn_2020))}
     text = PROTOCOL_2019_11_26.read_text(encoding="utf-8")
-    changed = (text.replace("Tisdag den 17 mars", "Onsdag den 18 mars")
-                   .replace("Tisdag den 20 oktober \n", "")
-                   .replace("Tisdag den 17 november", "Tisdag den 17 november \nTisdag den 1 december"))
+    changed = (
+        text.replace("Tisdag den 17 mars", "Onsdag den 18 mars")
+        .replace("Tisdag den 20 oktober \n", "")
+        .replace("Tisdag den 17 november", "Tisdag den 17 november \nTisdag den 1 december")
+    )
     clock.advance(days=30)
     report = await import_schedule(amn_2020, "AMN", changed, actor="test")
     assert [(old, m.date) for old, m in report.moved] == [(date(2020, 3, 17), date(2020, 3, 18))]
@@ -121,10 +141,10 @@ async def test_a_changed_decision_moves_adds_and_cancels(amn_2020, clock):
     assert [m.date for m in report.cancelled] == [date(2020, 10, 20)]
     after = {e["uid"]: e for e in agree(await feed(amn_2020))}
     moved = next(uid for uid, e in before.items() if e["start"].date() == date(2020, 3, 17))
-    assert after[moved]["start"] == datetime(2020, 3, 18, 15, 0, tzinfo=UTC)   # same UID, new time
+    assert after[moved]["start"] == datetime(2020, 3, 18, 15, 0, tzinfo=UTC)  # same UID, new time
     assert after[moved]["sequence"] == before[moved]["sequence"] + 1
     dropped = next(uid for uid, e in before.items() if e["start"].date() == date(2020, 10, 20))
-    assert after[dropped]["status"] == "CANCELLED"                           # cancelled, never deleted
+    assert after[dropped]["status"] == "CANCELLED"  # cancelled, never deleted
     assert after[dropped]["sequence"] == before[dropped]["sequence"] + 1
     assert after[dropped]["summary"].startswith("INSTÄLLT: ")
     assert len(after) == 11
@@ -138,7 +158,7 @@ async def test_feed_bytes_change_only_with_the_data(amn_service, clock):
     clock.advance(hours=1)
     assert await feed(amn_service) == first
     await amn_service.add_forhinder("AMN", day, "Martin Westmont", actor="t")  # not in the public feed
-    await amn_service.add_meeting("AMN", day, paragraphs=18, actor="t")        # not in the feed either
+    await amn_service.add_meeting("AMN", day, paragraphs=18, actor="t")  # not in the feed either
     assert await feed(amn_service) == first
     clock.advance(hours=1)
     await amn_service.add_meeting("AMN", day, start=time(17, 0), actor="t")
@@ -173,9 +193,10 @@ async def test_personal_feed_marks_the_members_own_status(amn_service):
     westmont = agree(personal_feed(await feeds.personal_by_name("AMN", "Westmont")).body)
     assert westmont[0]["summary"] == "Sammanträde Arbetsmarknadsnämnden – förhinder anmält"
     mattias = agree(personal_feed(await feeds.personal_by_name("AMN", "Mårdenfjord")).body)
-    assert mattias[0]["summary"] == ("Sammanträde Arbetsmarknadsnämnden – inkallad att tjänstgöra för "
-                                     "Martin Westmont (SD) (inte besvarad)")
-    assert mattias[0]["sequence"] == 1   # the call-in is a change to his event
+    assert mattias[0]["summary"] == (
+        "Sammanträde Arbetsmarknadsnämnden – inkallad att tjänstgöra för Martin Westmont (SD) (inte besvarad)"
+    )
+    assert mattias[0]["sequence"] == 1  # the call-in is a change to his event
     other = agree(personal_feed(await feeds.personal_by_name("AMN", "Salar Rashid")).body)
     assert other[0]["summary"] == "Sammanträde Arbetsmarknadsnämnden"
     # Personal UIDs differ from the public ones, and per member.
@@ -187,9 +208,21 @@ def test_crlf_and_folded_lines():
     from namndbot.calendar.feed import FeedEvent, render
 
     start = datetime(2020, 2, 11, 16, tzinfo=STHLM)
-    body = render("AMN", "x", "Europe/Stockholm", [FeedEvent(
-        "u", start, start + timedelta(hours=2), "Sammanträde", datetime(2020, 1, 1, tzinfo=UTC),
-        description="å" * 200)])
+    body = render(
+        "AMN",
+        "x",
+        "Europe/Stockholm",
+        [
+            FeedEvent(
+                "u",
+                start,
+                start + timedelta(hours=2),
+                "Sammanträde",
+                datetime(2020, 1, 1, tzinfo=UTC),
+                description="å" * 200,
+            )
+        ],
+    )
     lines = body.split(b"\r\n")
     assert b"\n" not in b"".join(lines)
     assert all(len(line) <= 75 for line in lines)
@@ -256,7 +289,7 @@ async def test_personal_feed_with_justering_days(amn_service, clock):
     events = agree(personal_feed(await feeds.personal_by_name("AMN", "Westmont")).body)
     meeting, duty = events
     assert meeting["start"] == datetime(2019, 11, 26, 15, 0, tzinfo=UTC)
-    assert duty["start"] == date(2019, 12, 3) and duty["end"] == date(2019, 12, 4)   # all-day, VALUE=DATE
+    assert duty["start"] == date(2019, 12, 3) and duty["end"] == date(2019, 12, 4)  # all-day, VALUE=DATE
     assert duty["summary"] == "Justera protokollet: Arbetsmarknadsnämnden 2019-11-26"
     assert duty["status"] == "CONFIRMED" and duty["sequence"] == 0
     assert len({meeting["uid"], duty["uid"]}) == 2
@@ -275,8 +308,20 @@ async def test_personal_feed_with_justering_days(amn_service, clock):
 
 def test_kalender_ics_for_a_member_through_the_cli(amn_cli):
     amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Westmont")
-    amn_cli.ok("justering", "set", "--committee", "AMN", "--meeting", "2019-11-26", "--justerare", "Westmont",
-               "--justerare", "Salar Rashid", "--date", "2019-12-03")
+    amn_cli.ok(
+        "justering",
+        "set",
+        "--committee",
+        "AMN",
+        "--meeting",
+        "2019-11-26",
+        "--justerare",
+        "Westmont",
+        "--justerare",
+        "Salar Rashid",
+        "--date",
+        "2019-12-03",
+    )
     out = amn_cli.ok("kalender", "ics", "--committee", "AMN", "--member", "Westmont")
     body = out.encode("utf-8")
     assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")

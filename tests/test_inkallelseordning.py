@@ -32,6 +32,7 @@ def amn(cli, tmp_path, amn_text):
         cli.ok("roster", "import", str(path))
         cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
         return cli
+
     return load
 
 
@@ -47,7 +48,7 @@ def test_rule1_personal_ersattare_first(amn):
     cli = amn(personal={"Stefan Hansson": ["Alma Carlsson"]})
     out = cli.ok("forhinder", "add", *M, "Stefan Hansson")
     assert "Inkallas: Alma Carlsson (S) för Stefan Hansson (S) (Personlig ersättare nr 1 för Stefan Hansson)." in out
-    cli.ok("forhinder", "add", *M, "Åsa Janlöv")                # the party's own order for the next S seat
+    cli.ok("forhinder", "add", *M, "Åsa Janlöv")  # the party's own order for the next S seat
     assert serving(cli)[0][:2] == ("Erik Persson", "Åsa Janlöv")
 
 
@@ -60,10 +61,10 @@ def test_rule1_a_personal_ersattare_who_is_also_prevented(amn):
 
 def test_rule2_own_party_ersattare_takes_over_from_another_party(amn):
     cli = amn()
-    cli.ok("forhinder", "add", *M, "Johan Hjelm")               # L's only ersättare
-    cli.ok("forhinder", "add", *M, "Jessica Sjönell")           # L's seat: M is first on L's list
+    cli.ok("forhinder", "add", *M, "Johan Hjelm")  # L's only ersättare
+    cli.ok("forhinder", "add", *M, "Jessica Sjönell")  # L's seat: M is first on L's list
     assert serving(cli) == [("Börje Häggman", "Jessica Sjönell", 1, 16, "partilistan")]
-    out = cli.ok("forhinder", "remove", *M, "Johan Hjelm")      # Hjelm can come after all
+    out = cli.ok("forhinder", "remove", *M, "Johan Hjelm")  # Hjelm can come after all
     assert "Inkallas: Johan Hjelm (L) för Jessica Sjönell (L)" in out
     assert "Behövs inte längre: Börje Häggman (M) (en ersättare för platsens eget parti tar över)." in out
     (row,) = narvaro(cli)["tjanstgorande"]
@@ -76,7 +77,7 @@ def test_rule2_a_freed_ersattare_of_the_same_party_moves_nobody(amn):
     cli.ok("forhinder", "add", *M, "Börje Häggman")
     cli.ok("forhinder", "add", *M, "Andrea Ström")
     assert serving(cli) == [("Arslan Bicen", "Andrea Ström", 1, 16, "eget_parti")]
-    out = cli.ok("forhinder", "remove", *M, "Börje Häggman")   # earlier in M's order, but Bicen serves
+    out = cli.ok("forhinder", "remove", *M, "Börje Häggman")  # earlier in M's order, but Bicen serves
     assert "Inkallas" not in out and "Behövs inte längre" not in out
     assert serving(cli) == [("Arslan Bicen", "Andrea Ström", 1, 16, "eget_parti")]
 
@@ -109,14 +110,15 @@ def test_rule4_after_jav_the_ledamot_returns_for_the_next_paragraph(amn):
     cli = amn()
     cli.ok("forhinder", "add", *M, "Stefan Hansson", "--paragraphs", "7-7", "--jav")
     text = cli.ok("narvaro", *M)
-    assert "Stefan Hansson (S)\n" in text    # present, no partial suffix
+    assert "Stefan Hansson (S)\n" in text  # present, no partial suffix
     assert "Erik Persson (S) för Stefan Hansson (S) §7" in text
 
 
 def test_rule6_leaving_at_paragraph_5_with_only_some_ersattare_present(amn):
     cli = amn()
-    out = cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Arslan Bicen",
-                 "--present", "Erik Persson")
+    out = cli.ok(
+        "meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Arslan Bicen", "--present", "Erik Persson"
+    )
     assert "är öppnat; närvarande ersättare: Arslan Bicen (M) och Erik Persson (S)." in out
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "4")
     out = cli.ok("forhinder", "add", *M, "Andrea Ström", "--until-paragraph", "4")
@@ -125,14 +127,14 @@ def test_rule6_leaving_at_paragraph_5_with_only_some_ersattare_present(amn):
     assert serving(cli) == [("Arslan Bicen", "Andrea Ström", 5, 16, "inkallad_under_sammantradet")]
     text = cli.ok("narvaro", *M)
     assert "Andrea Ström (M) närvarande till §4" in text
-    assert "Börje Häggman" not in text                # not present, no förhinder reported: not listed
+    assert "Börje Häggman" not in text  # not present, no förhinder reported: not listed
 
 
 def test_rule6_a_change_during_the_meeting_takes_effect_from_the_next_paragraph(amn):
     cli = amn()
     cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Erik Persson")
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "6")
-    out = cli.ok("forhinder", "add", *M, "Stefan Hansson")    # leaves now
+    out = cli.ok("forhinder", "add", *M, "Stefan Hansson")  # leaves now
     assert "Förhinder anmält: Stefan Hansson (S), från §7" in out
     assert serving(cli) == [("Erik Persson", "Stefan Hansson", 7, 16, "inkallad_under_sammantradet")]
 
@@ -151,7 +153,7 @@ def test_rule6_a_late_ledamot_takes_the_seat_back_from_the_next_paragraph(amn):
     cli.ok("forhinder", "add", *M, "Stefan Hansson")
     cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Erik Persson")
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "3")
-    cli.ok("forhinder", "remove", *M, "Stefan Hansson")         # he arrives during § 3
+    cli.ok("forhinder", "remove", *M, "Stefan Hansson")  # he arrives during § 3
     assert serving(cli) == [("Erik Persson", "Stefan Hansson", 1, 3, "eget_parti")]
     assert "Stefan Hansson (S) närvarande från §4" in cli.ok("narvaro", *M)
 
@@ -166,8 +168,10 @@ def test_rule6_an_own_party_ersattare_arriving_later_takes_over(amn):
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "2")
     out = cli.ok("meeting", "present", "--committee", "AMN", "2019-11-26", "Johan Hjelm")
     assert "Närvarande från § 3: Johan Hjelm (L)." in out
-    assert serving(cli) == [("Börje Häggman", "Jessica Sjönell", 1, 2, "inkallad_under_sammantradet"),
-                            ("Johan Hjelm", "Jessica Sjönell", 3, 16, "overtog_fran_annat_parti")]
+    assert serving(cli) == [
+        ("Börje Häggman", "Jessica Sjönell", 1, 2, "inkallad_under_sammantradet"),
+        ("Johan Hjelm", "Jessica Sjönell", 3, 16, "overtog_fran_annat_parti"),
+    ]
     text = cli.ok("narvaro", *M)
     assert "Johan Hjelm (L) för Jessica Sjönell (L) §3-16" in text
     assert "Börje Häggman (M) för Jessica Sjönell (L) §1-2" in text
@@ -197,28 +201,68 @@ def test_tjanstgoring_export(amn):
     cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
     cli.ok("forhinder", "add", *M, "Martin Westmont")
     cli.ok("forhinder", "add", *M, "Maria Jansson")
+
     def export() -> list[dict]:
-        return list(csv.DictReader(io.StringIO(cli.ok("tjanstgoring", "export", "--committee", "AMN",
-                                                      "--from", "2019-11-01", "--to", "2019-11-30"))))
+        return list(
+            csv.DictReader(
+                io.StringIO(
+                    cli.ok("tjanstgoring", "export", "--committee", "AMN", "--from", "2019-11-01", "--to", "2019-11-30")
+                )
+            )
+        )
+
     # Before the meeting is opened in namndbot nobody is counted as present without serving.
     assert [r for r in export() if r["served"] == "nej"] == []
-    cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Erik Persson",
-           "--present", "Mattias Mårdenfjord", "--present", "Arslan Bicen")
+    cli.ok(
+        "meeting",
+        "start",
+        "--committee",
+        "AMN",
+        "2019-11-26",
+        "--present",
+        "Erik Persson",
+        "--present",
+        "Mattias Mårdenfjord",
+        "--present",
+        "Arslan Bicen",
+    )
     rows = export()
     by = {(r["name"], r["served"], r["for"]): r for r in rows}
     assert by[("Arslan Bicen", "nej", "")]["paragraphs"] == "§1-16"
-    assert ("Börje Häggman", "nej", "") not in by         # not on the present list
+    assert ("Börje Häggman", "nej", "") not in by  # not on the present list
     assert by[("Stefan Hansson", "ja", "")]["paragraphs"] == "§1-10"
     assert by[("Erik Persson", "ja", "Stefan Hansson")]["paragraphs"] == "§11-16"
     assert by[("Erik Persson", "nej", "")]["paragraphs"] == "§1-10"
     assert by[("Mattias Mårdenfjord", "ja", "Martin Westmont")]["paragraphs"] == "§1-16"
     assert not any(r["name"] in ("Martin Westmont", "Maria Jansson") for r in rows)
     assert len([r for r in rows if r["role"] == "ledamot"]) == 12
-    data = json.loads(cli.ok("tjanstgoring", "export", "--committee", "AMN", "--from", "2019-11-01",
-                             "--to", "2019-11-30", "--format", "json"))
-    assert data["rows"][0] == {"meeting": "2019-11-26", "committee": "AMN", "name": "Fredrik Lindstål",
-                               "party": "C", "role": "ledamot", "served": True, "for": None, "for_party": None,
-                               "paragraphs": "§1-16", "ranges": [{"from": 1, "to": 16}], "rule": None}
+    data = json.loads(
+        cli.ok(
+            "tjanstgoring",
+            "export",
+            "--committee",
+            "AMN",
+            "--from",
+            "2019-11-01",
+            "--to",
+            "2019-11-30",
+            "--format",
+            "json",
+        )
+    )
+    assert data["rows"][0] == {
+        "meeting": "2019-11-26",
+        "committee": "AMN",
+        "name": "Fredrik Lindstål",
+        "party": "C",
+        "role": "ledamot",
+        "served": True,
+        "for": None,
+        "for_party": None,
+        "paragraphs": "§1-16",
+        "ranges": [{"from": 1, "to": 16}],
+        "rule": None,
+    }
     code, _, err = cli("tjanstgoring", "export", "--committee", "AMN", "--from", "2019-12-01", "--to", "2019-11-01")
     assert code == 2 and "--to ska vara" in err
 
@@ -251,11 +295,12 @@ def test_a_new_roster_does_not_rewrite_a_meeting_already_held(amn, amn_text, tmp
     cli.ok("roster", "import", str(changed))
     # 2019-11-26 is long past: it was held with Westmont and Mårdenfjord, and its protocol says so.
     assert cli.ok("narvaro", *M) == before
-    cli.ok("roster", "import", str(changed))          # a second import keeps the first snapshot
+    cli.ok("roster", "import", str(changed))  # a second import keeps the first snapshot
     assert cli.ok("narvaro", *M) == before
     # Westmont, who has left, can still be named justerare of that meeting's protocol.
-    out = cli.ok("justering", "set", *M, "--justerare", "Martin Westmont", "--justerare", "Salar Rashid",
-                 "--date", "2019-12-02")
+    out = cli.ok(
+        "justering", "set", *M, "--justerare", "Martin Westmont", "--justerare", "Salar Rashid", "--date", "2019-12-02"
+    )
     assert "Martin Westmont (SD)" in out
 
 
@@ -284,9 +329,11 @@ def test_during_the_meeting_a_whole_meeting_forhinder_starts_at_the_next_paragra
 def test_a_new_forhinder_during_the_meeting_keeps_what_was_handled(amn):
     cli = amn()
     cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26")
-    cli.ok("forhinder", "add", *M, "Stefan Hansson", "--paragraphs", "1-4")     # came at § 5
+    cli.ok("forhinder", "add", *M, "Stefan Hansson", "--paragraphs", "1-4")  # came at § 5
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "8")
-    cli.ok("forhinder", "add", *M, "Stefan Hansson")                            # and leaves after § 8
-    assert [(a["from"], a["to"]) for a in narvaro(cli)["forhinder"] if a["name"] == "Stefan Hansson"] \
-        == [(1, 4), (9, 16)]
+    cli.ok("forhinder", "add", *M, "Stefan Hansson")  # and leaves after § 8
+    assert [(a["from"], a["to"]) for a in narvaro(cli)["forhinder"] if a["name"] == "Stefan Hansson"] == [
+        (1, 4),
+        (9, 16),
+    ]
     assert "Stefan Hansson (S) närvarande §5-8" in cli.ok("narvaro", *M)

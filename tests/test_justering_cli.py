@@ -12,16 +12,26 @@ M = ("--committee", "AMN", "--meeting", "2019-11-26")
 
 
 def test_set_and_show(amn_cli):
-    out = amn_cli.ok("justering", "set", *M, "--justerare", "Lindstål", "--justerare", "salar rashid",
-                     "--date", "2019-12-02")
+    out = amn_cli.ok(
+        "justering", "set", *M, "--justerare", "Lindstål", "--justerare", "salar rashid", "--date", "2019-12-02"
+    )
     assert "Justerare:               Fredrik Lindstål (C) och Salar Rashid (S)" in out
     data = json.loads(amn_cli.ok("justering", "show", *M, "--format", "json"))
-    assert {k: data[k] for k in ("justering", "justerare", "anslag_senast", "overklagande_sista_dag",
-                                 "anslag_ned_tidigast", "omedelbart_justerade")} == {
+    assert {
+        k: data[k]
+        for k in (
+            "justering",
+            "justerare",
+            "anslag_senast",
+            "overklagande_sista_dag",
+            "anslag_ned_tidigast",
+            "omedelbart_justerade",
+        )
+    } == {
         "justering": "2019-12-02",
         "justerare": [{"name": "Fredrik Lindstål", "party": "C"}, {"name": "Salar Rashid", "party": "S"}],
-        "anslag_senast": "2019-12-04",            # the second day after justering
-        "overklagande_sista_dag": "2019-12-27",   # 4 Dec + 21 = 25 Dec (juldagen), 26 Dec (annandag) -> 27 Dec
+        "anslag_senast": "2019-12-04",  # the second day after justering
+        "overklagande_sista_dag": "2019-12-27",  # 4 Dec + 21 = 25 Dec (juldagen), 26 Dec (annandag) -> 27 Dec
         "anslag_ned_tidigast": "2019-12-28",
         "omedelbart_justerade": [],
     }
@@ -41,7 +51,7 @@ def test_done_with_the_actual_anslag(amn_cli):
     amn_cli.ok("justering", "done", *M, "--date", "2019-12-02", "--anslag", "2019-12-03")
     data = json.loads(amn_cli.ok("justering", "show", *M, "--format", "json"))
     assert data["justerad"] == "2019-12-02" and data["anslag"] == "2019-12-03"
-    assert data["overklagande_sista_dag"] == "2019-12-27"   # 3 Dec + 21 = 24 Dec (julafton) -> 27 Dec
+    assert data["overklagande_sista_dag"] == "2019-12-27"  # 3 Dec + 21 = 24 Dec (julafton) -> 27 Dec
     assert data["berakning"] == "anslag"
 
 
@@ -50,26 +60,38 @@ def test_show_without_justering(amn_cli):
     assert data["justering"] is None and data["justerare"] == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (("justering", "set", *M, "--justerare", "Greta", "--date", "2019-12-02"), "Ingen ledamot eller ersättare heter"),
-    (("justering", "set", *M, "--justerare", "Johan", "--date", "2019-12-02"), "passar flera"),
-    (("justering", "set", *M, "--justerare", "Lindstål", "--date", "2019-11-20"), "före sammanträdet"),
-    (("justering", "set", *M, "--justerare", "Lindstål", "--justerare", "Lindstål", "--date", "2019-12-02"),
-     "Samma person står två gånger"),
-    (("justering", "set", *M, "--justerare", "Lindstål", "--date", "2 dec"), "ÅÅÅÅ-MM-DD"),
-    (("justering", "show", "--committee", "AMN", "--meeting", "2019-11-27"), "inget sammanträde 2019-11-27"),
-    (("justering", "import", "--committee", "AMN", str(SVAR_ASPIRANTER)), "inga justerare"),
-    (("justering", "done", *M, "--date", "2019-11-01"), "före sammanträdet"),
-    (("justering", "import", "--committee", "AMN", "{far}"), "året 9999 kan inte stämma"),
-    (("skrivelse", "parse", str(PROTOCOL_2019_11_26)), "ett protokoll"),
-    (("skrivelse", "post", str(PROTOCOL_2019_11_26)), "kunde inte läsas som ett svar på skrivelse"),
-    (("skrivelse", "parse", "saknas.pdf"), "Filen saknas.pdf finns inte."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("justering", "set", *M, "--justerare", "Greta", "--date", "2019-12-02"),
+            "Ingen ledamot eller ersättare heter",
+        ),
+        (("justering", "set", *M, "--justerare", "Johan", "--date", "2019-12-02"), "passar flera"),
+        (("justering", "set", *M, "--justerare", "Lindstål", "--date", "2019-11-20"), "före sammanträdet"),
+        (
+            ("justering", "set", *M, "--justerare", "Lindstål", "--justerare", "Lindstål", "--date", "2019-12-02"),
+            "Samma person står två gånger",
+        ),
+        (("justering", "set", *M, "--justerare", "Lindstål", "--date", "2 dec"), "ÅÅÅÅ-MM-DD"),
+        (("justering", "show", "--committee", "AMN", "--meeting", "2019-11-27"), "inget sammanträde 2019-11-27"),
+        (("justering", "import", "--committee", "AMN", str(SVAR_ASPIRANTER)), "inga justerare"),
+        (("justering", "done", *M, "--date", "2019-11-01"), "före sammanträdet"),
+        (("justering", "import", "--committee", "AMN", "{far}"), "året 9999 kan inte stämma"),
+        (("skrivelse", "parse", str(PROTOCOL_2019_11_26)), "ett protokoll"),
+        (("skrivelse", "post", str(PROTOCOL_2019_11_26)), "kunde inte läsas som ett svar på skrivelse"),
+        (("skrivelse", "parse", "saknas.pdf"), "Filen saknas.pdf finns inte."),
+    ],
+)
 def test_errors_are_swedish_exit_2_and_change_nothing(amn_cli, args, message):
-    if "{far}" in args:                   # the protocol with its justering date mistyped as year 9999
+    if "{far}" in args:  # the protocol with its justering date mistyped as year 9999
         far = amn_cli.db_path.with_name("protokoll-9999.txt")
-        far.write_text(PROTOCOL_2019_11_26.read_text(encoding="utf-8").replace(
-            "justeras måndagen den 2 december 2019", "justeras måndagen den 31 december 9999"), encoding="utf-8")
+        far.write_text(
+            PROTOCOL_2019_11_26.read_text(encoding="utf-8").replace(
+                "justeras måndagen den 2 december 2019", "justeras måndagen den 31 december 9999"
+            ),
+            encoding="utf-8",
+        )
         args = tuple(str(far) if a == "{far}" else a for a in args)
     before = amn_cli.dump()
     code, out, err = amn_cli(*args)
@@ -78,16 +100,34 @@ def test_errors_are_swedish_exit_2_and_change_nothing(amn_cli, args, message):
     assert amn_cli.dump() == before
 
 
-@pytest.mark.parametrize("path, title, authors", [
-    (SVAR_ASPIRANTER, "Svar på skrivelse om trygga arbetsvillkor för aspiranter",
-     [{"name": "Salar Rashid", "party": "S", "others": True}]),
-    (SVAR_STOCKHOLMSJOBB, "Svar på skrivelse från Johanna Sjö (M) angående Stockholmsjobb",
-     [{"name": "Johanna Sjö", "party": "M", "others": False}]),
-])
+@pytest.mark.parametrize(
+    "path, title, authors",
+    [
+        (
+            SVAR_ASPIRANTER,
+            "Svar på skrivelse om trygga arbetsvillkor för aspiranter",
+            [{"name": "Salar Rashid", "party": "S", "others": True}],
+        ),
+        (
+            SVAR_STOCKHOLMSJOBB,
+            "Svar på skrivelse från Johanna Sjö (M) angående Stockholmsjobb",
+            [{"name": "Johanna Sjö", "party": "M", "others": False}],
+        ),
+    ],
+)
 def test_skrivelse_parse_json(cli, path, title, authors):
     data = json.loads(cli.ok("skrivelse", "parse", str(path), "--format", "json"))
-    assert set(data) >= {"title", "dnr", "skrivelse_date", "authors", "questions", "summary", "proposal",
-                         "signed_by", "signed_date"}
+    assert set(data) >= {
+        "title",
+        "dnr",
+        "skrivelse_date",
+        "authors",
+        "questions",
+        "summary",
+        "proposal",
+        "signed_by",
+        "signed_date",
+    }
     assert data["title"] == title
     assert data["authors"] == authors
 

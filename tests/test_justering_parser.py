@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from namndbot.domain.errors import NamndbotError
 from namndbot.domain.justering import Justerare, JusteringError, JusteringInfo, parse_justering
 
-PROTOCOL_2019_11_26 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_6b044bff46053441.txt"
+from .conftest import PROTOCOL_2019_11_26
 
 ANNA = Justerare("Anna Andersson", "S", None)
 BO = Justerare("Bo Berg", "M", None)
@@ -89,11 +88,17 @@ def test_front_page_takes_only_the_justerare_not_the_attendance_list():
     ("text", "expected"),
     [
         ("Beslutande Anna Andersson (S)\nJusterare Bo Berg (M)\nOrdförande Cecilia Ceder (V)", (BO,)),
-        ("Beslutande Cecilia Ceder (V)\nJusterare:\nAnna Andersson (S)\nBo Berg (M)\n"
-         "Sekreterare Eva Ek\nOrdförande Cecilia Ceder (V)", (ANNA, BO)),
+        (
+            "Beslutande Cecilia Ceder (V)\nJusterare:\nAnna Andersson (S)\nBo Berg (M)\n"
+            "Sekreterare Eva Ek\nOrdförande Cecilia Ceder (V)",
+            (ANNA, BO),
+        ),
         ("Anna Andersson (S) och Bo Berg (M) utses till justerare.", (ANNA, BO)),
-        ("Ordföranden Cecilia Ceder (V) öppnade sammanträdet. Arbetsmarknadsnämnden utser "
-         "Anna Andersson (S) att jämte ordföranden justera protokollet.", (ANNA,)),
+        (
+            "Ordföranden Cecilia Ceder (V) öppnade sammanträdet. Arbetsmarknadsnämnden utser "
+            "Anna Andersson (S) att jämte ordföranden justera protokollet.",
+            (ANNA,),
+        ),
     ],
 )
 def test_justerare_phrasings(text, expected):
@@ -151,11 +156,38 @@ def test_no_justerare_is_a_swedish_error(text):
 
 
 FRAGMENTS = [
-    "§ 2", " § 4 ", "§4", "\n", "\n\n", "-\n", "Ras-\n\nhid (S)", "Anna Andersson (S)", " och ", ", ",
-    "Ordföranden ", "vice ordföranden ", "justera dagens protokoll", "Justerare:", "utses",
-    "Protokollet justeras ", "måndagen den ", "2 december 2019", "31 februari", "den 2020-02-30",
-    "9999-99-99", "justera paragrafen omedelbart", "Omedelbart justerade paragrafer: §§ 4-",
-    "Sammanträdesdatum ", "Protokoll AMN ", "som ersättare", ". ", "(", ")", "ſept", "İ", "٣",
+    "§ 2",
+    " § 4 ",
+    "§4",
+    "\n",
+    "\n\n",
+    "-\n",
+    "Ras-\n\nhid (S)",
+    "Anna Andersson (S)",
+    " och ",
+    ", ",
+    "Ordföranden ",
+    "vice ordföranden ",
+    "justera dagens protokoll",
+    "Justerare:",
+    "utses",
+    "Protokollet justeras ",
+    "måndagen den ",
+    "2 december 2019",
+    "31 februari",
+    "den 2020-02-30",
+    "9999-99-99",
+    "justera paragrafen omedelbart",
+    "Omedelbart justerade paragrafer: §§ 4-",
+    "Sammanträdesdatum ",
+    "Protokoll AMN ",
+    "som ersättare",
+    ". ",
+    "(",
+    ")",
+    "ſept",
+    "İ",
+    "٣",
 ]
 
 

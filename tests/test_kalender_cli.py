@@ -56,8 +56,11 @@ def test_ics_to_stdout_is_the_feed(amn):
     import sys
 
     amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))
-    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", str(amn.db_path), "kalender", "ics",
-                           "--committee", "AMN"], capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", str(amn.db_path), "kalender", "ics", "--committee", "AMN"],
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     cal = icalendar.Calendar.from_ical(done.stdout)
     assert len(cal.walk("VEVENT")) == 10
@@ -78,7 +81,10 @@ def test_token_prints_https_and_webcal(amn, monkeypatch):
 
 BAD_SCHEDULES = [
     ("Sammanträdestider 2021\n\nTisdag den 31 februari\n", "Rad 3"),
-    ("Sammanträdestider 2021\nMåndag 8 februari\nOnsdag 15 mars\n", "Rad 3: 15 mars 2021 är en måndag, inte en onsdag."),
+    (
+        "Sammanträdestider 2021\nMåndag 8 februari\nOnsdag 15 mars\n",
+        "Rad 3: 15 mars 2021 är en måndag, inte en onsdag.",
+    ),
     ("Ett protokoll utan några tider alls.\n", "Texten innehåller inga sammanträdestider."),
 ]
 
@@ -95,11 +101,14 @@ def test_bad_schedule_imports_nothing(amn, tmp_path, text, message):
     assert amn.dump() == before
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"%PDF-1.4\nnot really a pdf", "trasig eller ovanlig PDF"),
-    (make_pdf([]), "innehåller ingen text"),
-    (b"\x00\x01\x02binary", "varken text eller PDF"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"%PDF-1.4\nnot really a pdf", "trasig eller ovanlig PDF"),
+        (make_pdf([]), "innehåller ingen text"),
+        (b"\x00\x01\x02binary", "varken text eller PDF"),
+    ],
+)
 def test_bad_documents(amn, tmp_path, content, message):
     path = tmp_path / "doc.bin"
     path.write_bytes(content)
@@ -109,12 +118,18 @@ def test_bad_documents(amn, tmp_path, content, message):
     assert amn.dump() == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (("kalender", "ics", "--committee", "KS"), "Nämnden ”KS” finns inte."),
-    (("kalender", "ics", "--committee", "AMN", "--member", "Greta"), "Ingen ledamot eller ersättare heter ”Greta”."),
-    (("kalender", "token", "--committee", "AMN", "Johan"), "passar flera"),
-    (("kalender", "import", "--committee", "AMN", "saknas.txt"), "Filen saknas.txt finns inte."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("kalender", "ics", "--committee", "KS"), "Nämnden ”KS” finns inte."),
+        (
+            ("kalender", "ics", "--committee", "AMN", "--member", "Greta"),
+            "Ingen ledamot eller ersättare heter ”Greta”.",
+        ),
+        (("kalender", "token", "--committee", "AMN", "Johan"), "passar flera"),
+        (("kalender", "import", "--committee", "AMN", "saknas.txt"), "Filen saknas.txt finns inte."),
+    ],
+)
 def test_kalender_errors(amn, args, message):
     before = amn.dump()
     code, _, err = amn(*args)
@@ -123,10 +138,13 @@ def test_kalender_errors(amn, args, message):
 
 
 def test_a_school_year_decision_leaves_the_earlier_decision_alone(amn, tmp_path):
-    amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))     # 2020: Feb … Dec
+    amn.ok("kalender", "import", "--committee", "AMN", str(PROTOCOL_2019_11_26))  # 2020: Feb … Dec
     path = tmp_path / "lasar.txt"
-    path.write_text("Sammanträdestider läsåret 2020/2021\n\nTisdag 15 december 2020\nTisdag 26 januari 2021\n"
-                    "Tisdag 23 februari 2021\n", encoding="utf-8")
+    path.write_text(
+        "Sammanträdestider läsåret 2020/2021\n\nTisdag 15 december 2020\nTisdag 26 januari 2021\n"
+        "Tisdag 23 februari 2021\n",
+        encoding="utf-8",
+    )
     out = amn.ok("kalender", "import", "--committee", "AMN", str(path))
     assert "0 inställda" in out and "2 nya" in out
     listing = amn.ok("meeting", "list", "--committee", "AMN", "--year", "2020")

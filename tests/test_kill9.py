@@ -30,9 +30,21 @@ from namndbot.storage import Database
 from .conftest import ROOT
 from .slack_support import amn_with_slack, slack_id
 
-LEDAMOTER = ["Fredrik Lindstål", "Salar Rashid", "Andrea Ström", "Johan Paccamonti", "Jennyfer Redin",
-             "Tom Hedrup", "Jessica Sjönell", "Magnus Runsten", "Åsa Janlöv", "Stefan Hansson",
-             "Rashid Mohammed", "Frida Mörtlund", "Martin Westmont"]
+LEDAMOTER = [
+    "Fredrik Lindstål",
+    "Salar Rashid",
+    "Andrea Ström",
+    "Johan Paccamonti",
+    "Jennyfer Redin",
+    "Tom Hedrup",
+    "Jessica Sjönell",
+    "Magnus Runsten",
+    "Åsa Janlöv",
+    "Stefan Hansson",
+    "Rashid Mohammed",
+    "Frida Mörtlund",
+    "Martin Westmont",
+]
 
 
 def free_port() -> int:
@@ -42,8 +54,9 @@ def free_port() -> int:
 
 
 def start_bot(env: dict[str, str], log) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "namndbot", "run"], env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "namndbot", "run"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 async def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -68,7 +81,8 @@ def backlog(db_path) -> int:
         return conn.execute(
             "SELECT (SELECT count(*) FROM intake WHERE status = 'ny')"
             " + (SELECT count(*) FROM event WHERE handled_at IS NULL)"
-            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))").fetchone()[0]
+            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))"
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -81,13 +95,19 @@ async def test_kill_minus_nine_mid_burst(tmp_path):
         await service.import_roster(amn_with_slack(), "test")
         await service.add_meeting("AMN", day, paragraphs=16, actor="test")
 
-    fake = FakeSlack(latency=0.03)     # Slack answers slowly: messages are in flight at the kill
+    fake = FakeSlack(latency=0.03)  # Slack answers slowly: messages are in flight at the kill
     await fake.start()
     secret = secrets.token_hex(16)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NAMNDBOT_"))}
-    env.update(SLACK_BOT_TOKEN="xoxb-kill9", SLACK_SIGNING_SECRET=secret, NAMNDBOT_SLACK_API_URL=fake.api_url,
-               NAMNDBOT_HOST="127.0.0.1", NAMNDBOT_PORT=str(port), NAMNDBOT_DATABASE=str(db_path))
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-kill9",
+        SLACK_SIGNING_SECRET=secret,
+        NAMNDBOT_SLACK_API_URL=fake.api_url,
+        NAMNDBOT_HOST="127.0.0.1",
+        NAMNDBOT_PORT=str(port),
+        NAMNDBOT_DATABASE=str(db_path),
+    )
     log = open(tmp_path / "bot.log", "w")
     proc = start_bot(env, log)
     try:
@@ -97,13 +117,14 @@ async def test_kill_minus_nine_mid_burst(tmp_path):
         acked: list[str] = []
 
         async with ClientSession() as http:
+
             async def report(name: str, i: int) -> None:
                 u = SlackUser(url, secret, fake, slack_id(name), session=http)
                 trigger = f"{i}.kill9"
                 try:
                     status, _ = await u.post(u.slash_body(text, trigger=trigger), "application/x-www-form-urlencoded")
                 except Exception:
-                    return          # cut off by the kill: not acknowledged
+                    return  # cut off by the kill: not acknowledged
                 if status == 200:
                     acked.append(trigger)
 
@@ -115,7 +136,7 @@ async def test_kill_minus_nine_mid_burst(tmp_path):
             posted = len(fake.called("chat.postMessage"))
             later = [asyncio.create_task(report(n, 100 + i)) for i, n in enumerate(LEDAMOTER[9:])]
             await fake.wait_for(lambda: len(fake.called("chat.postMessage")) > posted, timeout=30)
-            proc.send_signal(signal.SIGKILL)        # in the middle of it all
+            proc.send_signal(signal.SIGKILL)  # in the middle of it all
             proc.wait(timeout=10)
             await asyncio.gather(*first, *later)
             fake.answer_late.clear()
@@ -151,14 +172,16 @@ async def test_kill_minus_nine_mid_burst(tmp_path):
     assert acked, "no report was acknowledged"
     for trigger in acked:
         assert stored.get(f"cmd:{trigger}") == "klar", trigger
-    reporters = {LEDAMOTER[int(t.split(".")[0]) % 100 if int(t.split(".")[0]) < 100 else 9 + int(t.split(".")[0]) - 100]
-                 for t in acked}
+    reporters = {
+        LEDAMOTER[int(t.split(".")[0]) % 100 if int(t.split(".")[0]) < 100 else 9 + int(t.split(".")[0]) - 100]
+        for t in acked
+    }
     assert reporters <= forhinder
 
     # Every DM the outbox holds was sent, and exists exactly once in Slack.
     assert dm_rows and all(r["status"] == "sent" for r in dm_rows.values())
     seen = Counter()
-    for channel, messages in fake.channels.items():
+    for messages in fake.channels.values():
         for m in messages:
             meta = m.get("metadata") or {}
             if meta.get("event_type") == "namndbot_outbox":
@@ -170,9 +193,15 @@ async def test_kill_minus_nine_mid_burst(tmp_path):
     # Each ersättare called in got their call-in once.
     call_ins = Counter(ch for ch, msgs in fake.channels.items() for m in msgs if "Du är inkallad" in m.get("text", ""))
     assert call_ins and max(call_ins.values()) == 1
-    assert sent_before < len(fake.called("chat.postMessage"))   # work resumed after the restart
+    assert sent_before < len(fake.called("chat.postMessage"))  # work resumed after the restart
     # The message in doubt was found in Slack's history, not posted again.
     assert fake.called("conversations.history")
     for row_id in in_doubt:
-        assert sum(1 for c in fake.called("chat.postMessage")
-                   if (c.get("metadata") or {}).get("event_payload", {}).get("id") == row_id) == 1
+        assert (
+            sum(
+                1
+                for c in fake.called("chat.postMessage")
+                if (c.get("metadata") or {}).get("event_payload", {}).get("id") == row_id
+            )
+            == 1
+        )

@@ -16,8 +16,13 @@ def away(name, first=1, last=16, jav=False):
 
 
 def section(amn, *forhinder, declined=(), paragraphs=16, present=None) -> str:
-    s = Situation(amn, paragraphs, tuple(forhinder), frozenset(fold(d) for d in declined),
-                  present=None if present is None else frozenset(fold(p) for p in present))
+    s = Situation(
+        amn,
+        paragraphs,
+        tuple(forhinder),
+        frozenset(fold(d) for d in declined),
+        present=None if present is None else frozenset(fold(p) for p in present),
+    )
     return narvaro.render_text(narvaro.build(s, plan(s)))
 
 
@@ -40,10 +45,11 @@ def test_seed_002_is_reproduced_word_for_word(amn):
 
 
 def test_forhinder_sentence_plural_and_samt(amn):
-    out = section(amn, away("Johan Paccamonti"), away("Jennyfer Redin"), away("Jessica Sjönell"),
-                  away("Johan Hjelm"))
-    assert ("Förhinder hade anmälts av ledamöterna Johan Paccamonti (M), Jennyfer Redin (M) och "
-            "Jessica Sjönell (L) samt ersättaren Johan Hjelm (L).") in out
+    out = section(amn, away("Johan Paccamonti"), away("Jennyfer Redin"), away("Jessica Sjönell"), away("Johan Hjelm"))
+    assert (
+        "Förhinder hade anmälts av ledamöterna Johan Paccamonti (M), Jennyfer Redin (M) och "
+        "Jessica Sjönell (L) samt ersättaren Johan Hjelm (L)."
+    ) in out
     assert "Tjänstg. ers. Börje Häggman (M) för Johan Paccamonti (M)" in out
 
 
@@ -64,8 +70,8 @@ def test_partial_presence_as_the_protocols_write_it(amn):
     lines = [line.strip() for line in out.splitlines()]
     assert "Stefan Hansson (S) närvarande till §10" in lines
     assert "Tjänstg. ers. Erik Persson (S) för Stefan Hansson (S) §11-16" in lines
-    assert "Erik Persson (S) §1-10" in lines           # under Ersättarna
-    assert "Förhinder hade" not in out                 # partly present: not in the sentence
+    assert "Erik Persson (S) §1-10" in lines  # under Ersättarna
+    assert "Förhinder hade" not in out  # partly present: not in the sentence
 
 
 def test_late_arrival(amn):
@@ -78,10 +84,12 @@ def test_late_arrival(amn):
 def test_jav_is_noted_with_who_served_instead(amn):
     out = section(amn, away("Stefan Hansson", 7, 7, jav=True))
     lines = [line.strip() for line in out.splitlines()]
-    assert "Stefan Hansson (S)" in lines               # still present at the meeting
+    assert "Stefan Hansson (S)" in lines  # still present at the meeting
     assert "Tjänstg. ers. Erik Persson (S) för Stefan Hansson (S) §7" in lines
-    assert ("Ledamoten Stefan Hansson (S) deltog på grund av jäv inte i handläggningen av § 7; "
-            "ersättaren Erik Persson (S) tjänstgjorde i stället.") in lines
+    assert (
+        "Ledamoten Stefan Hansson (S) deltog på grund av jäv inte i handläggningen av § 7; "
+        "ersättaren Erik Persson (S) tjänstgjorde i stället."
+    ) in lines
 
 
 def test_ersattare_with_partial_forhinder_is_listed_with_their_paragraphs(amn):
@@ -112,14 +120,15 @@ def test_once_started_only_present_ersattare_are_listed(amn):
 def test_warnings_for_vacancy_and_quorum(amn):
     s = Situation(amn, 16, (away("Martin Westmont"), away("Mattias Mårdenfjord")))
     n = narvaro.build(s, plan(s))
-    assert n.warnings == ("Platsen för Martin Westmont (SD) är vakant (hela sammanträdet): "
-                          "ingen ersättare kan kallas in.",)
+    assert n.warnings == (
+        "Platsen för Martin Westmont (SD) är vakant (hela sammanträdet): ingen ersättare kan kallas in.",
+    )
 
 
 def test_span_words():
     from namndbot.domain.paragraphs import span_words
 
     assert span_words(1, 16, 16) == "hela sammanträdet"
-    assert span_words(1, 1, None) == "hela sammanträdet"       # a meeting without paragraphs
-    assert span_words(7, 7, 16) == "§7"                         # not "§7-7"
+    assert span_words(1, 1, None) == "hela sammanträdet"  # a meeting without paragraphs
+    assert span_words(7, 7, 16) == "§7"  # not "§7-7"
     assert span_words(11, 16, 16) == "§11-16"

@@ -43,7 +43,9 @@ def test_defaults():
 
 
 def test_personal_ersattare_and_settings():
-    text = MINIMAL.replace('party = "S"\n\n[[ersattare]]', 'party = "S"\npersonliga_ersattare = ["bo berg"]\n\n[[ersattare]]')
+    text = MINIMAL.replace(
+        'party = "S"\n\n[[ersattare]]', 'party = "S"\npersonliga_ersattare = ["bo berg"]\n\n[[ersattare]]'
+    )
     text = text.replace('short = "TN"', 'short = "TN"\nvaxeltjanstgoring = true\nsvarstid_timmar = 12')
     r = parse_roster(text).roster
     assert r.ledamoter[0].personliga_ersattare == ("bo berg",)
@@ -51,30 +53,40 @@ def test_personal_ersattare_and_settings():
     assert r.committee.settings.svarstid_timmar == 12
 
 
-@pytest.mark.parametrize("change, message", [
-    (('name = "Testnämnden"', 'name = "Testnämnden'), "inte giltig TOML"),
-    (('party = "S"\n\n[[ersattare]]', '\n[[ersattare]]'), "ledamot nr 1 (Anna Andersson): [\"']?ledamot nr 1"),
-    (('[[ledamot]]\nname = "Anna Andersson"\nparty = "S"', '[[ledamot]]\nname = "Anna Andersson"\nparty = "S"\nrole = "kung"'), "okänd roll ”kung”"),
-    (('name = "Bo Berg"', 'name = "Anna Andersson"'), "står två gånger"),
-    (('party = "S"\n\n[[ersattare]]', 'party = "S"\nparti = "S"\n\n[[ersattare]]'), "okänd nyckel ”parti”"),
-    (('short = "TN"', 'short = "T N"'), "förkortning utan mellanslag"),
-    (('short = "TN"', 'short = "TN"\ntimezone = "Europe/Stockhol"'), "okänd tidszon"),
-    (('short = "TN"', 'short = "TN"\ndefault_start = "25:00"'), "default_start"),
-    (('name = "Bo Berg"', 'name = "Bo Berg"\nslack = "bo"'), "Slack-användar-id"),
-    (('[committee]', '[kommitte]'), "okänd tabell"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('name = "Testnämnden"', 'name = "Testnämnden'), "inte giltig TOML"),
+        (('party = "S"\n\n[[ersattare]]', "\n[[ersattare]]"), "ledamot nr 1 (Anna Andersson): [\"']?ledamot nr 1"),
+        (
+            (
+                '[[ledamot]]\nname = "Anna Andersson"\nparty = "S"',
+                '[[ledamot]]\nname = "Anna Andersson"\nparty = "S"\nrole = "kung"',
+            ),
+            "okänd roll ”kung”",
+        ),
+        (('name = "Bo Berg"', 'name = "Anna Andersson"'), "står två gånger"),
+        (('party = "S"\n\n[[ersattare]]', 'party = "S"\nparti = "S"\n\n[[ersattare]]'), "okänd nyckel ”parti”"),
+        (('short = "TN"', 'short = "T N"'), "förkortning utan mellanslag"),
+        (('short = "TN"', 'short = "TN"\ntimezone = "Europe/Stockhol"'), "okänd tidszon"),
+        (('short = "TN"', 'short = "TN"\ndefault_start = "25:00"'), "default_start"),
+        (('name = "Bo Berg"', 'name = "Bo Berg"\nslack = "bo"'), "Slack-användar-id"),
+        (("[committee]", "[kommitte]"), "okänd tabell"),
+    ],
+)
 def test_bad_files_name_the_member_or_line(change, message):
     old, new = change
     assert old in MINIMAL
     with pytest.raises(RosterError) as exc:
         parse_roster(MINIMAL.replace(old, new, 1))
     import re
+
     assert re.search(message, str(exc.value)) or message.split(":")[0] in str(exc.value), str(exc.value)
 
 
 def test_toml_error_names_the_line():
     with pytest.raises(RosterError) as exc:
-        parse_roster(MINIMAL.replace('party = "S"', 'party = S', 1))
+        parse_roster(MINIMAL.replace('party = "S"', "party = S", 1))
     assert "rad 8, kolumn 9" in str(exc.value)
 
 
@@ -85,15 +97,19 @@ def test_missing_party_names_member_and_line():
 
 
 def test_two_chairs():
-    text = MINIMAL.replace('party = "S"\n\n[[ersattare]]',
-                           'party = "S"\nrole = "ordförande"\n\n[[ledamot]]\nname = "Cilla C"\nparty = "M"\n'
-                           'role = "Ordförande"\n\n[[ersattare]]')
+    text = MINIMAL.replace(
+        'party = "S"\n\n[[ersattare]]',
+        'party = "S"\nrole = "ordförande"\n\n[[ledamot]]\nname = "Cilla C"\nparty = "M"\n'
+        'role = "Ordförande"\n\n[[ersattare]]',
+    )
     with pytest.raises(RosterError, match="bara en ledamot kan vara ordförande"):
         parse_roster(text)
 
 
 def test_unknown_personal_ersattare():
-    text = MINIMAL.replace('party = "S"\n\n[[ersattare]]', 'party = "S"\npersonliga_ersattare = ["Ulla U"]\n\n[[ersattare]]')
+    text = MINIMAL.replace(
+        'party = "S"\n\n[[ersattare]]', 'party = "S"\npersonliga_ersattare = ["Ulla U"]\n\n[[ersattare]]'
+    )
     with pytest.raises(RosterError, match="den personliga ersättaren ”Ulla U” finns inte"):
         parse_roster(text)
 

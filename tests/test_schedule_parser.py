@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -14,13 +13,15 @@ from hypothesis import strategies as st
 from namndbot.calendar.schedule import Schedule, ScheduledMeeting, ScheduleError, parse_schedule
 from namndbot.domain.errors import NamndbotError
 
-SEED_002 = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "002_6b044bff46053441.txt"
+from .conftest import PROTOCOL_2019_11_26 as SEED_002
 
 
 def rows(schedule: Schedule) -> list[tuple]:
     """(date, start, note, cancelled) for each meeting, dates and times as text."""
-    return [(m.date.isoformat(), m.start.strftime("%H:%M") if m.start else None, m.note, m.cancelled)
-            for m in schedule.meetings]
+    return [
+        (m.date.isoformat(), m.start.strftime("%H:%M") if m.start else None, m.note, m.cancelled)
+        for m in schedule.meetings
+    ]
 
 
 def lines_of(schedule: Schedule) -> list[int]:
@@ -184,7 +185,11 @@ def test_december_followed_by_january_in_a_one_year_list():
     """)
     assert schedule.year == 2021
     assert [m.date for m in schedule.meetings] == [
-        date(2021, 11, 15), date(2021, 12, 13), date(2022, 1, 24), date(2022, 2, 21)]
+        date(2021, 11, 15),
+        date(2021, 12, 13),
+        date(2022, 1, 24),
+        date(2022, 2, 21),
+    ]
     assert {m.start for m in schedule.meetings} == {time(10, 0)}
 
 
@@ -433,14 +438,15 @@ def test_markdown_table():
 
 
 def test_pdf_text_with_crlf_blank_lines_and_no_break_spaces():
-    text = ("Sammanträdes-\r\n\r\ndagar 2023 för byggnadsnämnden. Alla möten börjar\r\n\r\n"
-            "klockan 17.00.\r\n\r\n\u00a0Lördag\u00a04 februari  Studieresa\r\n\r\n"
-            "Onsdag 1 mars\r\n\r\nFrågor besvaras av nämndsekreteraren.\r\n")
+    text = (
+        "Sammanträdes-\r\n\r\ndagar 2023 för byggnadsnämnden. Alla möten börjar\r\n\r\n"
+        "klockan 17.00.\r\n\r\n\u00a0Lördag\u00a04 februari  Studieresa\r\n\r\n"
+        "Onsdag 1 mars\r\n\r\nFrågor besvaras av nämndsekreteraren.\r\n"
+    )
     schedule = parse_schedule(text)
     assert schedule.year == 2023
     assert schedule.default_start == time(17, 0)
-    assert rows(schedule) == [("2023-02-04", "17:00", "Studieresa", False),
-                              ("2023-03-01", "17:00", None, False)]
+    assert rows(schedule) == [("2023-02-04", "17:00", "Studieresa", False), ("2023-03-01", "17:00", None, False)]
     assert lines_of(schedule) == [7, 9]
 
 
@@ -461,17 +467,22 @@ def test_meetings_come_in_date_order():
 # Errors
 
 
-@pytest.mark.parametrize(("bad", "message"), [
-    ("Tisdag den 31 februari", "Rad 4: ”Tisdag den 31 februari” är inget giltigt datum."),
-    ("Onsdag den 11 februari 2020", "Rad 4: 11 februari 2020 är en tisdag, inte en onsdag."),
-    ("Tisdag den 11 februari kl. 25.00", "Rad 4: ”kl. 25.00” är ingen giltig tid."),
-    ("Tisdag den 11 februari kl. 16.75", "Rad 4: ”kl. 16.75” är ingen giltig tid."),
-    ("11 februari 24.00", "Rad 4: ”24.00” är ingen giltig tid."),
-    ("Tisdag den 11 febuari", "Rad 4: ”Tisdag den 11 febuari” ser ut som ett sammanträde,"
-                              " men datumet går inte att läsa."),
-    ("2020-02-30", "Rad 4: ”2020-02-30” är inget giltigt datum."),
-    ("Söndag den 29 februari 2021", "Rad 4: ”Söndag den 29 februari 2021” är inget giltigt datum."),
-])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("Tisdag den 31 februari", "Rad 4: ”Tisdag den 31 februari” är inget giltigt datum."),
+        ("Onsdag den 11 februari 2020", "Rad 4: 11 februari 2020 är en tisdag, inte en onsdag."),
+        ("Tisdag den 11 februari kl. 25.00", "Rad 4: ”kl. 25.00” är ingen giltig tid."),
+        ("Tisdag den 11 februari kl. 16.75", "Rad 4: ”kl. 16.75” är ingen giltig tid."),
+        ("11 februari 24.00", "Rad 4: ”24.00” är ingen giltig tid."),
+        (
+            "Tisdag den 11 febuari",
+            "Rad 4: ”Tisdag den 11 febuari” ser ut som ett sammanträde, men datumet går inte att läsa.",
+        ),
+        ("2020-02-30", "Rad 4: ”2020-02-30” är inget giltigt datum."),
+        ("Söndag den 29 februari 2021", "Rad 4: ”Söndag den 29 februari 2021” är inget giltigt datum."),
+    ],
+)
 def test_an_unreadable_meeting_line_names_its_line(bad, message):
     e = error(f"""
         Sammanträdestider 2020
@@ -499,10 +510,21 @@ def test_an_unreadable_first_line_of_the_list():
 # quietly: every later meeting was lost, and the import cancelled them.
 
 
-@pytest.mark.parametrize("bad", [
-    "25 augsti", "Extra möte 22 september", "1S mars", "15 marsch", "den 25augsti", "Augusti 25",
-    "Tidsag den 25 augusti", "25.8 kl. 16", "25.08.2020", "• 25 augsti kl. 16",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "25 augsti",
+        "Extra möte 22 september",
+        "1S mars",
+        "15 marsch",
+        "den 25augsti",
+        "Augusti 25",
+        "Tidsag den 25 augusti",
+        "25.8 kl. 16",
+        "25.08.2020",
+        "• 25 augsti kl. 16",
+    ],
+)
 def test_seed_002_an_unreadable_line_in_the_middle_spoils_the_schedule(protocol, bad):
     with pytest.raises(ScheduleError) as info:
         parse_schedule(protocol.replace("Tisdag den 25 augusti", bad))
@@ -516,8 +538,9 @@ def test_seed_002_a_line_that_cuts_the_list_short(protocol):
     with pytest.raises(ScheduleError) as info:
         parse_schedule(protocol.replace("Tisdag den 25 augusti", "Sommaruppehåll"))
     assert info.value.line == 2325
-    assert str(info.value) == ("Rad 2325: ”Sommaruppehåll” står mitt i listan med sammanträden,"
-                               " men fler datum följer på rad 2327.")
+    assert str(info.value) == (
+        "Rad 2325: ”Sommaruppehåll” står mitt i listan med sammanträden, men fler datum följer på rad 2327."
+    )
 
 
 def test_an_unreadable_line_just_above_the_list():
@@ -622,12 +645,15 @@ def test_a_bad_default_time():
     assert e.line == 2 and str(e) == "Rad 2: ”kl. 25.00” är ingen giltig tid."
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "\n\n   \n",
-    "Protokoll fört vid kommunstyrelsens sammanträde.\nJustering den 2 december 2019.\n",
-    "Sammanträdestider 2021\n\nNämnden har ännu inte beslutat om sina sammanträdestider.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n   \n",
+        "Protokoll fört vid kommunstyrelsens sammanträde.\nJustering den 2 december 2019.\n",
+        "Sammanträdestider 2021\n\nNämnden har ännu inte beslutat om sina sammanträdestider.\n",
+    ],
+)
 def test_no_schedule_at_all(text):
     with pytest.raises(ScheduleError) as info:
         parse_schedule(text)
@@ -689,26 +715,116 @@ def test_any_text_gives_a_schedule_or_a_schedule_error(text):
 
 
 FRAGMENTS = [
-    "januari", "Februari", "MARS", "april", "maj", "juni", "juli", "aug", "sept.", "okt", "nov.", "december",
-    "måndag", "Tisdag", "onsdagen", "tors", "fre", "lördag", "sön", "ti", "den", "kl.", "kl", "klockan",
-    "0", "1", "2", "9", "12", "13", "15", "25", "29", "31", "60", "2020", "2021", "2019-0583", "2021-03-02",
-    ".", ":", ",", "-", "–", "/", "(", ")", "~~", "|", "§", " ", "  ", "\t", "\n", "\n", "\n", "\r\n", "\r",
-    "•", "*", "·", "\uf0b7", "inställt", "mötet är inställt", "val", "Budget", "och", "samt",
-    "Sammanträdestider 2020", "sammanträdes-", "tider", "Sammanträden under 2021:", "Våren 2021",
-    "Kommunstyrelsen sammanträder klockan 18.30 följande datum:", "Samtliga sammanträden är kl. 16:00",
-    "ſept", "\u0130", "K", "ä", "a\u0308", "\u00ad", "\x0c", "\u2028", "٣",
+    "januari",
+    "Februari",
+    "MARS",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "aug",
+    "sept.",
+    "okt",
+    "nov.",
+    "december",
+    "måndag",
+    "Tisdag",
+    "onsdagen",
+    "tors",
+    "fre",
+    "lördag",
+    "sön",
+    "ti",
+    "den",
+    "kl.",
+    "kl",
+    "klockan",
+    "0",
+    "1",
+    "2",
+    "9",
+    "12",
+    "13",
+    "15",
+    "25",
+    "29",
+    "31",
+    "60",
+    "2020",
+    "2021",
+    "2019-0583",
+    "2021-03-02",
+    ".",
+    ":",
+    ",",
+    "-",
+    "–",
+    "/",
+    "(",
+    ")",
+    "~~",
+    "|",
+    "§",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "•",
+    "*",
+    "·",
+    "\uf0b7",
+    "inställt",
+    "mötet är inställt",
+    "val",
+    "Budget",
+    "och",
+    "samt",
+    "Sammanträdestider 2020",
+    "sammanträdes-",
+    "tider",
+    "Sammanträden under 2021:",
+    "Våren 2021",
+    "Kommunstyrelsen sammanträder klockan 18.30 följande datum:",
+    "Samtliga sammanträden är kl. 16:00",
+    "ſept",
+    "\u0130",
+    "K",
+    "ä",
+    "a\u0308",
+    "\u00ad",
+    "\x0c",
+    "\u2028",
+    "٣",
 ]
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
-       st.one_of(st.none(), st.integers(min_value=1900, max_value=2100)))
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
+    st.one_of(st.none(), st.integers(min_value=1900, max_value=2100)),
+)
 def test_schedule_like_text_gives_a_schedule_or_a_schedule_error(text, year):
     _check_outcome(text, year=year)
 
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 MONTHS_SHORT = ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sept.", "okt", "nov.", "dec"]
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 WEEKDAYS_SHORT = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"]
@@ -726,8 +842,13 @@ def written_schedules(draw):
         month = draw(st.sampled_from([MONTHS, MONTHS_SHORT]))[day.month - 1]
         month = draw(st.sampled_from([month, month.upper(), month.capitalize()]))
         clock = draw(st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))))
-        time_text = "" if clock is None else draw(st.sampled_from(
-            ["kl. {:%H.%M}", "kl {:%H:%M}", "klockan {:%H.%M}", "{:%H.%M}", ", kl. {:%H:%M}"])).format(clock)
+        time_text = (
+            ""
+            if clock is None
+            else draw(
+                st.sampled_from(["kl. {:%H.%M}", "kl {:%H:%M}", "klockan {:%H.%M}", "{:%H.%M}", ", kl. {:%H:%M}"])
+            ).format(clock)
+        )
         note = draw(st.sampled_from([None, "Budget", "Tertialrapport 1 2021", "(val)"]))
         cancel = draw(st.sampled_from(["", " – mötet är inställt", ", inställt", " (INSTÄLLT)"]))
         bullet = draw(st.sampled_from(["", "• ", "- ", "* ", "  "]))

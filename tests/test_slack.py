@@ -35,8 +35,12 @@ async def bot(tmp_path, clock):
 
 
 def buttons(message: dict) -> dict[str, str]:
-    return {e["action_id"]: e["value"] for b in (message.get("blocks") or []) if b.get("type") == "actions"
-            for e in b["elements"]}
+    return {
+        e["action_id"]: e["value"]
+        for b in (message.get("blocks") or [])
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    }
 
 
 async def forhinder(running, who: str, text: str) -> dict:
@@ -53,8 +57,10 @@ async def test_forhinder_by_slash_command(bot):
     # The answer replaces the receipt, with an Ångra button.
     reply = bot.fake.responses[-1]
     assert reply["replace_original"] is True
-    assert reply["text"] == ("Förhinder anmält för Martin Westmont (SD): hela sammanträdet, sammanträdet tisdag "
-                             "26 november 2019. Inkallas: Mattias Mårdenfjord (SD) för Martin Westmont (SD).")
+    assert reply["text"] == (
+        "Förhinder anmält för Martin Westmont (SD): hela sammanträdet, sammanträdet tisdag "
+        "26 november 2019. Inkallas: Mattias Mårdenfjord (SD) för Martin Westmont (SD)."
+    )
     assert "forhinder_angra" in buttons(reply)
     # The called-in ersättare gets a DM with Jag kommer / Jag kan inte.
     (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
@@ -79,8 +85,7 @@ async def test_the_report_is_committed_before_the_ack(bot):
     assert json.loads(rows[0]["payload"])["date"] == "2019-11-26"
 
 
-@pytest.mark.parametrize("words", ["26 november", "26/11", "tisdag", "nästa", "2019-11-26", "den 26 nov",
-                                   "tisdagen"])
+@pytest.mark.parametrize("words", ["26 november", "26/11", "tisdag", "nästa", "2019-11-26", "den 26 nov", "tisdagen"])
 async def test_dates_in_swedish(bot, words):
     await forhinder(bot, "Martin Westmont", f"förhinder {words}")
     result = await bot.bot.namnd.narvaro("AMN", DAY)
@@ -130,12 +135,16 @@ async def test_decline_calls_the_next_at_once_and_a_double_click_counts_once(bot
 async def test_jag_kommer_is_recorded_and_the_summary_updated(bot):
     await forhinder(bot, "Martin Westmont", "förhinder 26 november")
     summary = bot.fake.channels[SECRETARIES_CHANNEL][0]
-    assert "Inkallade som inte har svarat:* Mattias Mårdenfjord (SD)" in json.dumps(summary["blocks"], ensure_ascii=False)
+    assert "Inkallade som inte har svarat:* Mattias Mårdenfjord (SD)" in json.dumps(
+        summary["blocks"], ensure_ascii=False
+    )
     (dm,) = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
     await user(bot, "Mattias Mårdenfjord").click("svar_kommer", buttons(dm)["svar_kommer"], message=dm)
     await bot.bot.settled()
-    assert bot.fake.responses[-1]["text"] == "Tack! Du är anmäld att tjänstgöra vid sammanträdet tisdag 26 november 2019."
-    summary = bot.fake.channels[SECRETARIES_CHANNEL][0]   # the same message, edited in place
+    assert (
+        bot.fake.responses[-1]["text"] == "Tack! Du är anmäld att tjänstgöra vid sammanträdet tisdag 26 november 2019."
+    )
+    summary = bot.fake.channels[SECRETARIES_CHANNEL][0]  # the same message, edited in place
     assert summary["edited"] >= 1
     assert "Inkallade som inte har svarat" not in json.dumps(summary["blocks"], ensure_ascii=False)
     result = await bot.bot.namnd.narvaro("AMN", DAY)
@@ -151,10 +160,11 @@ async def test_modal_for_part_of_the_meeting(bot):
     view = opened["view"]
     assert view["callback_id"] == "forhinder_modal"
     meeting = next(b for b in view["blocks"] if b["block_id"] == "mote")
-    assert meeting["element"]["initial_option"]["value"] == "AMN|2019-11-26"   # the next one preselected
-    assert "vem" not in [b["block_id"] for b in view["blocks"]]               # not a secretary
-    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("gar"),
-                                         "nar": text_input("§ 11")})
+    assert meeting["element"]["initial_option"]["value"] == "AMN|2019-11-26"  # the next one preselected
+    assert "vem" not in [b["block_id"] for b in view["blocks"]]  # not a secretary
+    status, text = await u.submit(
+        view, {"mote": select("AMN|2019-11-26"), "del": select("gar"), "nar": text_input("§ 11")}
+    )
     assert status == 200 and text == ""
     await bot.bot.settled()
     result = await bot.bot.namnd.narvaro("AMN", DAY)
@@ -166,14 +176,16 @@ async def test_modal_for_part_of_the_meeting(bot):
 async def test_modal_errors_point_at_the_field(bot):
     u = user(bot, "Stefan Hansson")
     view = {"callback_id": "forhinder_modal", "type": "modal"}
-    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"),
-                                         "nar": text_input("")})
+    status, text = await u.submit(
+        view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"), "nar": text_input("")}
+    )
     assert status == 200
     answer = json.loads(text)
     assert answer["response_action"] == "errors"
     assert "nar" in answer["errors"]
-    status, text = await u.submit(view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"),
-                                         "nar": text_input("§ 40")})
+    status, text = await u.submit(
+        view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"), "nar": text_input("§ 40")}
+    )
     assert json.loads(text)["errors"]["nar"] == "Sammanträdet har § 1-16; skriv en paragraf mellan § 2 och § 16."
     async with bot.bot.db.read() as repo:
         assert await repo.new_intake() == []
@@ -196,14 +208,17 @@ async def test_a_stranger_gets_a_polite_explanation(bot):
         assert await repo.new_intake() == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("förhinder 27 november", "Det finns inget sammanträde 27 november (2019-11-27)."),
-    ("förhinder 31/2", "inget giltigt datum"),
-    ("semester", "Jag förstår inte ”semester”."),
-    ("förhinder 26 november till §40", "I ”till § N” ska N vara mellan 1 och 15"),
-    ("förhinder 17 december till §3", "är inte indelat i paragrafer"),
-    ("närvaro", "Närvarolistan är till för nämndens sekreterare."),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("förhinder 27 november", "Det finns inget sammanträde 27 november (2019-11-27)."),
+        ("förhinder 31/2", "inget giltigt datum"),
+        ("semester", "Jag förstår inte ”semester”."),
+        ("förhinder 26 november till §40", "I ”till § N” ska N vara mellan 1 och 15"),
+        ("förhinder 17 december till §3", "är inte indelat i paragrafer"),
+        ("närvaro", "Närvarolistan är till för nämndens sekreterare."),
+    ],
+)
 async def test_errors_are_short_swedish_sentences(bot, text, expected):
     status, body = await user(bot, "Martin Westmont").slash(text)
     assert status == 200 and body["response_type"] == "ephemeral"
@@ -226,15 +241,22 @@ async def test_forged_and_replayed_requests_get_401_and_change_nothing(bot):
     u = user(bot, "Martin Westmont")
     body = u.slash_body("förhinder 26 november")
     async with ClientSession() as http:
-        forged = {**u.signed(body), "X-Slack-Signature": "v0=" + "0" * 64,
-                  "Content-Type": "application/x-www-form-urlencoded"}
+        forged = {
+            **u.signed(body),
+            "X-Slack-Signature": "v0=" + "0" * 64,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
         async with http.post(bot.events_url, data=body, headers=forged) as r:
             assert r.status == 401
-        stale = {**u.signed(body, timestamp=int(time.time()) - 600),
-                 "Content-Type": "application/x-www-form-urlencoded"}
+        stale = {
+            **u.signed(body, timestamp=int(time.time()) - 600),
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
         async with http.post(bot.events_url, data=body, headers=stale) as r:
             assert r.status == 401
-        async with http.post(bot.events_url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}) as r:
+        async with http.post(
+            bot.events_url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ) as r:
             assert r.status == 401
     async with bot.bot.db.read() as repo:
         assert await repo.new_intake() == []
@@ -260,8 +282,9 @@ async def test_event_retries_are_handled_once(bot):
     u = user(bot, "Martin Westmont")
     before = len([c for c in bot.fake.called("views.publish") if c["user_id"] == u.user])
     for retry in (None, 1, 2):
-        status, _ = await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"},
-                                  event_id="Ev0SAME", retry=retry)
+        status, _ = await u.event(
+            {"type": "app_home_opened", "tab": "home", "channel": "D1"}, event_id="Ev0SAME", retry=retry
+        )
         assert status == 200
     await bot.bot.settled()
     published = [c for c in bot.fake.called("views.publish") if c["user_id"] == u.user]
@@ -288,7 +311,7 @@ async def test_rate_limited_messages_are_delayed_not_dropped_or_doubled(bot):
     dms = bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))
     assert len(dms) == 1
     posts = [p for p in bot.fake.called("chat.postMessage") if p["channel"] != COMMITTEE_CHANNEL]
-    assert len(posts) == 2 + len(bot.fake.channels[SECRETARIES_CHANNEL]) + 1   # two 429s, then each once
+    assert len(posts) == 2 + len(bot.fake.channels[SECRETARIES_CHANNEL]) + 1  # two 429s, then each once
 
 
 async def test_slack_down_delays_messages_until_it_is_back(bot, clock):
@@ -301,10 +324,11 @@ async def test_slack_down_delays_messages_until_it_is_back(bot, clock):
             if rows and rows[0].attempts:
                 break
             import asyncio
+
             await asyncio.sleep(0.05)
     assert bot.fake.dms_to(slack_id("Mattias Mårdenfjord")) == []
     bot.fake.failures.clear()
-    clock.advance(minutes=20)    # the retry is due
+    clock.advance(minutes=20)  # the retry is due
     await bot.bot.settled()
     assert len(bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
 
@@ -339,11 +363,12 @@ async def test_socket_mode(tmp_path, clock):
 async def test_an_old_undo_button_does_not_take_back_a_newer_forhinder(bot):
     await forhinder(bot, "Stefan Hansson", "förhinder 26 november till §5")
     first = bot.fake.responses[-1]
-    await forhinder(bot, "Stefan Hansson", "förhinder 26 november från §12")   # replaces the first
+    await forhinder(bot, "Stefan Hansson", "förhinder 26 november från §12")  # replaces the first
     await user(bot, "Stefan Hansson").click("forhinder_angra", buttons(first)["forhinder_angra"])
     await bot.bot.settled()
     assert bot.fake.responses[-1]["text"].startswith(
-        "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för Stefan Hansson (S): §1-11.")
+        "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för Stefan Hansson (S): §1-11."
+    )
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert [(a.member, a.first, a.last) for a in result.anmalningar] == [("stefan hansson", None, 11)]
 
@@ -352,9 +377,17 @@ async def test_a_report_that_meets_a_bug_is_answered_and_the_secretaries_are_tol
     westmont = slack_id("Martin Westmont")
     # A report stored without its date (as a broken older version might have left it).
     async with bot.bot.db.transaction() as repo:
-        await repo.add_intake([("trasig", "forhinder_add", westmont,
-                                {"committee": "AMN", "member": "Martin Westmont", "reply": {"user": westmont}})],
-                              bot.bot.clock())
+        await repo.add_intake(
+            [
+                (
+                    "trasig",
+                    "forhinder_add",
+                    westmont,
+                    {"committee": "AMN", "member": "Martin Westmont", "reply": {"user": westmont}},
+                )
+            ],
+            bot.bot.clock(),
+        )
     await bot.bot.settled()
     (answer,) = bot.fake.dms_to(westmont)
     assert answer["text"].startswith("Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta")
@@ -365,12 +398,15 @@ async def test_a_report_that_meets_a_bug_is_answered_and_the_secretaries_are_tol
     assert result.anmalningar == ()
 
 
-@pytest.mark.parametrize("action_id, value, answer", [
-    ("justering_klar", "not json", "Knappen går inte att läsa"),
-    ("nasta_paragraf", '{"c": "AMN"}', "Knappen går inte att läsa"),
-    ("starta_sammantrade", '{"c": "AMN", "d": "2019-11-26"}', "Det är nämndens sekreterare som sköter"),
-    ("svar_kommer", '{"c": "AMN", "d": "2019-11-26", "m": "Mattias Mårdenfjord"}', "inte till för dig"),
-])
+@pytest.mark.parametrize(
+    "action_id, value, answer",
+    [
+        ("justering_klar", "not json", "Knappen går inte att läsa"),
+        ("nasta_paragraf", '{"c": "AMN"}', "Knappen går inte att läsa"),
+        ("starta_sammantrade", '{"c": "AMN", "d": "2019-11-26"}', "Det är nämndens sekreterare som sköter"),
+        ("svar_kommer", '{"c": "AMN", "d": "2019-11-26", "m": "Mattias Mårdenfjord"}', "inte till för dig"),
+    ],
+)
 async def test_a_button_that_cant_be_used_is_answered_in_swedish(bot, action_id, value, answer):
     status, _ = await user(bot, "Martin Westmont").click(action_id, value)
     assert status == 200
@@ -380,7 +416,7 @@ async def test_a_button_that_cant_be_used_is_answered_in_swedish(bot, action_id,
 
 
 async def test_a_slow_views_open_does_not_hold_up_the_ack(bot):
-    bot.fake.answer_late["views.open"] = 4.0          # Slack slow to open the form
+    bot.fake.answer_late["views.open"] = 4.0  # Slack slow to open the form
     started = time.monotonic()
     status, _ = await user(bot, "Stefan Hansson").slash("förhinder")
     assert status == 200 and time.monotonic() - started < 1.5
@@ -389,21 +425,25 @@ async def test_a_slow_views_open_does_not_hold_up_the_ack(bot):
 
 
 async def test_the_form_refuses_a_meeting_already_held(bot, clock):
-    clock.now = clock.now.replace(month=12, day=5)       # 26 November has been held
+    clock.now = clock.now.replace(month=12, day=5)  # 26 November has been held
     view = {"callback_id": "forhinder_modal", "type": "modal"}
-    status, text = await user(bot, "Stefan Hansson").submit(view, {"mote": select("AMN|2019-11-26"),
-                                                                   "del": select("hela")})
+    status, text = await user(bot, "Stefan Hansson").submit(
+        view, {"mote": select("AMN|2019-11-26"), "del": select("hela")}
+    )
     assert json.loads(text)["errors"]["mote"].startswith("Det sammanträdet har redan hållits")
 
 
 async def test_a_member_of_two_committees_gets_one_form_for_both(bot):
     from .slack_support import amn_with_slack
 
-    other = amn_with_slack().replace('short = "AMN"', 'short = "KFN"').replace(
-        'name = "Arbetsmarknadsnämnden"', 'name = "Kulturnämnden"')
+    other = (
+        amn_with_slack()
+        .replace('short = "AMN"', 'short = "KFN"')
+        .replace('name = "Arbetsmarknadsnämnden"', 'name = "Kulturnämnden"')
+    )
     await bot.bot.namnd.import_roster(other, "t")
     await bot.bot.namnd.add_meeting("KFN", date(2019, 11, 28), actor="t")
-    status, _ = await user(bot, "Stefan Hansson").slash("förhinder")     # from a general channel
+    status, _ = await user(bot, "Stefan Hansson").slash("förhinder")  # from a general channel
     assert status == 200
     await bot.bot.settled()
     (opened,) = bot.fake.called("views.open")
@@ -412,7 +452,7 @@ async def test_a_member_of_two_committees_gets_one_form_for_both(bot):
 
 
 async def test_an_answer_whose_response_url_has_expired_comes_by_dm(bot):
-    bot.fake.response_failures[:] = [404]                 # expired (30 minutes, or used up)
+    bot.fake.response_failures[:] = [404]  # expired (30 minutes, or used up)
     await forhinder(bot, "Martin Westmont", "förhinder 26 november")
     (dm,) = [m for m in bot.fake.dms_to(slack_id("Martin Westmont")) if m["text"].startswith("Förhinder anmält")]
     assert "forhinder_angra" in buttons(dm) and "_namndbot_dm" not in dm
@@ -423,7 +463,7 @@ async def test_a_rate_limited_response_url_is_tried_again(bot, clock):
 
     bot.fake.response_failures[:] = [429]
     await user(bot, "Martin Westmont").slash("förhinder 26 november")
-    for _ in range(100):                                   # the outbox tries again after a second
+    for _ in range(100):  # the outbox tries again after a second
         if bot.fake.called("response_url_failed") and len(bot.fake.responses) >= 1:
             break
         clock.advance(seconds=1)
@@ -444,20 +484,23 @@ async def test_the_red_quorum_warning_goes_away_when_quorum_is_back(bot):
     for name in away:
         await bot.bot.namnd.add_forhinder("AMN", DAY, name, actor="t")
     await bot.bot.settled()
-    summary = next(m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False))
+    summary = next(
+        m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False)
+    )
     assert summary.get("attachments") and "EJ BESLUTFÖR" in json.dumps(summary, ensure_ascii=False)
     for name in [m.name for m in roster.ersattare]:
         await bot.bot.namnd.remove_forhinder("AMN", DAY, name, actor="t")
     await bot.bot.settled()
-    summary = next(m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False))
+    summary = next(
+        m for m in bot.fake.channels[SECRETARIES_CHANNEL] if "Närvarande" in json.dumps(m["blocks"], ensure_ascii=False)
+    )
     assert summary["attachments"] in ([], "[]") and "EJ BESLUTFÖR" not in json.dumps(summary, ensure_ascii=False)
 
 
 async def test_aterkalla_without_a_date_takes_back_the_next_forhinder(bot):
     await forhinder(bot, "Martin Westmont", "förhinder 17 december")
     await forhinder(bot, "Martin Westmont", "återkalla")
-    assert bot.fake.responses[-1]["text"] == \
-        "Ditt förhinder till sammanträdet tisdag 17 december 2019 är återkallat."
+    assert bot.fake.responses[-1]["text"] == "Ditt förhinder till sammanträdet tisdag 17 december 2019 är återkallat."
     await forhinder(bot, "Martin Westmont", "återkalla")
     status, body = await user(bot, "Martin Westmont").slash("återkalla")
     assert body["text"].startswith("Du har inget förhinder anmält till något kommande sammanträde.")
@@ -475,12 +518,12 @@ async def test_a_report_made_by_another_process_is_noticed_without_a_wake_up(bot
     from namndbot.services import NamndService
     from namndbot.storage import Database
 
-    other = await Database(bot.bot.settings.database).connect()     # as the CLI would
+    other = await Database(bot.bot.settings.database).connect()  # as the CLI would
     try:
         await NamndService(other, clock).add_forhinder("AMN", DAY, "Martin Westmont", actor="cli")
     finally:
         await other.close()
-    for _ in range(60):                  # the test bot checks every 0.2 s (a real one every 10 s)
+    for _ in range(60):  # the test bot checks every 0.2 s (a real one every 10 s)
         if bot.fake.dms_to(slack_id("Mattias Mårdenfjord")):
             break
         await asyncio.sleep(0.05)
@@ -498,8 +541,7 @@ async def test_app_home_lists_the_justerares_duty_until_it_is_done(bot, clock):
     await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"})
     await bot.bot.settled()
     text = json.dumps(bot.fake.views[f"home:{u.user}"], ensure_ascii=False)
-    assert ("Du ska justera protokollet från sammanträdet tisdag 26 november 2019 den måndag 2 december 2019."
-            in text)
+    assert "Du ska justera protokollet från sammanträdet tisdag 26 november 2019 den måndag 2 december 2019." in text
     await justering.done("AMN", DAY, actor="t")
     await u.event({"type": "app_home_opened", "tab": "home", "channel": "D1"})
     await bot.bot.settled()

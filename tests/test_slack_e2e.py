@@ -17,8 +17,12 @@ DAY = date(2019, 11, 26)
 
 
 def buttons(message: dict) -> dict[str, str]:
-    return {e["action_id"]: e["value"] for b in (message.get("blocks") or []) if b.get("type") == "actions"
-            for e in b["elements"]}
+    return {
+        e["action_id"]: e["value"]
+        for b in (message.get("blocks") or [])
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    }
 
 
 async def test_a_meeting_week_then_narvaro_equals_the_secretaries_message(tmp_path, clock):
@@ -58,13 +62,20 @@ async def test_a_meeting_week_then_narvaro_equals_the_secretaries_message(tmp_pa
             await user(r, name).click("svar_kommer", buttons(msg)["svar_kommer"], message=msg)
         await bot.settled()
 
-        (summary,) = [m for m in fake.channels[SECRETARIES_CHANNEL] if m["text"].startswith("Närvaro:")]  # edited in place
+        (summary,) = [
+            m for m in fake.channels[SECRETARIES_CHANNEL] if m["text"].startswith("Närvaro:")
+        ]  # edited in place
         assert summary["edited"] >= 5
         shown = summary["blocks"][1]["text"]["text"].strip("`")
         db_path = str(tmp_path / "bot.sqlite3")
 
-    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", db_path, "narvaro", "--committee", "AMN",
-                           "--meeting", "2019-11-26"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", db_path, "narvaro", "--committee", "AMN", "--meeting", "2019-11-26"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     printed = done.stdout
     assert printed.rstrip() == shown.rstrip()
@@ -73,27 +84,47 @@ async def test_a_meeting_week_then_narvaro_equals_the_secretaries_message(tmp_pa
     assert "Erik Persson (S) för Åsa Janlöv (S) §1-4" in lines
     assert "Erik Persson (S) för Stefan Hansson (S) §11-16" in lines
     assert "Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in lines
-    assert ("Förhinder hade anmälts av ledamöterna Andrea Ström (M) och Martin Westmont (SD) "
-            "samt ersättaren Börje Häggman (M).") in lines
+    assert (
+        "Förhinder hade anmälts av ledamöterna Andrea Ström (M) och Martin Westmont (SD) "
+        "samt ersättaren Börje Häggman (M)."
+    ) in lines
     assert "Inkallade som inte har svarat" not in str(summary["blocks"])
 
 
-@pytest.mark.parametrize("env, message", [
-    ({}, "SLACK_BOT_TOKEN saknas"),
-    ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN ser inte ut som en bot-token"),
-    ({"SLACK_BOT_TOKEN": "xoxb-abc-123"}, "SLACK_SIGNING_SECRET saknas"),
-    ({"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_SIGNING_SECRET": "inte en hemlighet!"}, "SLACK_SIGNING_SECRET ser inte ut"),
-    ({"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN ser inte ut som en app-token"),
-    ({"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xapp-1-abc", "NAMNDBOT_PORT": "många"},
-     "ogiltigt värde i miljövariabeln NAMNDBOT_PORT"),
-    ({"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xapp-1-abc", "NAMNDBOT_SLACK_API_URL": "ftp://x"},
-     "NAMNDBOT_SLACK_API_URL ska vara en http(s)-adress"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "SLACK_BOT_TOKEN saknas"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN ser inte ut som en bot-token"),
+        ({"SLACK_BOT_TOKEN": "xoxb-abc-123"}, "SLACK_SIGNING_SECRET saknas"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_SIGNING_SECRET": "inte en hemlighet!"},
+            "SLACK_SIGNING_SECRET ser inte ut",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xoxb-wrong"},
+            "SLACK_APP_TOKEN ser inte ut som en app-token",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xapp-1-abc", "NAMNDBOT_PORT": "många"},
+            "ogiltigt värde i miljövariabeln NAMNDBOT_PORT",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-abc-123", "SLACK_APP_TOKEN": "xapp-1-abc", "NAMNDBOT_SLACK_API_URL": "ftp://x"},
+            "NAMNDBOT_SLACK_API_URL ska vara en http(s)-adress",
+        ),
+    ],
+)
 def test_run_refuses_missing_or_malformed_settings(tmp_path, env, message):
-    clean = {k: v for k, v in __import__("os").environ.items()
-             if not k.startswith(("SLACK_", "NAMNDBOT_"))}
-    done = subprocess.run([sys.executable, "-m", "namndbot", "--db", str(tmp_path / "x.sqlite3"), "run"],
-                          env={**clean, **env}, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    clean = {k: v for k, v in __import__("os").environ.items() if not k.startswith(("SLACK_", "NAMNDBOT_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", str(tmp_path / "x.sqlite3"), "run"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr

@@ -52,8 +52,9 @@ async def test_foreign_keys_are_enforced(db):
 
     with pytest.raises(sqlite3.IntegrityError):
         async with db.transaction() as repo:
-            await repo._run("INSERT INTO forhinder (meeting_id, member_id, created_at, created_by)"
-                            " VALUES (999, 999, 'x', 'y')")
+            await repo._run(
+                "INSERT INTO forhinder (meeting_id, member_id, created_at, created_by) VALUES (999, 999, 'x', 'y')"
+            )
 
 
 async def test_every_change_to_forhinder_and_assignments_is_audited(amn_service, db, clock):

@@ -27,8 +27,7 @@ def serving(p) -> list[tuple[str, str, int, int]]:
 
 
 def situation(amn, *forhinder, declined=(), previous=(), paragraphs=16, **kw) -> Situation:
-    return Situation(amn, paragraphs, tuple(forhinder), frozenset(fold(d) for d in declined),
-                     tuple(previous), **kw)
+    return Situation(amn, paragraphs, tuple(forhinder), frozenset(fold(d) for d in declined), tuple(previous), **kw)
 
 
 def test_seed_002_westmont_is_replaced_by_his_partys_ersattare(amn):
@@ -53,8 +52,7 @@ def test_rule2_own_party_in_order_and_vacancies_in_seat_order(amn):
 def test_rule2_own_party_vacancies_come_before_serving_another_party(amn):
     # L's seat is vacant and L's own ersättare is free; M needs four. Hjelm (L) must
     # serve L, not be taken by M's list (which starts with L).
-    absent = [away(n) for n in ("Andrea Ström", "Johan Paccamonti", "Jennyfer Redin", "Tom Hedrup",
-                                "Jessica Sjönell")]
+    absent = [away(n) for n in ("Andrea Ström", "Johan Paccamonti", "Jennyfer Redin", "Tom Hedrup", "Jessica Sjönell")]
     p = plan(situation(amn, *absent))
     assert ("hjelm", "sjonell", 1, 16) in serving(p)
     assert ("helge", "hedrup", 1, 16) in serving(p)  # M's list: L (busy), then C
@@ -66,17 +64,28 @@ def test_rule2_own_party_vacancies_come_before_serving_another_party(amn):
 def test_two_parties_short_of_ersattare_at_once(amn):
     # S: Rashid, Janlöv, Hansson away (three S ersättare: enough). V: both away, one V ersättare.
     # M: all four away, three M ersättare.
-    absent = [away(n) for n in ("Salar Rashid", "Åsa Janlöv", "Stefan Hansson", "Rashid Mohammed",
-                                "Frida Mörtlund", "Andrea Ström", "Johan Paccamonti", "Jennyfer Redin",
-                                "Tom Hedrup")]
+    absent = [
+        away(n)
+        for n in (
+            "Salar Rashid",
+            "Åsa Janlöv",
+            "Stefan Hansson",
+            "Rashid Mohammed",
+            "Frida Mörtlund",
+            "Andrea Ström",
+            "Johan Paccamonti",
+            "Jennyfer Redin",
+            "Tom Hedrup",
+        )
+    ]
     p = plan(situation(amn, *absent))
     got = serving(p)
     assert ("persson", "rashid", 1, 16) in got
     assert ("tornestam", "janlov", 1, 16) in got
     assert ("carlsson", "hansson", 1, 16) in got
     assert ("lundgren", "mohammed", 1, 16) in got
-    assert ("jansson", "mortlund", 1, 16) in got      # V's list: S (all busy), then Fi
-    assert ("hjelm", "hedrup", 1, 16) in got          # M's list: L first
+    assert ("jansson", "mortlund", 1, 16) in got  # V's list: S (all busy), then Fi
+    assert ("hjelm", "hedrup", 1, 16) in got  # M's list: L first
     assert p.vacancies == ()
 
 
@@ -97,8 +106,11 @@ def test_rule4_partially_prevented_ersattare_serves_what_they_can_and_the_next_t
 def test_rule4_a_decline_moves_the_call_to_the_next_in_order(amn):
     first = plan(situation(amn, away("Martin Westmont"), away("Andrea Ström")))
     assert serving(first) == [("haggman", "strom", 1, 16), ("mardenfjord", "westmont", 1, 16)]
-    after = plan(situation(amn, away("Martin Westmont"), away("Andrea Ström"),
-                           declined=["Börje Häggman"], previous=first.assignments))
+    after = plan(
+        situation(
+            amn, away("Martin Westmont"), away("Andrea Ström"), declined=["Börje Häggman"], previous=first.assignments
+        )
+    )
     assert serving(after) == [("bicen", "strom", 1, 16), ("mardenfjord", "westmont", 1, 16)]
 
 
@@ -140,8 +152,17 @@ def test_rule7_a_seat_nobody_can_fill_stays_vacant_and_is_reported(amn):
 def test_rule6_loss_of_quorum_is_reported_with_its_paragraphs(amn):
     # Seven of thirteen seats empty from §9 (SD, and six whose parties' ersättare are all away).
     ers_away = [away(e.name) for e in amn.ersattare]
-    seats = [away(n, 9, 16) for n in ("Andrea Ström", "Johan Paccamonti", "Jennyfer Redin", "Tom Hedrup",
-                                      "Jessica Sjönell", "Magnus Runsten")]
+    seats = [
+        away(n, 9, 16)
+        for n in (
+            "Andrea Ström",
+            "Johan Paccamonti",
+            "Jennyfer Redin",
+            "Tom Hedrup",
+            "Jessica Sjönell",
+            "Magnus Runsten",
+        )
+    ]
     p = plan(situation(amn, *ers_away, *seats, away("Martin Westmont")))
     assert not p.beslutfor
     assert p.not_quorate == ((9, 16),)
@@ -151,8 +172,7 @@ def test_rule6_loss_of_quorum_is_reported_with_its_paragraphs(amn):
 
 
 def test_every_assignment_explains_itself(amn):
-    absent = [away(n) for n in ("Andrea Ström", "Johan Paccamonti", "Jennyfer Redin", "Tom Hedrup",
-                                "Martin Westmont")]
+    absent = [away(n) for n in ("Andrea Ström", "Johan Paccamonti", "Jennyfer Redin", "Tom Hedrup", "Martin Westmont")]
     for a in plan(situation(amn, *absent)).assignments:
         assert a.explanation and a.rule in Rule
         assert "nr " in a.explanation
@@ -176,11 +196,14 @@ def test_one_unit_meeting(amn):
     assert serving(p) == [("mardenfjord", "westmont", 1, 1)]
 
 
-@pytest.mark.parametrize("events", [
-    [away("Andrea Ström"), away("Martin Westmont"), away("Börje Häggman", 4, 9)],
-    [away("Stefan Hansson", 11, 16), away("Åsa Janlöv", 1, 4), away("Erik Persson", 7, 7, jav=True)],
-    [away(n) for n in ("Salar Rashid", "Åsa Janlöv", "Stefan Hansson", "Rashid Mohammed", "Frida Mörtlund")],
-])
+@pytest.mark.parametrize(
+    "events",
+    [
+        [away("Andrea Ström"), away("Martin Westmont"), away("Börje Häggman", 4, 9)],
+        [away("Stefan Hansson", 11, 16), away("Åsa Janlöv", 1, 4), away("Erik Persson", 7, 7, jav=True)],
+        [away(n) for n in ("Salar Rashid", "Åsa Janlöv", "Stefan Hansson", "Rashid Mohammed", "Frida Mörtlund")],
+    ],
+)
 def test_replanning_an_unchanged_situation_changes_nothing(amn, events):
     p = plan(situation(amn, *events))
     again = plan(situation(amn, *events, previous=p.assignments))

@@ -83,8 +83,9 @@ def masks(s: Situation) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def eligible(roster: Roster, e: Member, seat: Member) -> bool:
-    return (e.key in seat.personliga_ersattare or e.party == seat.party
-            or e.party in roster.turordning.get(seat.party, ()))
+    return (
+        e.key in seat.personliga_ersattare or e.party == seat.party or e.party in roster.turordning.get(seat.party, ())
+    )
 
 
 def check_plan(s: Situation, p: Plan) -> None:
@@ -134,9 +135,11 @@ def check_plan(s: Situation, p: Plan) -> None:
                 raise AssertionError(f"{e.key} was free for {seat.key} at §{pno}")
     # Beslutförhet as the law counts it.
     for pno in range(1, n + 1):
-        present = sum(1 for seat in roster.ledamoter
-                      if not ((nonjav.get(seat.key, 0) | jav.get(seat.key, 0)) & bit(pno))
-                      or filled.get(seat.key, 0) & bit(pno))
+        present = sum(
+            1
+            for seat in roster.ledamoter
+            if not ((nonjav.get(seat.key, 0) | jav.get(seat.key, 0)) & bit(pno)) or filled.get(seat.key, 0) & bit(pno)
+        )
         quorate = 2 * present > len(roster.ledamoter)
         flagged = any(a <= pno <= z for a, z in p.not_quorate)
         assert quorate != flagged
@@ -172,7 +175,7 @@ def test_a_serving_ersattare_is_moved_only_when_a_rule_forces_it(case):
     steps = replay(roster, n, events)
     ers = {e.key: e for e in roster.ersattare}
     seats = {m.key: m for m in roster.ledamoter}
-    for (_, before), (s, after) in zip(steps, steps[1:]):
+    for (_, before), (s, after) in zip(steps, steps[1:], strict=False):
         nonjav, jav = masks(s)
         now_held = {}
         for a in after.assignments:
@@ -192,7 +195,8 @@ def test_a_serving_ersattare_is_moved_only_when_a_rule_forces_it(case):
                 # Without växeltjänstgöring, one who left (not for jäv) does not come back.
                 left = not roster.committee.settings.vaxeltjanstgoring and nonjav.get(e.key, 0) & span(1, pno - 1)
                 assert ledamot_back or e_prevented or took_over or left, (
-                    f"{e.key} moved from {a.seat} at §{pno} without a rule")
+                    f"{e.key} moved from {a.seat} at §{pno} without a rule"
+                )
                 if took_over:
                     assert cur.rule in (Rule.OVERTOG, Rule.PERSONLIG, Rule.EGET_PARTI, Rule.ATER_EFTER_JAV)
 
@@ -240,9 +244,15 @@ def test_during_the_meeting_the_past_stays_and_only_the_present_are_called(case)
             busy[a.ersattare] = busy.get(a.ersattare, 0) | a.mask
         # Paragraphs already handled keep what they had.
         frozen = span(1, current)
+
         def cells(plan_: Plan) -> set:
-            return {(a.ersattare, a.seat, q) for a in plan_.assignments for q in range(a.first, a.last + 1)
-                    if span(q, q) & frozen}
+            return {
+                (a.ersattare, a.seat, q)
+                for a in plan_.assignments
+                for q in range(a.first, a.last + 1)
+                if span(q, q) & frozen
+            }
+
         assert cells(p) == cells(Plan(n, previous, ())), "a handled paragraph changed"
         # From the next paragraph, only those present serve.
         for a in p.assignments:
@@ -274,8 +284,14 @@ def test_the_same_events_give_the_same_plan_in_another_process():
     root = Path(__file__).resolve().parents[1]
     outs = set()
     for seed in ("1", "12345"):
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root,
-                              env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         outs.add(done.stdout)
     assert len(outs) == 1

@@ -24,15 +24,15 @@ from ..services.core import NamndService, utcnow
 from ..services.directory import CommitteeInfo, DirectoryCache
 from ..services.feeds import FeedService
 from ..services.intake import Intake
-from ..settings import Settings
-from ..storage import Database
-from . import messages
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..services.skrivelse import SkrivelseService
+from ..settings import Settings
+from ..storage import Database
+from . import messages
+from .documents import Documents
 from .notifier import Notifier
 from .outbox import Outbox, Sender
-from .documents import Documents
 from .reminders import Reminders
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,17 @@ class Bot:
         self.reminders = Reminders(self.db, self.scheduler, self.clock)
         self.client = self.client or web_client(self.settings)
         self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
-        self.sender = Sender(self.db, self.client, self.clock, self.notifier.render_summary,
-                             self.notifier.render_home, self.link_members, self._fetch_file)
+        self.sender = Sender(
+            self.db,
+            self.client,
+            self.clock,
+            self.notifier.render_summary,
+            self.notifier.render_home,
+            self.link_members,
+            self._fetch_file,
+        )
         self.wake = asyncio.Event()
-        self.in_flight = 0            # Slack requests being answered right now (acks come first)
+        self.in_flight = 0  # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
         self.quiet.set()
         self._after_ack_tasks: set[asyncio.Task] = set()
@@ -107,14 +114,19 @@ class Bot:
         process_before_response the HTTP answer would otherwise wait for Slack's answer to it (and a
         slow or rate-limited views.open would cost the ack its 3 seconds). If it fails, the user is
         told by DM."""
+
         async def run() -> None:
             try:
                 await work
             except Exception:
                 log.exception("%s for %s failed after the ack", what, user)
                 async with self.db.transaction() as repo:
-                    await repo.enqueue(self.clock(), "dm", user, messages.plain(
-                        f"Det gick inte att {what} just nu. Försök igen om en stund.").payload())
+                    await repo.enqueue(
+                        self.clock(),
+                        "dm",
+                        user,
+                        messages.plain(f"Det gick inte att {what} just nu. Försök igen om en stund.").payload(),
+                    )
                 self.poke()
 
         task = asyncio.create_task(run())
@@ -208,7 +220,7 @@ class Bot:
                     next_due = self.clock()
                     await asyncio.sleep(1.0)
                 seen = await self.db.generation()
-                while True:   # sleep until woken, something is due, or another process committed
+                while True:  # sleep until woken, something is due, or another process committed
                     timeout = external_check
                     if self.documents.inbox is not None:
                         timeout = min(timeout, max(0.0, next_inbox - loop.time()))
@@ -224,9 +236,11 @@ class Bot:
                         break
                     except TimeoutError:
                         pass
-                    if (next_due is not None and self.clock() >= next_due) \
-                            or (self.documents.inbox is not None and loop.time() >= next_inbox) \
-                            or await self.db.generation() != seen:
+                    if (
+                        (next_due is not None and self.clock() >= next_due)
+                        or (self.documents.inbox is not None and loop.time() >= next_inbox)
+                        or await self.db.generation() != seen
+                    ):
                         break
         finally:
             self.intake_waiter.cancel()

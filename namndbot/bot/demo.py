@@ -47,9 +47,10 @@ def demo_roster() -> str:
         return f'{m.group(0)}\nslack = "{fake_user_id(m.group(1))}"'
 
     text = re.sub(r'^name = "([^"]+)"$', add, text, flags=re.M)
-    return text.replace('default_start = "16:00"',
-                        f'default_start = "16:00"\nsecretaries = ["{SECRETARY[1]}"]\n'
-                        f'secretaries_channel = "{SECRETARIES_CHANNEL}"')
+    return text.replace(
+        'default_start = "16:00"',
+        f'default_start = "16:00"\nsecretaries = ["{SECRETARY[1]}"]\nsecretaries_channel = "{SECRETARIES_CHANNEL}"',
+    )
 
 
 class Transcript:
@@ -71,14 +72,13 @@ class Transcript:
 
     def flush(self) -> None:
         """Print what the bot said since the last flush."""
-        for call in self.fake.calls[self.seen:]:
+        for call in self.fake.calls[self.seen :]:
             a = call.args
             if call.method == "chat.postMessage":
                 channel = str(a.get("channel", ""))
                 if channel == SECRETARIES_CHANNEL:
                     self.summary = _summary_text(a)
-                    self.bot("i #sekreterare (en sammanfattning skapas, och uppdateras sedan på plats)",
-                             self.summary)
+                    self.bot("i #sekreterare (en sammanfattning skapas, och uppdateras sedan på plats)", self.summary)
                 else:
                     who = self.names.get(channel.removeprefix("D"), channel)
                     self.bot(f"→ {who} (DM)", _with_buttons(a))
@@ -95,8 +95,12 @@ class Transcript:
 
 def _with_buttons(args: dict) -> str:
     text = str(args.get("text", ""))
-    buttons = [e["text"]["text"] for b in (args.get("blocks") or []) if b.get("type") == "actions"
-               for e in b.get("elements", [])]
+    buttons = [
+        e["text"]["text"]
+        for b in (args.get("blocks") or [])
+        if b.get("type") == "actions"
+        for e in b.get("elements", [])
+    ]
     return text + (f"\n[{'] ['.join(buttons)}]" if buttons else "")
 
 
@@ -110,7 +114,7 @@ def _entries(text: str) -> list[str]:
         line = line.strip()
         for candidate in LABELS:
             if line.startswith(candidate + " "):
-                label, line = candidate, line[len(candidate) + 1:]
+                label, line = candidate, line[len(candidate) + 1 :]
         if not line or line == "Närvarande":
             continue
         out.append(f"{label}: {line}" if label and not line.startswith(("Förhinder", "Ledamoten", "*")) else line)
@@ -125,8 +129,12 @@ def _changes(old: str, new: str) -> str:
 
 
 def _buttons(message: dict) -> list[str]:
-    return [e.get("action_id", "") for b in (message.get("blocks") or []) if b.get("type") == "actions"
-            for e in b.get("elements", [])]
+    return [
+        e.get("action_id", "")
+        for b in (message.get("blocks") or [])
+        if b.get("type") == "actions"
+        for e in b.get("elements", [])
+    ]
 
 
 def _summary_text(args: dict) -> str:
@@ -152,9 +160,13 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
         secret = secrets.token_hex(16)
         port = ctx.settings.port
         settings = Settings(
-            NAMNDBOT_DATABASE=str(Path(tmp) / "demo.sqlite3"), SLACK_BOT_TOKEN="xoxb-demo",
-            SLACK_SIGNING_SECRET=secret, SLACK_APP_TOKEN=None, NAMNDBOT_SLACK_API_URL=fake.api_url,
-            NAMNDBOT_HOST="127.0.0.1", NAMNDBOT_PORT=port,
+            NAMNDBOT_DATABASE=str(Path(tmp) / "demo.sqlite3"),
+            SLACK_BOT_TOKEN="xoxb-demo",
+            SLACK_SIGNING_SECRET=secret,
+            SLACK_APP_TOKEN=None,
+            NAMNDBOT_SLACK_API_URL=fake.api_url,
+            NAMNDBOT_HOST="127.0.0.1",
+            NAMNDBOT_PORT=port,
         )
         try:
             running = await start(settings, clock=clock, mode=Mode(socket=False), poll=0.1)
@@ -169,8 +181,10 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             await bot.namnd.import_roster(demo_roster(), "demo")
             schedule = resources.files("namndbot.demo").joinpath("sammantradestider-2020.txt").read_text("utf-8")
             report = await import_schedule(bot.namnd, "AMN", schedule, actor="demo")
-            print(f"Arbetsmarknadsnämnden: 13 ledamöter, 13 ersättare; {len(report.added)} sammanträden 2020 "
-                  "inlästa ur protokollet 2019-11-26 § 10.")
+            print(
+                f"Arbetsmarknadsnämnden: 13 ledamöter, 13 ersättare; {len(report.added)} sammanträden 2020 "
+                "inlästa ur protokollet 2019-11-26 § 10."
+            )
             print("Det är tisdag 10 mars 2020; nästa sammanträde är tisdag 17 mars kl. 16.00.")
             await bot.settled()
             roster = await bot.namnd.roster("AMN")
@@ -179,6 +193,7 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             t.seen = len(fake.calls)
 
             async with ClientSession() as http:
+
                 def person(name: str) -> SlackUser:
                     uid = SECRETARY[1] if name == SECRETARY[0] else fake_user_id(name)
                     return SlackUser(f"{base}/slack/events", secret, fake, uid, session=http)
@@ -200,8 +215,13 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
                 haggman = fake_user_id("Börje Häggman")
                 dm = fake.dms_to(haggman)[-1]
                 t.say("Börje Häggman", "trycker på [Jag kan inte] i meddelandet från namndbot")
-                value = next(e["value"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]
-                             if e["action_id"] == "svar_kan_inte")
+                value = next(
+                    e["value"]
+                    for b in dm["blocks"]
+                    if b["type"] == "actions"
+                    for e in b["elements"]
+                    if e["action_id"] == "svar_kan_inte"
+                )
                 await person("Börje Häggman").click("svar_kan_inte", value, message=dm)
                 await bot.settled()
                 t.flush()
@@ -217,16 +237,26 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
                 view = next(v for k, v in fake.views.items() if not k.startswith("home:"))
                 t.flush()
                 t.say("Stefan Hansson", "fyller i formuläret: 17 mars, ”Jag går tidigare”, från § 11")
-                status, _ = await person("Stefan Hansson").submit(view, {
-                    "mote": select("AMN|2020-03-17"), "del": select("gar"), "nar": text_input("§ 11"),
-                })
+                status, _ = await person("Stefan Hansson").submit(
+                    view,
+                    {
+                        "mote": select("AMN|2020-03-17"),
+                        "del": select("gar"),
+                        "nar": text_input("§ 11"),
+                    },
+                )
                 await bot.settled()
                 t.flush()
 
                 for name in ("Mattias Mårdenfjord", "Arslan Bicen"):
                     msg = [m for m in fake.dms_to(fake_user_id(name)) if _buttons(m)][-1]
-                    value = next(e["value"] for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"]
-                                 if e["action_id"] == "svar_kommer")
+                    value = next(
+                        e["value"]
+                        for b in msg["blocks"]
+                        if b["type"] == "actions"
+                        for e in b["elements"]
+                        if e["action_id"] == "svar_kommer"
+                    )
                     t.say(name, "trycker på [Jag kommer]")
                     await person(name).click("svar_kommer", value, message=msg)
                     await bot.settled()

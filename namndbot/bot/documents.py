@@ -29,8 +29,14 @@ SUFFIXES = {".pdf", ".txt", ".text", ".md"}
 
 
 class Documents:
-    def __init__(self, db: Database, skrivelser: SkrivelseService, client: AsyncWebClient,
-                 clock: Callable[[], datetime], inbox: str | None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        skrivelser: SkrivelseService,
+        client: AsyncWebClient,
+        clock: Callable[[], datetime],
+        inbox: str | None,
+    ) -> None:
         self.db = db
         self.skrivelser = skrivelser
         self.client = client
@@ -67,8 +73,13 @@ class Documents:
             source = f"inkorgen: {relative}"
             await self._post(data, path.name, committee, source)
             async with self.db.transaction() as repo:
-                await repo.mark_inbox(str(relative), stat.st_size, stat.st_mtime,
-                                      content_hash(data.decode("utf-8", "replace")), self.clock())
+                await repo.mark_inbox(
+                    str(relative),
+                    stat.st_size,
+                    stat.st_mtime,
+                    content_hash(data.decode("utf-8", "replace")),
+                    self.clock(),
+                )
             handled += 1
         return handled
 

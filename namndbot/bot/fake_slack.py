@@ -52,13 +52,13 @@ class FakeSlack:
     users_by_email: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     channels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    responses: list[dict[str, Any]] = field(default_factory=list)   # posts to response URLs
-    views: dict[str, dict[str, Any]] = field(default_factory=dict)   # views.open/publish by user or view id
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response URLs
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # views.open/publish by user or view id
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
     latency: float = 0.0
     answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
-    response_failures: list[int] = field(default_factory=list)   # statuses the next response_url posts get
+    response_failures: list[int] = field(default_factory=list)  # statuses the next response_url posts get
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -97,8 +97,9 @@ class FakeSlack:
         if self.runner:
             await self.runner.cleanup()
 
-    def fail(self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int = 1,
-             times: int = 1) -> None:
+    def fail(
+        self, method: str, *, status: int = 429, error: str = "ratelimited", retry_after: int = 1, times: int = 1
+    ) -> None:
         """The next ``times`` calls of ``method`` fail (429 with Retry-After, or an error / a 5xx)."""
         self.failures[method].append(Failure(status, error, retry_after, times))
 
@@ -157,8 +158,9 @@ class FakeSlack:
             if failure.times <= 0:
                 queued.pop(0)
             if failure.status == 429:
-                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
-                                         headers={"Retry-After": str(failure.retry_after)})
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(failure.retry_after)}
+                )
             if failure.status >= 500:
                 return web.Response(status=failure.status, text="upstream trouble")
             return web.json_response({"ok": False, "error": failure.error})
@@ -180,8 +182,15 @@ class FakeSlack:
         return f"{self._last_ts:.6f}"
 
     def m_auth_test(self, args: dict) -> dict:
-        return {"ok": True, "url": "https://namndbot.example.slack.com/", "team": "Kommunen", "user": "namndbot",
-                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0NAMNDBOT"}
+        return {
+            "ok": True,
+            "url": "https://namndbot.example.slack.com/",
+            "team": "Kommunen",
+            "user": "namndbot",
+            "team_id": TEAM,
+            "user_id": BOT_USER,
+            "bot_id": "B0NAMNDBOT",
+        }
 
     def m_conversations_open(self, args: dict) -> dict:
         users = str(args.get("users", ""))
@@ -199,8 +208,13 @@ class FakeSlack:
         if not args.get("text") and not args.get("blocks"):
             return {"ok": False, "error": "no_text"}
         channel = self._channel(channel)
-        message = {"ts": self._next_ts(), "text": args.get("text", ""), "blocks": args.get("blocks"),
-                   "attachments": args.get("attachments"), "user": BOT_USER}
+        message = {
+            "ts": self._next_ts(),
+            "text": args.get("text", ""),
+            "blocks": args.get("blocks"),
+            "attachments": args.get("attachments"),
+            "user": BOT_USER,
+        }
         if args.get("metadata"):
             message["metadata"] = args["metadata"]
         self.channels[channel].append(message)
@@ -253,9 +267,16 @@ class FakeSlack:
         if file_id not in self.files:
             return {"ok": False, "error": "file_not_found"}
         name, data = self.files[file_id]
-        return {"ok": True, "file": {"id": file_id, "name": name, "size": len(data),
-                                     "url_private_download": f"{self.url}/files/{file_id}",
-                                     "url_private": f"{self.url}/files/{file_id}"}}
+        return {
+            "ok": True,
+            "file": {
+                "id": file_id,
+                "name": name,
+                "size": len(data),
+                "url_private_download": f"{self.url}/files/{file_id}",
+                "url_private": f"{self.url}/files/{file_id}",
+            },
+        }
 
     async def _file(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]
@@ -268,8 +289,11 @@ class FakeSlack:
         if self.response_failures:
             status = self.response_failures.pop(0)
             self.calls.append(Call("response_url_failed", {"status": status, **body}, time.time()))
-            return web.Response(status=status, text="expired_url" if status == 404 else "rate_limited",
-                                headers={"Retry-After": "1"} if status == 429 else None)
+            return web.Response(
+                status=status,
+                text="expired_url" if status == 404 else "rate_limited",
+                headers={"Retry-After": "1"} if status == 429 else None,
+            )
         self.responses.append({"url": str(request.url), "key": request.match_info["key"], **body})
         self.calls.append(Call("response_url", body, time.time()))
         self.changed.set()
@@ -299,8 +323,15 @@ class FakeSlack:
         envelope_id = uuid.uuid4().hex
         fut = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = fut
-        await self._ws[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
-                                      "accepts_response_payload": kind != "events_api", "retry_attempt": 0})
+        await self._ws[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+            }
+        )
         return await asyncio.wait_for(fut, timeout)
 
 
@@ -308,8 +339,9 @@ class FakeSlack:
 class SlackUser:
     """Sends what Slack would send when ``user`` acts, signed, to the bot's /slack/events."""
 
-    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack, user: str,
-                 session: ClientSession | None = None) -> None:
+    def __init__(
+        self, events_url: str, signing_secret: str, fake: FakeSlack, user: str, session: ClientSession | None = None
+    ) -> None:
         self.events_url = events_url
         self.verifier = SignatureVerifier(signing_secret)
         self.fake = fake
@@ -318,8 +350,10 @@ class SlackUser:
 
     def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
-        return {"X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body) or ""}
+        return {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body) or "",
+        }
 
     async def post(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> tuple[int, str]:
         headers = {"Content-Type": content_type, **self.signed(body), **(extra or {})}
@@ -332,31 +366,55 @@ class SlackUser:
             if own:
                 await session.close()
 
-    def slash_body(self, text: str, *, channel: str = "C0GENERAL", trigger: str | None = None,
-                   response_url: str | None = None) -> str:
-        return urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "kommunen", "channel_id": channel,
-            "channel_name": "allmant", "user_id": self.user, "user_name": self.user.lower(), "command": "/namnd",
-            "text": text, "api_app_id": "A0NAMND", "is_enterprise_install": "false",
-            "response_url": response_url or self.fake.response_url(),
-            "trigger_id": trigger or f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
-        })
+    def slash_body(
+        self, text: str, *, channel: str = "C0GENERAL", trigger: str | None = None, response_url: str | None = None
+    ) -> str:
+        return urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "team_domain": "kommunen",
+                "channel_id": channel,
+                "channel_name": "allmant",
+                "user_id": self.user,
+                "user_name": self.user.lower(),
+                "command": "/namnd",
+                "text": text,
+                "api_app_id": "A0NAMND",
+                "is_enterprise_install": "false",
+                "response_url": response_url or self.fake.response_url(),
+                "trigger_id": trigger or f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+            }
+        )
 
     async def slash(self, text: str, **kw: Any) -> tuple[int, dict[str, Any]]:
         status, body = await self.post(self.slash_body(text, **kw), "application/x-www-form-urlencoded")
         return status, (json.loads(body) if body.startswith("{") else {"text": body})
 
-    def action_payload(self, action_id: str, value: str, *, message: dict[str, Any] | None = None,
-                       channel: str | None = None) -> dict[str, Any]:
+    def action_payload(
+        self, action_id: str, value: str, *, message: dict[str, Any] | None = None, channel: str | None = None
+    ) -> dict[str, Any]:
         message = message or {"ts": self.fake._next_ts(), "text": ""}
         return {
-            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user, "name": self.user.lower()},
-            "api_app_id": "A0NAMND", "token": "legacy", "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": self.user, "name": self.user.lower()},
+            "api_app_id": "A0NAMND",
+            "token": "legacy",
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel or f"D{self.user}"},
-            "channel": {"id": channel or f"D{self.user}"}, "message": message,
+            "channel": {"id": channel or f"D{self.user}"},
+            "message": message,
             "response_url": self.fake.response_url(),
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "svar", "value": value,
-                         "action_ts": f"{time.time():.6f}"}],
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "svar",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
         }
 
     async def click(self, action_id: str, value: str, **kw: Any) -> tuple[int, str]:
@@ -368,10 +426,18 @@ class SlackUser:
 
     def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
         return {
-            "type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user, "name": self.user.lower()},
-            "api_app_id": "A0NAMND", "token": "legacy", "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
-            "view": {**view, "id": view.get("id") or f"V{uuid.uuid4().hex[:10].upper()}",
-                     "hash": uuid.uuid4().hex[:12], "state": {"values": values}},
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": self.user, "name": self.user.lower()},
+            "api_app_id": "A0NAMND",
+            "token": "legacy",
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
+            "view": {
+                **view,
+                "id": view.get("id") or f"V{uuid.uuid4().hex[:10].upper()}",
+                "hash": uuid.uuid4().hex[:12],
+                "state": {"values": values},
+            },
         }
 
     async def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> tuple[int, str]:
@@ -379,14 +445,21 @@ class SlackUser:
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
-        return json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0NAMND", "type": "event_callback",
-            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
-            "event": {"user": self.user, **event},
-        })
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "api_app_id": "A0NAMND",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+                "event_time": int(time.time()),
+                "event": {"user": self.user, **event},
+            }
+        )
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None,
-                    retry: int | None = None) -> tuple[int, str]:
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+    ) -> tuple[int, str]:
         extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return await self.post(self.event_body(event, event_id), "application/json", extra)
 

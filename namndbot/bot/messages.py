@@ -65,8 +65,9 @@ def unref(value: str) -> tuple[str, date, str]:
         data = json.loads(value)
         return str(data["c"]), date.fromisoformat(data["d"]), str(data.get("m", ""))
     except (ValueError, TypeError, KeyError) as exc:
-        raise NamndbotError("Knappen går inte att läsa (den kan vara från en äldre version av namndbot). "
-                            "Använd /namnd i stället.") from exc
+        raise NamndbotError(
+            "Knappen går inte att läsa (den kan vara från en äldre version av namndbot). Använd /namnd i stället."
+        ) from exc
 
 
 def plain(text: str) -> Message:
@@ -88,37 +89,59 @@ def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reaso
         blocks.append(ContextBlock(elements=[_md(f"Huvudärende: {m.note}")]))
     blocks.append(ContextBlock(elements=[_md(f"Varför du: {reason}")]))
     value = ref(committee.short, m.date, member.name)
-    blocks.append(ActionsBlock(block_id="svar", elements=[
-        ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
-        ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
-    ]))
+    blocks.append(
+        ActionsBlock(
+            block_id="svar",
+            elements=[
+                ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
+                ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
+            ],
+        )
+    )
     return Message(text, [b.to_dict() for b in blocks])
 
 
 def call_changed(committee: Committee, m: Meeting, member: Member, serves: str) -> Message:
-    return plain(f"Din inkallelse till {committee.name}s sammanträde {when(committee, m)} har ändrats: "
-                 f"du tjänstgör nu {serves.removeprefix(member.label + ' ')}.")
+    return plain(
+        f"Din inkallelse till {committee.name}s sammanträde {when(committee, m)} har ändrats: "
+        f"du tjänstgör nu {serves.removeprefix(member.label + ' ')}."
+    )
 
 
 def released(committee: Committee, m: Meeting, displaced: bool) -> Message:
     if displaced:
-        return plain(f"Du behövs inte längre vid {committee.name}s sammanträde {when(committee, m)}: "
-                     "en ersättare från platsens eget parti har blivit ledig och tar över platsen, "
-                     "som turordningen säger. Tack för att du ställde upp!")
-    return plain(f"Du behövs inte längre vid {committee.name}s sammanträde {when(committee, m)}; "
-                 "den du skulle ersätta kan komma, eller sammanträdet är ändrat. Tack ändå!")
+        return plain(
+            f"Du behövs inte längre vid {committee.name}s sammanträde {when(committee, m)}: "
+            "en ersättare från platsens eget parti har blivit ledig och tar över platsen, "
+            "som turordningen säger. Tack för att du ställde upp!"
+        )
+    return plain(
+        f"Du behövs inte längre vid {committee.name}s sammanträde {when(committee, m)}; "
+        "den du skulle ersätta kan komma, eller sammanträdet är ändrat. Tack ändå!"
+    )
 
 
 def answered(text: str, *, undo: dict | None = None) -> Message:
     """The answer to a report: what was registered, with "Ångra" where it can be undone."""
     blocks = [SectionBlock(text=_md(text)).to_dict()]
     if undo:
-        value = json.dumps({"c": undo["committee"], "d": undo["date"], "m": undo["member"],
-                            **({"o": undo["only"]} if undo.get("only") else {})},
-                           ensure_ascii=False, separators=(",", ":"))
-        blocks.append(ActionsBlock(elements=[
-            ButtonElement(text="Ångra", action_id="forhinder_angra", value=value),
-        ]).to_dict())
+        value = json.dumps(
+            {
+                "c": undo["committee"],
+                "d": undo["date"],
+                "m": undo["member"],
+                **({"o": undo["only"]} if undo.get("only") else {}),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(text="Ångra", action_id="forhinder_angra", value=value),
+                ]
+            ).to_dict()
+        )
     return Message(text, blocks)
 
 
@@ -129,13 +152,21 @@ def received(what: str) -> Message:
 
 
 def meeting_options(committee: Committee, meetings: list[Meeting]) -> list[Option]:
-    return [Option(value=f"{committee.short}|{m.date.isoformat()}",
-                   text=f"{committee.short} {svensk_datum(m.date)} {klockslag(m.start)}"[:75])
-            for m in meetings[:100]]
+    return [
+        Option(
+            value=f"{committee.short}|{m.date.isoformat()}",
+            text=f"{committee.short} {svensk_datum(m.date)} {klockslag(m.start)}"[:75],
+        )
+        for m in meetings[:100]
+    ]
 
 
-def forhinder_modal(choices: list[tuple[Committee, list[Meeting]]], selected: tuple[str, date] | None,
-                    members: list[Member] | None, private: dict) -> dict:
+def forhinder_modal(
+    choices: list[tuple[Committee, list[Meeting]]],
+    selected: tuple[str, date] | None,
+    members: list[Member] | None,
+    private: dict,
+) -> dict:
     """``/namnd förhinder`` without a date: which meeting, whole or part, and (secretaries) for whom."""
     options = [o for committee, meetings in choices for o in meeting_options(committee, meetings)]
     initial = options[0] if options else None
@@ -145,32 +176,56 @@ def forhinder_modal(choices: list[tuple[Committee, list[Meeting]]], selected: tu
     blocks = []
     if members:
         member_options = [Option(value=m.name, text=m.label[:75]) for m in members[:100]]
-        blocks.append(InputBlock(
-            block_id="vem", label="För vem", optional=True,
-            element=StaticSelectElement(action_id="v", options=member_options,
-                                        placeholder="Dig själv, om du inte väljer någon"),
-        ))
-    blocks.append(InputBlock(
-        block_id="mote", label="Sammanträde",
-        element=StaticSelectElement(action_id="v", options=options, initial_option=initial),
-    ))
+        blocks.append(
+            InputBlock(
+                block_id="vem",
+                label="För vem",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id="v", options=member_options, placeholder="Dig själv, om du inte väljer någon"
+                ),
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id="mote",
+            label="Sammanträde",
+            element=StaticSelectElement(action_id="v", options=options, initial_option=initial),
+        )
+    )
     whole = Option(value="hela", text="Hela sammanträdet")
-    blocks.append(InputBlock(
-        block_id="del", label="Hela eller en del",
-        element=RadioButtonsElement(action_id="v", initial_option=whole, options=[
-            whole,
-            Option(value="kommer", text="Jag kommer senare"),
-            Option(value="gar", text="Jag går tidigare"),
-        ]),
-    ))
-    blocks.append(InputBlock(
-        block_id="nar", label="Från eller till", optional=True,
-        hint="Paragraf (§ 5) eller klockslag (17.30), om du kommer senare eller går tidigare.",
-        element=PlainTextInputElement(action_id="v", placeholder="§ 5 eller 17.30"),
-    ))
+    blocks.append(
+        InputBlock(
+            block_id="del",
+            label="Hela eller en del",
+            element=RadioButtonsElement(
+                action_id="v",
+                initial_option=whole,
+                options=[
+                    whole,
+                    Option(value="kommer", text="Jag kommer senare"),
+                    Option(value="gar", text="Jag går tidigare"),
+                ],
+            ),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id="nar",
+            label="Från eller till",
+            optional=True,
+            hint="Paragraf (§ 5) eller klockslag (17.30), om du kommer senare eller går tidigare.",
+            element=PlainTextInputElement(action_id="v", placeholder="§ 5 eller 17.30"),
+        )
+    )
     view = View(
-        type="modal", callback_id=FORHINDER_MODAL, title="Anmäl förhinder", submit="Anmäl", close="Avbryt",
-        blocks=blocks, private_metadata=json.dumps(private, separators=(",", ":")),
+        type="modal",
+        callback_id=FORHINDER_MODAL,
+        title="Anmäl förhinder",
+        submit="Anmäl",
+        close="Avbryt",
+        blocks=blocks,
+        private_metadata=json.dumps(private, separators=(",", ":")),
     )
     return view.to_dict()
 
@@ -182,7 +237,8 @@ HELP = """*Så här använder du /namnd*
 • `/namnd återkalla 17 mars` tar tillbaka ett förhinder.
 • `/namnd närvaro [datum]` ger protokollets avsnitt Närvarande (för sekreterare).
 • `/namnd kalender` ger dina kalenderlänkar.
-• Sekreterare kan anmäla för andra: `/namnd förhinder 17 mars för Martin Westmont`; en partikontakt för partiets ledamöter och ersättare.
+• Sekreterare kan anmäla för andra: `/namnd förhinder 17 mars för Martin Westmont`; \
+en partikontakt för partiets ledamöter och ersättare.
 • Sekreterare: `/namnd justering` anger justerare och justeringsdag; `/namnd paragraf 5` under sammanträdet.
 Är du med i flera nämnder, skriv nämndens förkortning först: `/namnd förhinder AMN 17 mars`."""
 
@@ -192,17 +248,20 @@ def help_message() -> Message:
 
 
 def not_on_roster() -> Message:
-    return plain("Hej! Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
-                 "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare.")
+    return plain(
+        "Hej! Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
+        "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare."
+    )
 
 
 def feed_links(committee: Committee, https: str, webcal: str, public: str) -> Message:
-    text = (f"*Dina kalenderlänkar för {committee.name}*\n"
-            f"• Prenumerera (Apple, Outlook): <{webcal}|webcal-länk>\n"
-            f"• Google Kalender och andra: `{https}`\n"
-            f"Länken är personlig: den visar din egen status. Nämndens öppna kalender: `{public}`")
+    text = (
+        f"*Dina kalenderlänkar för {committee.name}*\n"
+        f"• Prenumerera (Apple, Outlook): <{webcal}|webcal-länk>\n"
+        f"• Google Kalender och andra: `{https}`\n"
+        f"Länken är personlig: den visar din egen status. Nämndens öppna kalender: `{public}`"
+    )
     return plain(text)
-
 
 
 # -- reminders, justering, svar på skrivelse ------------------------------------------------
@@ -221,32 +280,54 @@ def meeting_reminder(committee: Committee, m: Meeting, days: int | None) -> Mess
     if m.note:
         lines.append(f"Huvudärende: {m.note}")
     lines.append("Kan du inte komma, hela eller en del av sammanträdet? Anmäl förhinder så kallas en ersättare in.")
-    blocks = [SectionBlock(text=_md("\n".join(lines))),
-              ActionsBlock(elements=[ButtonElement(text="Anmäl förhinder", action_id="oppna_forhinder",
-                                                   value=ref(committee.short, m.date, ""))])]
+    blocks = [
+        SectionBlock(text=_md("\n".join(lines))),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Anmäl förhinder", action_id="oppna_forhinder", value=ref(committee.short, m.date, "")
+                )
+            ]
+        ),
+    ]
     return Message(head + ".", [b.to_dict() for b in blocks])
 
 
 def call_in_reminder(committee: Committee, m: Meeting, name: str, seats: list[str]) -> Message:
-    text = (f"Påminnelse: du är inkallad att tjänstgöra för {', '.join(seats)} vid {committee.name}s sammanträde "
-            f"{when(committee, m)}, men har inte svarat.")
+    text = (
+        f"Påminnelse: du är inkallad att tjänstgöra för {', '.join(seats)} vid {committee.name}s sammanträde "
+        f"{when(committee, m)}, men har inte svarat."
+    )
     value = ref(committee.short, m.date, name)
-    blocks = [SectionBlock(text=_md(text)), ActionsBlock(block_id="svar", elements=[
-        ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
-        ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
-    ])]
+    blocks = [
+        SectionBlock(text=_md(text)),
+        ActionsBlock(
+            block_id="svar",
+            elements=[
+                ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
+                ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
+            ],
+        ),
+    ]
     return Message(text, [b.to_dict() for b in blocks])
 
 
 def _justerat_button(committee: Committee, m: Meeting) -> dict:
-    return ActionsBlock(elements=[ButtonElement(text="Justerat", action_id="justering_klar", style="primary",
-                                                value=ref(committee.short, m.date, ""))]).to_dict()
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Justerat", action_id="justering_klar", style="primary", value=ref(committee.short, m.date, "")
+            )
+        ]
+    ).to_dict()
 
 
 def justering_reminder(committee: Committee, m: Meeting, day: date, whom: list[str], when_word: str | None) -> Message:
     others = f" Justerare: {', '.join(whom)}." if whom else ""
-    text = (f"Påminnelse: du ska justera protokollet från {committee.name}s sammanträde {svensk_datum(m.date)}"
-            f" {'i dag' if when_word == 'i dag' else 'på ' + svensk_datum(day)}.{others}")
+    text = (
+        f"Påminnelse: du ska justera protokollet från {committee.name}s sammanträde {svensk_datum(m.date)}"
+        f" {'i dag' if when_word == 'i dag' else 'på ' + svensk_datum(day)}.{others}"
+    )
     if when_word != "i dag":
         return plain(text)
     text += " Tryck Justerat när det är klart (eller låt sekreteraren göra det)."
@@ -254,28 +335,37 @@ def justering_reminder(committee: Committee, m: Meeting, day: date, whom: list[s
 
 
 def justering_today(committee: Committee, m: Meeting, whom: list[str]) -> Message:
-    text = (f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} justeras i dag"
-            + (f" av {', '.join(whom)}" if whom else "") + ". Tryck Justerat när det är klart.")
+    text = (
+        f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} justeras i dag"
+        + (f" av {', '.join(whom)}" if whom else "")
+        + ". Tryck Justerat när det är klart."
+    )
     return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_overdue(committee: Committee, m: Meeting, day: date, limit: date) -> Message:
-    text = (f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} skulle ha justerats "
-            f"{svensk_datum(day)} men är inte markerat som justerat. Enligt kommunallagen ska det vara justerat "
-            f"senast {svensk_datum(limit)}.")
+    text = (
+        f"Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} skulle ha justerats "
+        f"{svensk_datum(day)} men är inte markerat som justerat. Enligt kommunallagen ska det vara justerat "
+        f"senast {svensk_datum(limit)}."
+    )
     return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
-    text = (f":warning: Lagens gräns närmar sig: protokollet från {committee.name}s sammanträde "
-            f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet).")
+    text = (
+        f":warning: Lagens gräns närmar sig: protokollet från {committee.name}s sammanträde "
+        f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet)."
+    )
     return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
 
 
 def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
     """The post in the channel when the protocol is justerat: anslag, appeal and take-down dates."""
-    lines = [f"*Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} är justerat* "
-             f"({svensk_datum(date.fromisoformat(facts['justerad']))})."]
+    lines = [
+        f"*Protokollet från {committee.name}s sammanträde {svensk_datum(m.date)} är justerat* "
+        f"({svensk_datum(date.fromisoformat(facts['justerad']))})."
+    ]
     lines.append(f"• Justeringen ska tillkännages på anslagstavlan senast {_d(facts['anslag_senast'])}.")
     basis = ("anslaget " + _d(facts["anslag"])) if facts.get("anslag") else f"ett anslag {_d(facts['anslag_senast'])}"
     lines.append(f"• Sista dag att överklaga: {_d(facts['overklagande_sista_dag'])} (tre veckor från {basis}).")
@@ -321,14 +411,19 @@ def skrivelse_author(committee: Committee, svar: dict, meeting_day: str | None) 
 
 
 def skrivelse_failed(reason: str, source: str) -> Message:
-    return plain(f"Ett dokument kunde inte läsas som ett svar på skrivelse ({source}): {reason} "
-                 "Det har inte publicerats; lägg ut det för hand eller rätta filen och lägg in den igen.")
+    return plain(
+        f"Ett dokument kunde inte läsas som ett svar på skrivelse ({source}): {reason} "
+        "Det har inte publicerats; lägg ut det för hand eller rätta filen och lägg in den igen."
+    )
 
 
 INTAKE_WORDS = {
-    "forhinder_add": "en förhinderanmälan", "forhinder_remove": "ett återkallat förhinder",
-    "svar_kommer": "ett \"Jag kommer\"", "svar_kan_inte": "ett \"Jag kan inte\"",
-    "justering_set": "justerare och justeringsdag", "justering_klar": "en anmälan om justering",
+    "forhinder_add": "en förhinderanmälan",
+    "forhinder_remove": "ett återkallat förhinder",
+    "svar_kommer": 'ett "Jag kommer"',
+    "svar_kan_inte": 'ett "Jag kan inte"',
+    "justering_set": "justerare och justeringsdag",
+    "justering_klar": "en anmälan om justering",
 }
 
 
@@ -336,12 +431,20 @@ def intake_failed(kind: str, actor: str, intake_id: object) -> Message:
     """To the secretaries: a member's report met a bug in namndbot (not bad input)."""
     who = f"<@{actor}>" if actor and not actor.startswith(("cli", "test")) else (actor or "någon")
     what = INTAKE_WORDS.get(kind, "ett besked")
-    return plain(f"Obs: {what} från {who} kunde inte registreras på grund av ett fel i namndbot (besked nr "
-                 f"{intake_id}). Personen har fått veta och ombetts försöka igen; felet finns i loggen.")
+    return plain(
+        f"Obs: {what} från {who} kunde inte registreras på grund av ett fel i namndbot (besked nr "
+        f"{intake_id}). Personen har fått veta och ombetts försöka igen; felet finns i loggen."
+    )
 
 
-def justering_modal(committee: Committee, meetings: list[Meeting], members: list[Member], selected: date | None,
-                    justerare: tuple[str, ...] = (), when: date | None = None) -> dict:
+def justering_modal(
+    committee: Committee,
+    meetings: list[Meeting],
+    members: list[Member],
+    selected: date | None,
+    justerare: tuple[str, ...] = (),
+    when: date | None = None,
+) -> dict:
     """The secretary's form: which meeting, the two justerare, the justering date."""
     from slack_sdk.models.blocks import DatePickerElement
 
@@ -350,32 +453,60 @@ def justering_modal(committee: Committee, meetings: list[Meeting], members: list
     if selected:
         initial = next((o for o in options if o.value.endswith(selected.isoformat())), initial)
     people = [Option(value=m.name, text=m.label[:75]) for m in members[:100]]
-    blocks = [InputBlock(block_id="mote", label="Sammanträde",
-                         element=StaticSelectElement(action_id="v", options=options, initial_option=initial))]
+    blocks = [
+        InputBlock(
+            block_id="mote",
+            label="Sammanträde",
+            element=StaticSelectElement(action_id="v", options=options, initial_option=initial),
+        )
+    ]
     for i, label in enumerate(("Justerare", "Justerare")):
         chosen = next((o for o in people if len(justerare) > i and o.value == justerare[i]), None)
-        blocks.append(InputBlock(block_id=f"justerare{i + 1}", label=label, optional=i > 0,
-                                 element=StaticSelectElement(action_id="v", options=people, initial_option=chosen)))
-    blocks.append(InputBlock(block_id="dag", label="Justeringsdag",
-                             element=DatePickerElement(action_id="v",
-                                                       initial_date=when.isoformat() if when else None)))
-    return View(type="modal", callback_id=JUSTERING_MODAL, title="Justering", submit="Spara", close="Avbryt",
-                blocks=blocks, private_metadata=committee.short).to_dict()
+        blocks.append(
+            InputBlock(
+                block_id=f"justerare{i + 1}",
+                label=label,
+                optional=i > 0,
+                element=StaticSelectElement(action_id="v", options=people, initial_option=chosen),
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id="dag",
+            label="Justeringsdag",
+            element=DatePickerElement(action_id="v", initial_date=when.isoformat() if when else None),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=JUSTERING_MODAL,
+        title="Justering",
+        submit="Spara",
+        close="Avbryt",
+        blocks=blocks,
+        private_metadata=committee.short,
+    ).to_dict()
 
 
 def call_withdrawn(committee: Committee, m: Meeting) -> Message:
-    return plain(f"Din inkallelse till {committee.name}s sammanträde {when(committee, m)} är återkallad: vi fick "
-                 "inget svar i tid, så nästa ersättare i turordningen har kallats in. Tack ändå!")
+    return plain(
+        f"Din inkallelse till {committee.name}s sammanträde {when(committee, m)} är återkallad: vi fick "
+        "inget svar i tid, så nästa ersättare i turordningen har kallats in. Tack ändå!"
+    )
 
 
 def vacancy(committee: Committee, m: Meeting, seat: str, paragraphs: str) -> Message:
-    text = (f":warning: Ingen ersättare kan kallas in för {seat} vid {committee.name}s sammanträde "
-            f"{when(committee, m)} ({paragraphs}): alla i turordningen har förhinder, har tackat nej eller "
-            "tjänstgör redan. Platsen står tom om ingen hittas.")
+    text = (
+        f":warning: Ingen ersättare kan kallas in för {seat} vid {committee.name}s sammanträde "
+        f"{when(committee, m)} ({paragraphs}): alla i turordningen har förhinder, har tackat nej eller "
+        "tjänstgör redan. Platsen står tom om ingen hittas."
+    )
     return plain(text)
 
 
-def chair_instruction(committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str) -> Message:
+def chair_instruction(
+    committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str
+) -> Message:
     start = f" från § {from_paragraph}" if from_paragraph else ""
     text = f":bell: Till ordföranden: kalla in {serves}{start}. ({reason})"
     return plain(text)
@@ -388,18 +519,43 @@ def start_modal(committee: Committee, m: Meeting, ersattare: list[Member], expec
     options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
     initial = [o for o in options if o.value in expected] or None
     blocks = [
-        SectionBlock(text=_md(f"*{committee.name}*, {when(committee, m)}\nFrån och med nu gäller ändringar från "
-                              "nästa paragraf, och bara närvarande ersättare kallas in.")),
-        InputBlock(block_id="narvarande", label="Närvarande ersättare", optional=True,
-                   element=StaticMultiSelectElement(action_id="v", options=options, initial_options=initial)),
+        SectionBlock(
+            text=_md(
+                f"*{committee.name}*, {when(committee, m)}\nFrån och med nu gäller ändringar från "
+                "nästa paragraf, och bara närvarande ersättare kallas in."
+            )
+        ),
+        InputBlock(
+            block_id="narvarande",
+            label="Närvarande ersättare",
+            optional=True,
+            element=StaticMultiSelectElement(action_id="v", options=options, initial_options=initial),
+        ),
     ]
-    return View(type="modal", callback_id=START_MODAL, title="Starta sammanträdet", submit="Starta",
-                close="Avbryt", blocks=blocks, private_metadata=ref(committee.short, m.date, "")).to_dict()
+    return View(
+        type="modal",
+        callback_id=START_MODAL,
+        title="Starta sammanträdet",
+        submit="Starta",
+        close="Avbryt",
+        blocks=blocks,
+        private_metadata=ref(committee.short, m.date, ""),
+    ).to_dict()
 
 
 def anlander_modal(committee: Committee, m: Meeting, ersattare: list[Member]) -> dict:
     options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
-    blocks = [InputBlock(block_id="vem", label="Ersättaren som kommer",
-                         element=StaticSelectElement(action_id="v", options=options))]
-    return View(type="modal", callback_id=ANLANDER_MODAL, title="Ersättare anländer", submit="Spara",
-                close="Avbryt", blocks=blocks, private_metadata=ref(committee.short, m.date, "")).to_dict()
+    blocks = [
+        InputBlock(
+            block_id="vem", label="Ersättaren som kommer", element=StaticSelectElement(action_id="v", options=options)
+        )
+    ]
+    return View(
+        type="modal",
+        callback_id=ANLANDER_MODAL,
+        title="Ersättare anländer",
+        submit="Spara",
+        close="Avbryt",
+        blocks=blocks,
+        private_metadata=ref(committee.short, m.date, ""),
+    ).to_dict()

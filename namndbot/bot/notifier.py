@@ -27,8 +27,14 @@ log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, namnd: NamndService, base_url: str, clock: Callable[[], datetime] | None = None,
-                 scheduler: Scheduler | None = None, justering: JusteringService | None = None) -> None:
+    def __init__(
+        self,
+        namnd: NamndService,
+        base_url: str,
+        clock: Callable[[], datetime] | None = None,
+        scheduler: Scheduler | None = None,
+        justering: JusteringService | None = None,
+    ) -> None:
         self.namnd = namnd
         self.db = namnd.db
         self.base_url = base_url
@@ -61,16 +67,24 @@ class Notifier:
             return
         if kind == "intake_fel" and ev.committee_id is not None:
             stored = await repo.committee_by_id(ev.committee_id)
-            await to_secretaries(repo, now, stored, messages.intake_failed(
-                ev.payload.get("intake_kind", ""), ev.payload.get("actor", ""), ev.payload.get("intake_id")))
+            await to_secretaries(
+                repo,
+                now,
+                stored,
+                messages.intake_failed(
+                    ev.payload.get("intake_kind", ""), ev.payload.get("actor", ""), ev.payload.get("intake_id")
+                ),
+            )
             return
         if kind in ("skrivelse_ny", "skrivelse_fel") and ev.committee_id is not None:
             await self._skrivelse(repo, ev, now)
             return
         if ev.meeting_id is None or ev.committee_id is None:
             return
-        if kind in ("meeting_andrad", "justering_andrad", "justerad", "inkallad", "sammantrade_startat") \
-                and self.scheduler is not None:
+        if (
+            kind in ("meeting_andrad", "justering_andrad", "justerad", "inkallad", "sammantrade_startat")
+            and self.scheduler is not None
+        ):
             await self.scheduler.reschedule_in(repo, now, ev.meeting_id)
         stored = await repo.committee_by_id(ev.committee_id)
         committee = stored.committee
@@ -80,24 +94,35 @@ class Notifier:
         user = slack_of.get(member.key) if member else None
         held = meeting.date < now.astimezone(_tz(committee)).date()
         if held:
-            user = None   # a meeting already held: the record changes, nobody is called in or released
+            user = None  # a meeting already held: the record changes, nobody is called in or released
         if kind in ("narvaro_andrad", "meeting_andrad"):
             if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
-                await repo.enqueue(now, "summary", None, {"meeting_id": meeting.id},
-                                   coalesce_key=f"summary:{meeting.id}")
+                await repo.enqueue(
+                    now, "summary", None, {"meeting_id": meeting.id}, coalesce_key=f"summary:{meeting.id}"
+                )
             if kind == "meeting_andrad":
                 for slack in set(slack_of.values()):
                     await repo.enqueue(now, "home", slack, {}, coalesce_key=f"home:{slack}")
         elif kind == "inkallad" and member and ev.payload.get("during"):
             # Rule 6: during the meeting the chair calls in someone present; the secretaries are told.
-            await to_secretaries(repo, now, stored, messages.chair_instruction(
-                committee, meeting, ev.payload.get("serves", ""), ev.payload.get("from_paragraph"),
-                ev.payload.get("reason", "")))
+            await to_secretaries(
+                repo,
+                now,
+                stored,
+                messages.chair_instruction(
+                    committee,
+                    meeting,
+                    ev.payload.get("serves", ""),
+                    ev.payload.get("from_paragraph"),
+                    ev.payload.get("reason", ""),
+                ),
+            )
             await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "inkallad" and member and not held:
             if user and not meeting.cancelled:
-                msg = messages.call_in(committee, meeting, member, ev.payload.get("serves", ""),
-                                       ev.payload.get("reason", ""))
+                msg = messages.call_in(
+                    committee, meeting, member, ev.payload.get("serves", ""), ev.payload.get("reason", "")
+                )
                 await repo.enqueue(now, "dm", user, msg.payload())
             await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "vakans" and not held:
@@ -107,8 +132,12 @@ class Notifier:
                 if k.party == ev.payload.get("party"):
                     await repo.enqueue(now, "dm", k.slack, msg.payload())
         elif kind == "inkallelse_andrad" and member and user:
-            await repo.enqueue(now, "dm", user, messages.call_changed(committee, meeting, member,
-                                                                      ev.payload.get("serves", "")).payload())
+            await repo.enqueue(
+                now,
+                "dm",
+                user,
+                messages.call_changed(committee, meeting, member, ev.payload.get("serves", "")).payload(),
+            )
         elif kind == "justerad" and self.justering is not None:
             view = await self.justering.view_in(repo, stored, meeting)
             if view is not None:
@@ -120,8 +149,9 @@ class Notifier:
             view = await self.justering.view_in(repo, stored, meeting)
             for person in view.justerare if view else ():
                 if slack_of.get(person.key):
-                    await repo.enqueue(now, "home", slack_of[person.key], {},
-                                       coalesce_key=f"home:{slack_of[person.key]}")
+                    await repo.enqueue(
+                        now, "home", slack_of[person.key], {}, coalesce_key=f"home:{slack_of[person.key]}"
+                    )
         elif kind == "entledigad" and member and user:
             if ev.payload.get("reason") == "ej_svar":
                 msg = messages.call_withdrawn(committee, meeting)
@@ -135,8 +165,9 @@ class Notifier:
         stored = await repo.committee_by_id(ev.committee_id)
         c = stored.committee
         if ev.kind == "skrivelse_fel":
-            await to_secretaries(repo, now, stored, messages.skrivelse_failed(ev.payload.get("reason", ""),
-                                                                              ev.payload.get("source", "")))
+            await to_secretaries(
+                repo, now, stored, messages.skrivelse_failed(ev.payload.get("reason", ""), ev.payload.get("source", ""))
+            )
             return
         svar = ev.payload["svar"]
         post = messages.skrivelse_post(c, svar, svar.get("meeting"))
@@ -149,18 +180,23 @@ class Notifier:
         for name in ev.payload.get("authors", []):
             member = members.get(name)
             if member and slack_of.get(member.key):
-                await repo.enqueue(now, "dm", slack_of[member.key],
-                                   messages.skrivelse_author(c, svar, svar.get("meeting")).payload())
+                await repo.enqueue(
+                    now, "dm", slack_of[member.key], messages.skrivelse_author(c, svar, svar.get("meeting")).payload()
+                )
 
-    async def _tell_party_contact(self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow) -> None:
+    async def _tell_party_contact(
+        self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow
+    ) -> None:
         """Göteborg's model: the party group's contact hears of every call-in for the party's seats."""
         if not stored.partikontakter:
             return
         serves = ev.payload.get("serves", "")
         for k in stored.partikontakter:
             if k.party in ev.payload.get("parties", []):
-                text = (f"Till partikontakten för {k.party}: {serves} har kallats in till {stored.committee.name}s "
-                        f"sammanträde {svensk_datum(meeting.date)}.")
+                text = (
+                    f"Till partikontakten för {k.party}: {serves} har kallats in till {stored.committee.name}s "
+                    f"sammanträde {svensk_datum(meeting.date)}."
+                )
                 await repo.enqueue(now, "dm", k.slack, messages.plain(text).payload())
 
     async def _reply(self, repo: Repository, ev: EventRow, now: datetime) -> None:
@@ -168,8 +204,12 @@ class Notifier:
         reply = p.get("reply") or {}
         msg = messages.answered(p.get("text", ""), undo=p.get("undo") if p.get("ok") else None)
         if reply.get("response_url"):
-            body = {**msg.payload(), "replace_original": bool(reply.get("replace", True)),
-                    "response_type": "ephemeral", **({DM_FALLBACK: p["actor"]} if p.get("actor") else {})}
+            body = {
+                **msg.payload(),
+                "replace_original": bool(reply.get("replace", True)),
+                "response_type": "ephemeral",
+                **({DM_FALLBACK: p["actor"]} if p.get("actor") else {}),
+            }
             await repo.enqueue(now, "response", reply["response_url"], body)
         elif reply.get("user"):
             await repo.enqueue(now, "dm", reply["user"], msg.payload())
@@ -215,9 +255,15 @@ class Notifier:
         """The member's justering duties that are not done."""
         out = []
         for m, j in await repo.justeringar(committee_id):
-            if key in j.justerare and j.justerad is None and j.date is not None and j.date >= today - timedelta(days=14):
-                out.append(f"Du ska justera protokollet från sammanträdet {svensk_datum(m.date)} "
-                           f"den {svensk_datum(j.date)}.")
+            if (
+                key in j.justerare
+                and j.justerad is None
+                and j.date is not None
+                and j.date >= today - timedelta(days=14)
+            ):
+                out.append(
+                    f"Du ska justera protokollet från sammanträdet {svensk_datum(m.date)} den {svensk_datum(j.date)}."
+                )
         return out
 
 

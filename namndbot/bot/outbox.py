@@ -31,15 +31,30 @@ log = logging.getLogger(__name__)
 
 METADATA_TYPE = "namndbot_outbox"
 PERMANENT = {
-    "channel_not_found", "user_not_found", "users_not_found", "not_in_channel", "is_archived", "invalid_blocks",
-    "invalid_arguments", "msg_too_long", "no_text", "cannot_dm_bot", "user_disabled", "account_inactive",
-    "invalid_auth", "not_authed", "missing_scope", "message_not_found", "cant_update_message",
+    "channel_not_found",
+    "user_not_found",
+    "users_not_found",
+    "not_in_channel",
+    "is_archived",
+    "invalid_blocks",
+    "invalid_arguments",
+    "msg_too_long",
+    "no_text",
+    "cannot_dm_bot",
+    "user_disabled",
+    "account_inactive",
+    "invalid_auth",
+    "not_authed",
+    "missing_scope",
+    "message_not_found",
+    "cant_update_message",
 }
 
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
 
 
-DM_FALLBACK = "_namndbot_dm"   # in a response row: whom to DM if the response_url no longer answers
+DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
+
 
 class Outbox:
     """Putting messages in the outbox (called from the notifier and the handlers)."""
@@ -50,8 +65,9 @@ class Outbox:
 
     async def fetch_file(self, file_id: str, committee: str, *, dedupe: str | None = None) -> None:
         async with self.db.transaction() as repo:
-            await repo.enqueue(self.clock(), "file", None, {"file_id": file_id, "committee": committee},
-                               coalesce_key=f"file:{file_id}")
+            await repo.enqueue(
+                self.clock(), "file", None, {"file_id": file_id, "committee": committee}, coalesce_key=f"file:{file_id}"
+            )
 
     async def home(self, user: str) -> None:
         async with self.db.transaction() as repo:
@@ -59,11 +75,16 @@ class Outbox:
 
 
 class Sender:
-    def __init__(self, db: Database, client: AsyncWebClient, clock: Callable[[], datetime],
-                 summary: Callable[[int], Awaitable[tuple[list[str], Message] | None]],
-                 home: Callable[[str], Awaitable[dict]],
-                 link: Callable[[], Awaitable[None]],
-                 fetch_file: Callable[[dict], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: AsyncWebClient,
+        clock: Callable[[], datetime],
+        summary: Callable[[int], Awaitable[tuple[list[str], Message] | None]],
+        home: Callable[[str], Awaitable[dict]],
+        link: Callable[[], Awaitable[None]],
+        fetch_file: Callable[[dict], Awaitable[None]] | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
@@ -152,7 +173,7 @@ class Sender:
             return None, None
         if row.kind == "file" and self.fetch_file is not None:
             await self._mark_sending(row, None)
-            await self.fetch_file(row.payload)   # posting is deduplicated by content: safe to repeat
+            await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
             return None, None
         raise ValueError(f"unknown outbox kind {row.kind}")
 
@@ -168,8 +189,9 @@ class Sender:
             await repo.save_dm_channel(user, channel)
         return channel
 
-    async def _post_once(self, row: OutboxRow, channel: str, payload: dict, *, tag: str | None = None
-                         ) -> tuple[str, str]:
+    async def _post_once(
+        self, row: OutboxRow, channel: str, payload: dict, *, tag: str | None = None
+    ) -> tuple[str, str]:
         """chat.postMessage exactly once, even if the last attempt died before we heard back."""
         marker = {"id": row.id, **({"tag": tag} if tag else {})}
         if row.status == "sending":
@@ -178,7 +200,9 @@ class Sender:
                 return channel, found
         await self._mark_sending(row, channel)
         resp = await self.client.chat_postMessage(
-            channel=channel, **payload, metadata={"event_type": METADATA_TYPE, "event_payload": marker},
+            channel=channel,
+            **payload,
+            metadata={"event_type": METADATA_TYPE, "event_payload": marker},
         )
         return resp["channel"], resp["ts"]
 
@@ -187,7 +211,8 @@ class Sender:
         cursor = None
         while True:
             resp = await self.client.conversations_history(
-                channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor)
+                channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
+            )
             for msg in resp.get("messages", []):
                 meta = msg.get("metadata") or {}
                 if meta.get("event_type") == METADATA_TYPE and meta.get("event_payload") == marker:
@@ -210,8 +235,9 @@ class Sender:
                 target = await self._dm_channel(channel)
             if target in known:
                 # attachments=[] clears a red warning that no longer applies (chat.update keeps old ones).
-                await self.client.chat_update(channel=target, ts=known[target], **{"attachments": [],
-                                                                                   **message.payload()})
+                await self.client.chat_update(
+                    channel=target, ts=known[target], **{"attachments": [], **message.payload()}
+                )
                 continue
             _, ts = await self._post_once(row, target, message.payload(), tag=target)
             async with self.db.transaction() as repo:

@@ -61,12 +61,15 @@ class Reminders:
         if d.job.kind == p.SVARSTID:
             # Rule 5: no answer in time. Passed over like a decline; the next is called at once, the
             # first is told the call is withdrawn (the events do the telling).
-            await self.namnd.decline_in(repo, now, c.short, m.date, d.data["member"], actor="namndbot:svarstid",
-                                        kind="ej_svar")
+            await self.namnd.decline_in(
+                repo, now, c.short, m.date, d.data["member"], actor="namndbot:svarstid", kind="ej_svar"
+            )
             return
         if d.job.kind == p.PAMINNELSE:
             if c.channel:
-                await repo.enqueue(now, "post", c.channel, messages.meeting_reminder(c, m, d.data.get("days")).payload())
+                await repo.enqueue(
+                    now, "post", c.channel, messages.meeting_reminder(c, m, d.data.get("days")).payload()
+                )
             for person in d.data.get("unanswered", []):
                 msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
                 await repo.enqueue(now, "dm", person["slack"], msg.payload())

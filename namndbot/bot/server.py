@@ -47,24 +47,32 @@ def check_settings(settings: Settings) -> Mode:
     """Which mode to run in; a Swedish error naming the variable if the tokens won't do."""
     bot = settings.slack_bot_token
     if not bot:
-        raise ConfigError("SLACK_BOT_TOKEN saknas: sätt den till appens bot-token (xoxb-…) från Slacks "
-                          "sida ”OAuth & Permissions”.", hint="Utan Slack: kör ”namndbot demo”.")
+        raise ConfigError(
+            "SLACK_BOT_TOKEN saknas: sätt den till appens bot-token (xoxb-…) från Slacks sida ”OAuth & Permissions”.",
+            hint="Utan Slack: kör ”namndbot demo”.",
+        )
     if not re.fullmatch(r"xoxb-[A-Za-z0-9-]{4,}", bot):
         raise ConfigError("SLACK_BOT_TOKEN ser inte ut som en bot-token: den ska börja med xoxb-.")
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", settings.slack_api_url):
         raise ConfigError(f"NAMNDBOT_SLACK_API_URL ska vara en http(s)-adress, inte ”{settings.slack_api_url}”.")
     if settings.slack_app_token is not None:
         if not re.fullmatch(r"xapp-[A-Za-z0-9-]{4,}", settings.slack_app_token):
-            raise ConfigError("SLACK_APP_TOKEN ser inte ut som en app-token: den ska börja med xapp- "
-                              "(Slacks sida ”Basic Information”, App-Level Tokens, med connections:write).")
+            raise ConfigError(
+                "SLACK_APP_TOKEN ser inte ut som en app-token: den ska börja med xapp- "
+                "(Slacks sida ”Basic Information”, App-Level Tokens, med connections:write)."
+            )
         return Mode(socket=True)
     secret = settings.slack_signing_secret
     if not secret:
-        raise ConfigError("SLACK_SIGNING_SECRET saknas: i HTTP-läge behövs appens signeringshemlighet "
-                          "(Slacks sida ”Basic Information”). Sätt i stället SLACK_APP_TOKEN för Socket Mode.")
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET saknas: i HTTP-läge behövs appens signeringshemlighet "
+            "(Slacks sida ”Basic Information”). Sätt i stället SLACK_APP_TOKEN för Socket Mode."
+        )
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", secret):
-        raise ConfigError("SLACK_SIGNING_SECRET ser inte ut som en signeringshemlighet "
-                          "(32 tecken 0-9 och a-f, från Slacks sida ”Basic Information”).")
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET ser inte ut som en signeringshemlighet "
+            "(32 tecken 0-9 och a-f, från Slacks sida ”Basic Information”)."
+        )
     return Mode(socket=False)
 
 
@@ -103,7 +111,7 @@ class Running:
 
     async def stop(self) -> None:
         self.jobs.cancel()
-        done, _ = await asyncio.wait({self.jobs}, timeout=10)   # never hang the shutdown on it
+        done, _ = await asyncio.wait({self.jobs}, timeout=10)  # never hang the shutdown on it
         if not done:
             log.error("the background jobs did not stop within 10 s")
         elif not self.jobs.cancelled() and self.jobs.exception() is not None:
@@ -117,8 +125,9 @@ class Running:
         await self.bot.db.close()
 
 
-async def start(settings: Settings, *, clock: Callable[[], datetime] = utcnow, mode: Mode | None = None,
-                poll: float = 10.0) -> Running:
+async def start(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, mode: Mode | None = None, poll: float = 10.0
+) -> Running:
     mode = mode or check_settings(settings)
     db = await Database(settings.database).connect()
     bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
@@ -130,8 +139,10 @@ async def start(settings: Settings, *, clock: Callable[[], datetime] = utcnow, m
     except OSError as exc:
         await runner.cleanup()
         await db.close()
-        raise ConfigError(f"Webbservern kan inte lyssna på {settings.host}:{settings.port} ({exc.strerror}); "
-                          "ändra NAMNDBOT_HOST eller NAMNDBOT_PORT.") from None
+        raise ConfigError(
+            f"Webbservern kan inte lyssna på {settings.host}:{settings.port} ({exc.strerror}); "
+            "ändra NAMNDBOT_HOST eller NAMNDBOT_PORT."
+        ) from None
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     jobs = asyncio.create_task(bot.run_jobs(poll))
     socket = None
@@ -146,8 +157,11 @@ async def start(settings: Settings, *, clock: Callable[[], datetime] = utcnow, m
 
 async def serve_forever(settings: Settings) -> int:
     running = await start(settings)
-    print(f"namndbot kör ({'Socket Mode' if running.socket else 'HTTP'}): http://{settings.host}:{running.port}"
-          f"  (feeds under /kalender/, hälsa på /healthz). Avsluta med Ctrl-C.", flush=True)
+    print(
+        f"namndbot kör ({'Socket Mode' if running.socket else 'HTTP'}): http://{settings.host}:{running.port}"
+        f"  (feeds under /kalender/, hälsa på /healthz). Avsluta med Ctrl-C.",
+        flush=True,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -34,10 +34,13 @@ def summary(r: NarvaroResult) -> Message:
     members = r.roster.by_key()
     title = f"Närvaro: {c.name} {svensk_datum(m.date)} {klockslag(m.start)}"
     if m.cancelled:
-        return Message(f"{title} – inställt", [
-            HeaderBlock(text=PlainTextObject(text=title[:150])).to_dict(),
-            SectionBlock(text=_md("Sammanträdet är *inställt*.")).to_dict(),
-        ])
+        return Message(
+            f"{title} – inställt",
+            [
+                HeaderBlock(text=PlainTextObject(text=title[:150])).to_dict(),
+                SectionBlock(text=_md("Sammanträdet är *inställt*.")).to_dict(),
+            ],
+        )
     blocks = [
         HeaderBlock(text=PlainTextObject(text=title[:150])),
         SectionBlock(text=_md(f"```{r.text().rstrip()}```")),
@@ -61,26 +64,56 @@ def summary(r: NarvaroResult) -> Message:
         blocks.append(SectionBlock(text=_md("*Vakanta platser (ingen ersättare kan kallas in):*\n" + "\n".join(lines))))
     timed = [a for a in r.anmalningar if a.tid]
     if timed:
-        blocks.append(SectionBlock(text=_md("*Anmält med klockslag:* " + ", ".join(
-            f"{members[a.member].label} {a.describe(m.paragraphs)}" for a in timed if a.member in members))))
+        blocks.append(
+            SectionBlock(
+                text=_md(
+                    "*Anmält med klockslag:* "
+                    + ", ".join(
+                        f"{members[a.member].label} {a.describe(m.paragraphs)}" for a in timed if a.member in members
+                    )
+                )
+            )
+        )
     value = ref(c.short, m.date, "")
     if m.started:
         at = f"§ {m.current_paragraph}" if m.current_paragraph else "början"
-        blocks.append(SectionBlock(text=_md(f":large_green_circle: *Sammanträdet pågår* (nu: {at}). "
-                                            "Ändringar gäller från nästa paragraf; bara närvarande ersättare kallas.")))
+        blocks.append(
+            SectionBlock(
+                text=_md(
+                    f":large_green_circle: *Sammanträdet pågår* (nu: {at}). "
+                    "Ändringar gäller från nästa paragraf; bara närvarande ersättare kallas."
+                )
+            )
+        )
         buttons = [ButtonElement(text="Ersättare anländer", action_id="ersattare_anlander", value=value)]
         if m.paragraphs and m.current_paragraph < m.paragraphs:
             # The paragraph is in the value: two clicks on the same button move one paragraph, not two.
-            nxt = json.dumps({**json.loads(value), "p": m.current_paragraph + 1}, ensure_ascii=False,
-                             separators=(",", ":"))
-            buttons.insert(0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf",
-                                            value=nxt))
+            nxt = json.dumps(
+                {**json.loads(value), "p": m.current_paragraph + 1}, ensure_ascii=False, separators=(",", ":")
+            )
+            buttons.insert(
+                0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf", value=nxt)
+            )
         blocks.append(ActionsBlock(elements=buttons))
     else:
-        blocks.append(ActionsBlock(elements=[ButtonElement(text="Starta sammanträdet", action_id="starta_sammantrade",
-                                                           value=value, style="primary")]))
-    blocks.append(ContextBlock(elements=[_md("Uppdateras automatiskt när något ändras. "
-                                            "`/namnd närvaro` ger texten att klistra in i protokollet.")]))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Starta sammanträdet", action_id="starta_sammantrade", value=value, style="primary"
+                    )
+                ]
+            )
+        )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                _md(
+                    "Uppdateras automatiskt när något ändras. `/namnd närvaro` ger texten att klistra in i protokollet."
+                )
+            ]
+        )
+    )
     attachments = None
     if not r.plan.beslutfor:
         ranges = ", ".join(span_words(a, z, n) for a, z in r.plan.not_quorate)
@@ -92,7 +125,12 @@ def summary(r: NarvaroResult) -> Message:
     return Message(text, [b.to_dict() for b in blocks], attachments)
 
 
-def home(user: str, sections: list[tuple[NarvaroResult | None, str, list[tuple[NarvaroResult, str | None]], tuple[str, str] | None, list[str]]]) -> dict:
+def home(
+    user: str,
+    sections: list[
+        tuple[NarvaroResult | None, str, list[tuple[NarvaroResult, str | None]], tuple[str, str] | None, list[str]]
+    ],
+) -> dict:
     """App Home: for each committee, the next meetings with the member's status, duties and links.
 
     ``sections``: (any result for the committee or None, committee name,
@@ -100,8 +138,14 @@ def home(user: str, sections: list[tuple[NarvaroResult | None, str, list[tuple[N
     """
     blocks: list = [HeaderBlock(text=PlainTextObject(text="Dina sammanträden"))]
     if not sections:
-        blocks.append(SectionBlock(text=_md("Du finns inte med i någon nämnds roster här. "
-                                            "Hör av dig till nämndens sekreterare om du borde finnas med.")))
+        blocks.append(
+            SectionBlock(
+                text=_md(
+                    "Du finns inte med i någon nämnds roster här. "
+                    "Hör av dig till nämndens sekreterare om du borde finnas med."
+                )
+            )
+        )
     for _, name, meetings, links, duties in sections:
         blocks.append(DividerBlock())
         blocks.append(SectionBlock(text=_md(f"*{name}*")))
@@ -113,16 +157,21 @@ def home(user: str, sections: list[tuple[NarvaroResult | None, str, list[tuple[N
             if m.note:
                 line += f" – {m.note}"
             line += f"\n_{status[0].upper() + status[1:]}_" if status else ""
-            blocks.append(SectionBlock(
-                text=_md(line),
-                accessory=ButtonElement(text="Anmäl förhinder", action_id="oppna_forhinder",
-                                        value=ref(r.committee.committee.short, m.date, "")),
-            ))
+            blocks.append(
+                SectionBlock(
+                    text=_md(line),
+                    accessory=ButtonElement(
+                        text="Anmäl förhinder",
+                        action_id="oppna_forhinder",
+                        value=ref(r.committee.committee.short, m.date, ""),
+                    ),
+                )
+            )
         for duty in duties:
             blocks.append(SectionBlock(text=_md(f":pencil: {duty}")))
         if links:
             https, webcal = links
-            blocks.append(ContextBlock(elements=[_md(
-                f"Din kalender: <{webcal}|prenumerera (webcal)> · <{https}|https-länk>")]))
+            blocks.append(
+                ContextBlock(elements=[_md(f"Din kalender: <{webcal}|prenumerera (webcal)> · <{https}|https-länk>")])
+            )
     return View(type="home", blocks=blocks).to_dict()
-

@@ -27,10 +27,10 @@ REFRESH = timedelta(hours=1)
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
     uid: str
-    start: datetime | date   # aware, in the committee's timezone; a date for an all-day event
+    start: datetime | date  # aware, in the committee's timezone; a date for an all-day event
     end: datetime | date
     summary: str
-    stamp: datetime          # the last change (UTC)
+    stamp: datetime  # the last change (UTC)
     sequence: int = 0
     description: str | None = None
     location: str | None = None
@@ -85,8 +85,8 @@ def _event(e: FeedEvent) -> Event:
 @dataclass(frozen=True)
 class _Rule:
     month: int
-    byday: str          # e.g. "-1SU", "2SU"
-    local: datetime     # first occurrence in 1970, local wall time before the change
+    byday: str  # e.g. "-1SU", "2SU"
+    local: datetime  # first occurrence in 1970, local wall time before the change
     offset_from: timedelta
     offset_to: timedelta
     name: str

@@ -28,7 +28,7 @@ SECOND = timedelta(seconds=1)
 class Feed:
     body: bytes
     last_modified: datetime
-    update: FeedUpdate | None = None   # the history to record, if it changed
+    update: FeedUpdate | None = None  # the history to record, if it changed
 
     @property
     def etag(self) -> str:
@@ -41,8 +41,17 @@ def _when(t: datetime | date) -> str:
 
 def _digest(e: FeedEvent) -> str:
     """The event's content as rendered, SEQUENCE and DTSTAMP left out."""
-    text = "\x1f".join((e.uid, _when(e.start), _when(e.end), e.summary, e.description or "", e.location or "",
-                        "1" if e.cancelled else "0"))
+    text = "\x1f".join(
+        (
+            e.uid,
+            _when(e.start),
+            _when(e.end),
+            e.summary,
+            e.description or "",
+            e.location or "",
+            "1" if e.cancelled else "0",
+        )
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -50,8 +59,9 @@ def _whole_second(t: datetime) -> datetime:
     return t.astimezone(UTC).replace(microsecond=0)
 
 
-def _build(name: str, description: str, timezone: str, events: Iterable[FeedEvent],
-           history: FeedHistory | None) -> Feed:
+def _build(
+    name: str, description: str, timezone: str, events: Iterable[FeedEvent], history: FeedHistory | None
+) -> Feed:
     events = list(events)
     if history is None:  # no history at hand: the stamps the data gives
         body = render(name, description, timezone, events)
@@ -61,13 +71,12 @@ def _build(name: str, description: str, timezone: str, events: Iterable[FeedEven
     for e in events:
         digest = _digest(e)
         before = history.events.get(e.uid)
-        if before is None:           # new to this feed
+        if before is None:  # new to this feed
             mark = EventMark(digest, e.sequence, e.stamp)
         elif before.digest == digest:  # unchanged: as it was served
             mark = before
-        else:                        # changed: a higher SEQUENCE, a later DTSTAMP
-            mark = EventMark(digest, max(e.sequence, before.sequence + 1),
-                             max(e.stamp, now, before.stamp + SECOND))
+        else:  # changed: a higher SEQUENCE, a later DTSTAMP
+            mark = EventMark(digest, max(e.sequence, before.sequence + 1), max(e.stamp, now, before.stamp + SECOND))
         if mark != before:
             changed.append((e.uid, mark))
         served.append(replace(e, sequence=mark.sequence, stamp=mark.stamp))
@@ -78,7 +87,7 @@ def _build(name: str, description: str, timezone: str, events: Iterable[FeedEven
         last_modified = history.last_modified
     elif history.last_modified is None:  # never served before: from now on
         last_modified = _whole_second(max(newest, now))
-    else:                                # the bytes changed: later than any time served before
+    else:  # the bytes changed: later than any time served before
         last_modified = _whole_second(max(newest, now, history.last_modified + SECOND))
     update = None
     if changed or history.digest != digest:
@@ -90,9 +99,16 @@ def _title(committee: Committee) -> str:
     return f"Sammanträde {committee.name}"
 
 
-def _meeting_event(committee: Committee, m: Meeting, *, uid: str | None = None, summary: str | None = None,
-                   description: str | None = None, sequence: int | None = None,
-                   stamp: datetime | None = None) -> FeedEvent:
+def _meeting_event(
+    committee: Committee,
+    m: Meeting,
+    *,
+    uid: str | None = None,
+    summary: str | None = None,
+    description: str | None = None,
+    sequence: int | None = None,
+    stamp: datetime | None = None,
+) -> FeedEvent:
     start = m.starts_at(committee.timezone)
     return FeedEvent(
         uid=uid or m.uid,
@@ -110,8 +126,9 @@ def _meeting_event(committee: Committee, m: Meeting, *, uid: str | None = None, 
 def committee_feed(committee: Committee, meetings: list[Meeting], history: FeedHistory | None = None) -> Feed:
     """The public feed: meetings only (time, place, main business). No personal data."""
     events = [_meeting_event(committee, m) for m in meetings]
-    return _build(committee.name, f"Sammanträden för {committee.name} ({committee.short})",
-                  committee.timezone, events, history)
+    return _build(
+        committee.name, f"Sammanträden för {committee.name} ({committee.short})", committee.timezone, events, history
+    )
 
 
 def personal_feed(agenda: PersonalAgenda) -> Feed:
@@ -125,16 +142,34 @@ def personal_feed(agenda: PersonalAgenda) -> Feed:
         lines = [f"Din status: {item.status}."] if item.status else []
         if m.note:
             lines.append(m.note)
-        events.append(_meeting_event(
-            c, m, uid=f"{salt}-{m.uid}", summary=summary, description="\n\n".join(lines) or None,
-            sequence=item.sequence, stamp=item.stamp,
-        ))
+        events.append(
+            _meeting_event(
+                c,
+                m,
+                uid=f"{salt}-{m.uid}",
+                summary=summary,
+                description="\n\n".join(lines) or None,
+                sequence=item.sequence,
+                stamp=item.stamp,
+            )
+        )
     for duty in agenda.duties:
-        events.append(FeedEvent(
-            uid=f"{salt}-justering-{duty.meeting.uid}", start=duty.day, end=duty.day + timedelta(days=1),
-            summary=f"Justera protokollet: {c.name} {duty.meeting.date.isoformat()}" + (" (justerat)" if duty.done else ""),
-            stamp=duty.stamp or EPOCH, sequence=duty.sequence,
-            description=f"Du är justerare för protokollet från sammanträdet {duty.meeting.date.isoformat()}.",
-        ))
-    return _build(f"{c.name} – {member.name}", f"Sammanträden för {c.name}, med din egen status",
-                  c.timezone, events, agenda.history)
+        events.append(
+            FeedEvent(
+                uid=f"{salt}-justering-{duty.meeting.uid}",
+                start=duty.day,
+                end=duty.day + timedelta(days=1),
+                summary=f"Justera protokollet: {c.name} {duty.meeting.date.isoformat()}"
+                + (" (justerat)" if duty.done else ""),
+                stamp=duty.stamp or EPOCH,
+                sequence=duty.sequence,
+                description=f"Du är justerare för protokollet från sammanträdet {duty.meeting.date.isoformat()}.",
+            )
+        )
+    return _build(
+        f"{c.name} – {member.name}",
+        f"Sammanträden för {c.name}, med din egen status",
+        c.timezone,
+        events,
+        agenda.history,
+    )

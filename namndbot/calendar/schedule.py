@@ -126,13 +126,39 @@ class Schedule:
 
 
 _MONTHS = {name: i for i, name in enumerate(MANADER, 1)} | {
-    "jan": 1, "feb": 2, "febr": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "febr": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _WEEKDAYS = {name: i for i, name in enumerate(VECKODAGAR)} | {
-    "mandag": 0, "lordag": 5, "sondag": 6,  # written without diacritics
-    "mån": 0, "må": 0, "tis": 1, "ti": 1, "ons": 2, "on": 2, "tors": 3, "tor": 3, "to": 3,
-    "fre": 4, "fr": 4, "lör": 5, "lö": 5, "sön": 6, "sö": 6,
+    "mandag": 0,
+    "lordag": 5,
+    "sondag": 6,  # written without diacritics
+    "mån": 0,
+    "må": 0,
+    "tis": 1,
+    "ti": 1,
+    "ons": 2,
+    "on": 2,
+    "tors": 3,
+    "tor": 3,
+    "to": 3,
+    "fre": 4,
+    "fr": 4,
+    "lör": 5,
+    "lö": 5,
+    "sön": 6,
+    "sö": 6,
 }
 
 
@@ -156,8 +182,10 @@ def _lookup(token: str, table: dict[str, int]) -> int:
 
 _NOT_LETTER = r"(?![^\W\d_])"
 _FULL_WEEKDAYS = [w for w in _WEEKDAYS if w.endswith("dag")]
-_WD = (rf"(?:(?:{_alternation(_FULL_WEEKDAYS)})(?:en)?"
-       rf"|{_alternation(w for w in _WEEKDAYS if w not in _FULL_WEEKDAYS)}){_NOT_LETTER}")
+_WD = (
+    rf"(?:(?:{_alternation(_FULL_WEEKDAYS)})(?:en)?"
+    rf"|{_alternation(w for w in _WEEKDAYS if w not in _FULL_WEEKDAYS)}){_NOT_LETTER}"
+)
 _MON = rf"(?:{_alternation(_MONTHS)}){_NOT_LETTER}"
 _YEAR = r"(?:19|20|21)[0-9]{2}"
 
@@ -185,24 +213,36 @@ _CHAIN = re.compile(rf"(?:[,;]|\s(?:och|samt)\b)\s*(?={_ITEM_SRC})", re.I | re.X
 _BROKEN = re.compile(rf"{_WD}\.?,?\s+(?:den\s+)?[0-9]{{1,2}}(?::?e|:a)?(?=\s+[^\W\d_]|\s*$)", re.I)
 
 # "kl. 18.30", "kl 18:30", "kl. 18,30" (a comma separates minutes too), "klockan 9", "kl. 13-16".
-_KL_TIME = re.compile(r"\b(?:kl|klockan)\b\.?\s*(?P<h>[0-9]+)(?:[.:,](?P<m>[0-9]+))?"
-                      r"(?:\s*(?:[-–—]|till)\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?", re.I)
-_BARE_TIME = re.compile(r"[\s,:|–—-]*(?P<h>[0-9]{1,2})(?:[.:,](?P<m>[0-9]{2})(?![0-9]))?"
-                        r"(?(m)(?:\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?"
-                        r"|\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))")
+_KL_TIME = re.compile(
+    r"\b(?:kl|klockan)\b\.?\s*(?P<h>[0-9]+)(?:[.:,](?P<m>[0-9]+))?"
+    r"(?:\s*(?:[-–—]|till)\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?",
+    re.I,
+)
+_BARE_TIME = re.compile(
+    r"[\s,:|–—-]*(?P<h>[0-9]{1,2})(?:[.:,](?P<m>[0-9]{2})(?![0-9]))?"
+    r"(?(m)(?:\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))?"
+    r"|\s*[-–—]\s*[0-9]{1,2}(?:[.:,][0-9]{2})?(?![0-9]))"
+)
 # A line that starts with a time of its own: "kl. 18.30", "Klockan 9 Budget".
 _KL_START = re.compile(r"(?:kl|klockan)\b\.?\s*[0-9]", re.I)
-_CANCEL = re.compile(r"[(\[]?\s*(?:(?:mötet|sammanträdet|nämndmötet)\s+"
-                     r"(?:är\s+|har\s+)?(?:blivit\s+)?)?"
-                     r"\b(?:inställ[td]|inställs|installt|installd|ställ(?:s|ts|t)\s+in)\b"
-                     r"(?:\s+(?:nämnd)?(?:sammanträde|möte)[nt]?\b)?"  # "Inställt sammanträde"
-                     r"\s*[)\]]?", re.I)
+_CANCEL = re.compile(
+    r"[(\[]?\s*(?:(?:mötet|sammanträdet|nämndmötet)\s+"
+    r"(?:är\s+|har\s+)?(?:blivit\s+)?)?"
+    r"\b(?:inställ[td]|inställs|installt|installd|ställ(?:s|ts|t)\s+in)\b"
+    r"(?:\s+(?:nämnd)?(?:sammanträde|möte)[nt]?\b)?"  # "Inställt sammanträde"
+    r"\s*[)\]]?",
+    re.I,
+)
 
 # Lines that may stand inside a block: "Februari", "Hösten 2021:", "2021".
-_NEUTRAL = re.compile(rf"(?:(?:{_MON}|vår(?:en|terminen)?|höst(?:en|terminen)?)\.?\s*)?"
-                      rf"(?P<y>{_YEAR})?\s*:?", re.I)  # matched against the stripped line
+_NEUTRAL = re.compile(
+    rf"(?:(?:{_MON}|vår(?:en|terminen)?|höst(?:en|terminen)?)\.?\s*)?"
+    rf"(?P<y>{_YEAR})?\s*:?",
+    re.I,
+)  # matched against the stripped line
 
-_HEADING = re.compile(rf"""
+_HEADING = re.compile(
+    rf"""
       sammantr[äa]des(?:tider|dagar|datum|plan|kalender|lista){_NOT_LETTER}
     | sammantr[äa]den\s+(?:(?:under|för|år|i|våren|hösten|läsåret|verksamhetsåret)\s+)*
       {_YEAR}(?![0-9])
@@ -210,7 +250,9 @@ _HEADING = re.compile(rf"""
     | mötes(?:tider|dagar|datum|plan){_NOT_LETTER}
     | (?:nämndm|m)öten\s+(?:(?:under|för|år|våren|hösten)\s+)*{_YEAR}(?![0-9])
     | (?:datum|tider|dagar)\s+för\s+(?:[^\W\d_]+\s+){{0,2}}(?:sammanträden|möten){_NOT_LETTER}
-""", re.I | re.X)
+""",
+    re.I | re.X,
+)
 _HEADING_YEAR = re.compile(rf"(?<![0-9-])({_YEAR})(?:\s*[/–—-]\s*(?:{_YEAR}|[0-9]{{2}}))?(?![0-9-])")
 _YEAR_BEFORE = re.compile(rf"({_YEAR})\s+års\s+$", re.I)
 _HEADING_LIST = re.compile(rf":\s*(?={_ITEM_SRC})", re.I | re.X)  # "Sammanträden 2021: 8 februari"
@@ -225,6 +267,7 @@ _LIST_PREAMBLE = 3  # lines before a heading-less list searched for a default ti
 
 # --------------------------------------------------------------------------
 # Line-level reading
+
 
 @dataclass(slots=True)
 class _Item:
@@ -252,8 +295,9 @@ def _time(h: str, m: str | None, quoted: str, line: int) -> time:
         hour, minute = int(h), int(m or 0)
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ScheduleError(f"Rad {line}: ”{_quote(quoted)}” är ingen giltig tid.", line,
-                        hint="Skriv tiden som t.ex. kl. 16.00.")
+    raise ScheduleError(
+        f"Rad {line}: ”{_quote(quoted)}” är ingen giltig tid.", line, hint="Skriv tiden som t.ex. kl. 16.00."
+    )
 
 
 def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
@@ -268,14 +312,15 @@ def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
     if m is None:
         if _BROKEN.match(text, pos):
             raise ScheduleError(
-                f"Rad {line}: ”{_quote(text)}” ser ut som ett sammanträde,"
-                " men datumet går inte att läsa.", line,
-                hint="Skriv datumet som t.ex. ”tisdag den 11 februari” eller 2020-02-11.")
+                f"Rad {line}: ”{_quote(text)}” ser ut som ett sammanträde, men datumet går inte att läsa.",
+                line,
+                hint="Skriv datumet som t.ex. ”tisdag den 11 februari” eller 2020-02-11.",
+            )
         return None
     items = []
     while m is not None:
         g = m.groupdict()
-        quoted = text[m.start():m.end()].strip()
+        quoted = text[m.start() : m.end()].strip()
         if g["iy"]:
             day, month, year = int(g["id"]), int(g["im"]), int(g["iy"])
         else:
@@ -285,20 +330,21 @@ def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
         try:  # reject impossible days at once; 29 February waits for the year
             date(year or 2000, month, day)
         except ValueError:
-            raise ScheduleError(f"Rad {line}: ”{_quote(quoted)}” är inget giltigt datum.", line,
-                                hint="Kontrollera dag och månad.") from None
+            raise ScheduleError(
+                f"Rad {line}: ”{_quote(quoted)}” är inget giltigt datum.", line, hint="Kontrollera dag och månad."
+            ) from None
         weekday = _lookup(g["wd"], _WEEKDAYS) if g["wd"] else None
         item = _Item(line, quoted, day, month, year, weekday, cancelled=bool(prefix["strike"]))
 
         nxt = _CHAIN.search(text, m.end())
-        rest = text[m.end():nxt.start() if nxt else len(text)]
+        rest = text[m.end() : nxt.start() if nxt else len(text)]
         bare = _BARE_TIME.match(rest)
         if bare:
             item.start = _time(bare["h"], bare["m"], bare.group().strip(" ,:|–—-"), line)
-            rest = rest[bare.end():]
+            rest = rest[bare.end() :]
         elif kl := _KL_TIME.search(rest):
             item.start = _time(kl["h"], kl["m"], kl.group(), line)
-            rest = f"{rest[:kl.start()]} {rest[kl.end():]}"
+            rest = f"{rest[: kl.start()]} {rest[kl.end() :]}"
         item.parts.append(rest)
         items.append(item)
         m = _ITEM.match(text, nxt.end()) if nxt else None
@@ -326,8 +372,13 @@ def _finish_note(item: _Item) -> str | None:
     note = ""
     for part in item.parts:
         part = " ".join(part.replace("~~", " ").replace("|", " ").split())
-        if (note.endswith("-") and len(note) > 1 and note[-2].isalpha() and part[:1].islower()
-                and not re.match(r"(?:och|eller|samt)\b", part)):
+        if (
+            note.endswith("-")
+            and len(note) > 1
+            and note[-2].isalpha()
+            and part[:1].islower()
+            and not re.match(r"(?:och|eller|samt)\b", part)
+        ):
             note = note[:-1] + part  # "bud-" + "get" (but not "barn-" + "och")
         else:
             note = f"{note} {part}"
@@ -350,6 +401,7 @@ def _is_continuation(raw: str) -> bool:
 
 # --------------------------------------------------------------------------
 # Lines meant as meetings that can't be read
+
 
 def _distance(a: str, b: str) -> int:
     """Edit distance, a swap of two neighbouring letters counting as one edit."""
@@ -380,8 +432,9 @@ def _weekday_like(word: str) -> bool:
     word = word.lower().rstrip(".")
     if word in _WEEKDAYS or (word.endswith("dagen") and word[:-2] in _WEEKDAYS):
         return True
-    return len(word) >= 5 and any(_distance(word, name) <= 1 or _distance(word, name + "en") <= 1
-                                  for name in VECKODAGAR)
+    return len(word) >= 5 and any(
+        _distance(word, name) <= 1 or _distance(word, name + "en") <= 1 for name in VECKODAGAR
+    )
 
 
 _WORD = r"[^\W\d_]+"
@@ -392,8 +445,11 @@ _GLUED = re.compile(rf"(?:den\s+)?[0-9]{{1,2}}(?P<word>{_WORD})", re.I)
 # "Augusti 25"
 _WORD_DAY = re.compile(rf"(?P<word>{_WORD})\.?\s+(?:den\s+)?[0-9]{{1,2}}(?![0-9])", re.I)
 # "Extra möte 22 september", "Extrainsatt sammanträde: 22 sept"
-_MEETING_WORDS = re.compile(r"(?:(?:extra|extrainsatt|extrainsatta|ordinarie|nytt|ytterligare)\s+)?"
-                            r"[^\W\d_]*(?:sammanträde|möte)[nt]?\s*[:,–—-]?\s*", re.I)
+_MEETING_WORDS = re.compile(
+    r"(?:(?:extra|extrainsatt|extrainsatta|ordinarie|nytt|ytterligare)\s+)?"
+    r"[^\W\d_]*(?:sammanträde|möte)[nt]?\s*[:,–—-]?\s*",
+    re.I,
+)
 _DAY_KL = re.compile(r"[0-9]\S*\s+(?:\S+\s+)?(?:kl|klockan)\b\.?\s*[0-9]", re.I)  # "25.8 kl. 18"
 _DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.(?:[0-9]{2}|[0-9]{4})(?![0-9])")
 
@@ -418,7 +474,7 @@ def _meeting_like(raw: str, *, clock: bool = True) -> bool:
     if _day_and_month(text, 0) or _DOTTED_DATE.match(text):
         return True
     if (first := _FIRST_WORD.match(text)) and _weekday_like(first[1]):
-        rest = text[first.end():]
+        rest = text[first.end() :]
         return bool(re.search("[0-9]", rest)) or any(_month_like(w) for w in re.findall(_WORD, rest))
     if (words := _MEETING_WORDS.match(text)) and words.end() < len(text) and _day_and_month(text, words.end()):
         return True
@@ -428,21 +484,24 @@ def _meeting_like(raw: str, *, clock: bool = True) -> bool:
 
 
 def _unreadable(raw: str, line: int) -> ScheduleError:
-    text = raw[_PREFIX.match(raw).end():]
-    return ScheduleError(f"Rad {line}: ”{_quote(text)}” går inte att läsa som ett datum.", line,
-                         hint="Skriv datumet som t.ex. ”tisdag den 11 februari” eller 2020-02-11.")
+    text = raw[_PREFIX.match(raw).end() :]
+    return ScheduleError(
+        f"Rad {line}: ”{_quote(text)}” går inte att läsa som ett datum.",
+        line,
+        hint="Skriv datumet som t.ex. ”tisdag den 11 februari” eller 2020-02-11.",
+    )
 
 
 def _is_prose(text: str) -> bool:
     """A line that shows the text has moved on from the schedule: a sentence,
     a § line or a heading."""
     text = text.strip()
-    return (len(re.findall(_WORD, text)) >= 4 or text.startswith("§")
-            or _HEADING.search(text) is not None)
+    return len(re.findall(_WORD, text)) >= 4 or text.startswith("§") or _HEADING.search(text) is not None
 
 
 # --------------------------------------------------------------------------
 # Blocks
+
 
 @dataclass(slots=True)
 class _Block:
@@ -494,7 +553,7 @@ def _continued_time(item: _Item, raw: str, line: int) -> None:
         item.parts.append(raw)
         return
     item.start = _time(kl["h"], kl["m"], kl.group(), line)
-    item.parts.append(raw[kl.end():])
+    item.parts.append(raw[kl.end() :])
 
 
 def _check_after(lines: list[str], end: int, *, list_mode: bool) -> None:
@@ -514,11 +573,13 @@ def _check_after(lines: list[str], end: int, *, list_mode: bool) -> None:
         if _read_line(raw, j + 1) is not None:
             if list_mode:
                 return
-            text = lines[end][_PREFIX.match(lines[end]).end():]
+            text = lines[end][_PREFIX.match(lines[end]).end() :]
             raise ScheduleError(
                 f"Rad {end + 1}: ”{_quote(text)}” står mitt i listan med sammanträden,"
-                f" men fler datum följer på rad {j + 1}.", end + 1,
-                hint="Ta bort raden, eller skriv den inom parentes efter ett datum.")
+                f" men fler datum följer på rad {j + 1}.",
+                end + 1,
+                hint="Ta bort raden, eller skriv den inom parentes efter ett datum.",
+            )
         if _meeting_like(raw):
             raise _unreadable(raw, j + 1)
         return
@@ -552,8 +613,13 @@ def _joined(lines: list[str], lo: int, hi: int, cut: int | None = None) -> tuple
         part = (lines[i][:cut] if i == lo and cut is not None else lines[i]).strip()
         if not part:
             continue
-        if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and part[:1].islower() \
-                and not re.match(r"(?:och|eller|samt)\b", part):
+        if (
+            text.endswith("-")
+            and len(text) > 1
+            and text[-2].isalpha()
+            and part[:1].islower()
+            and not re.match(r"(?:och|eller|samt)\b", part)
+        ):
             text = text[:-1]
         elif text:
             text += " "
@@ -638,7 +704,7 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
             _check_before(lines, h + 1, start)
             block = _read_block(lines, start, items_at(start))
         # the year of the heading nearest the list (headings in its preamble included)
-        years = [y for i, y, _ in itertools.takewhile(lambda hd: hd[0] <= start, headings[k:]) if y]
+        years = [y for i, y, _ in itertools.takewhile(lambda hd, start=start: hd[0] <= start, headings[k:]) if y]
         block.year = years[-1] if years else None
         # a heading with its own list of dates: only its words before the list
         block.default = _default_time(lines, h, max(start, h + 1), colon)
@@ -670,6 +736,7 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
 # --------------------------------------------------------------------------
 # The whole text
 
+
 def _split_lines(text: str) -> list[str]:
     lines = re.split(r"\r\n|\r|\n", text)
     return [_INVISIBLE.sub("", _BLANKISH.sub(" ", unicodedata.normalize("NFC", ln))) for ln in lines]
@@ -688,8 +755,10 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
     lines = _split_lines(text)
     blocks, any_year = _find_blocks(lines)
     if not any(block.items for block in blocks):
-        raise ScheduleError("Texten innehåller inga sammanträdestider.",
-                            hint="Klistra in listan med datum, t.ex. ”Tisdag den 11 februari kl. 16.00”.")
+        raise ScheduleError(
+            "Texten innehåller inga sammanträdestider.",
+            hint="Klistra in listan med datum, t.ex. ”Tisdag den 11 februari kl. 16.00”.",
+        )
 
     meetings: list[ScheduledMeeting] = []
     schedule_year = year
@@ -704,8 +773,10 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
             if item.year is not None:
                 current = item.year
             elif current is None:
-                raise ScheduleError("Året framgår inte av texten; ange det med --year.",
-                                    hint="Eller skriv året i rubriken, t.ex. ”Sammanträdestider 2020”.")
+                raise ScheduleError(
+                    "Året framgår inte av texten; ange det med --year.",
+                    hint="Eller skriv året i rubriken, t.ex. ”Sammanträdestider 2020”.",
+                )
             elif previous_month is not None and previous_month - item.month >= 6:
                 current += 1  # December followed by January
             previous_month = item.month
@@ -715,25 +786,32 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
                     raise ValueError(current)
                 day = date(current, item.month, item.day)
             except ValueError:
-                raise ScheduleError(f"Rad {item.line}: ”{_quote(item.quoted)}” är inget giltigt datum"
-                                    f" år {current}.", item.line) from None
+                raise ScheduleError(
+                    f"Rad {item.line}: ”{_quote(item.quoted)}” är inget giltigt datum år {current}.", item.line
+                ) from None
             if item.weekday is not None and item.weekday != day.weekday():
                 raise ScheduleError(
                     f"Rad {item.line}: {svensk_datum(day, weekday=False)} är en {VECKODAGAR[day.weekday()]},"
-                    f" inte en {VECKODAGAR[item.weekday]}.", item.line,
-                    hint="Kontrollera datumet och veckodagen.")
+                    f" inte en {VECKODAGAR[item.weekday]}.",
+                    item.line,
+                    hint="Kontrollera datumet och veckodagen.",
+                )
             start = block.default if item.start is None else item.start
             meetings.append(ScheduledMeeting(day, start, _finish_note(item), item.cancelled, item.line))
 
     first_line: dict[date, int] = {}
     for meeting in sorted(meetings, key=lambda mt: mt.line):
         if meeting.date in first_line:
-            raise ScheduleError(f"Rad {meeting.line}: {svensk_datum(meeting.date, weekday=False)} står redan på"
-                                f" rad {first_line[meeting.date]}.", meeting.line,
-                                hint="Ta bort den ena raden.")
+            raise ScheduleError(
+                f"Rad {meeting.line}: {svensk_datum(meeting.date, weekday=False)} står redan på"
+                f" rad {first_line[meeting.date]}.",
+                meeting.line,
+                hint="Ta bort den ena raden.",
+            )
         first_line[meeting.date] = meeting.line
 
     defaults = {block.default for block in blocks if block.default is not None}
     assert schedule_year is not None  # every block has a meeting, whose year was found (or raised)
-    return Schedule(schedule_year, defaults.pop() if len(defaults) == 1 else None,
-                    tuple(sorted(meetings, key=lambda mt: mt.date)))
+    return Schedule(
+        schedule_year, defaults.pop() if len(defaults) == 1 else None, tuple(sorted(meetings, key=lambda mt: mt.date))
+    )

@@ -122,8 +122,9 @@ class FeedCache:
         if feed is None:
             return _Entry(gen, None, "")
         etag = feed.etag
-        return _Entry(gen, feed, etag, etag[:-1] + '-gz"',
-                      format_datetime(feed.last_modified.replace(microsecond=0), usegmt=True))
+        return _Entry(
+            gen, feed, etag, etag[:-1] + '-gz"', format_datetime(feed.last_modified.replace(microsecond=0), usegmt=True)
+        )
 
     async def _render(self, key: str) -> Feed | None:
         kind, _, ident = key.partition(":")

@@ -132,8 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so briefly, details only on request
         if os.environ.get("NAMNDBOT_DEBUG"):
             traceback.print_exc()
-        print(f"Ett oväntat fel inträffade ({type(exc).__name__}). Inget har sparats halvvägs; "
-              "kör igen med NAMNDBOT_DEBUG=1 för detaljer och rapportera felet.", file=sys.stderr)
+        print(
+            f"Ett oväntat fel inträffade ({type(exc).__name__}). Inget har sparats halvvägs; "
+            "kör igen med NAMNDBOT_DEBUG=1 för detaljer och rapportera felet.",
+            file=sys.stderr,
+        )
         return 1
 
 

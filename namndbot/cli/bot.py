@@ -20,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def run(args: argparse.Namespace, ctx: Context) -> int:
     from ..bot.server import check_settings, serve_forever
 
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = ctx.settings.model_copy(update={"database": ctx.db_path})
     check_settings(settings)
     return await serve_forever(settings)

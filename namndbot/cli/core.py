@@ -170,8 +170,10 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
         roster = await service.roster(report.committee)
     c = roster.committee
     verb = "importerad" if report.created else "uppdaterad"
-    ctx.out(f"Rostern för {c.name} ({c.short}) är {verb}: "
-            f"{antal(len(roster.ledamoter), 'ledamot', 'ledamöter')} och {len(roster.ersattare)} ersättare.")
+    ctx.out(
+        f"Rostern för {c.name} ({c.short}) är {verb}: "
+        f"{antal(len(roster.ledamoter), 'ledamot', 'ledamöter')} och {len(roster.ersattare)} ersättare."
+    )
     if not report.created:
         if report.added:
             ctx.out(f"Nya: {join_names(report.added)}.")
@@ -193,6 +195,7 @@ async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
         roster = await service.roster(args.committee)
     c = roster.committee
     if args.format == "json":
+
         def person(m):
             d = {"name": m.name, "party": m.party}
             if m.is_ledamot:
@@ -205,13 +208,24 @@ async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
             if m.email:
                 d["email"] = m.email
             return d
-        ctx.out(json.dumps({
-            "committee": {"name": c.name, "short": c.short, "timezone": c.timezone,
-                          "default_start": c.default_start.strftime("%H:%M")},
-            "ledamot": [person(m) for m in roster.ledamoter],
-            "ersattare": [person(m) for m in roster.ersattare],
-            "turordning": {k: list(v) for k, v in roster.turordning.items()},
-        }, ensure_ascii=False, indent=2))
+
+        ctx.out(
+            json.dumps(
+                {
+                    "committee": {
+                        "name": c.name,
+                        "short": c.short,
+                        "timezone": c.timezone,
+                        "default_start": c.default_start.strftime("%H:%M"),
+                    },
+                    "ledamot": [person(m) for m in roster.ledamoter],
+                    "ersattare": [person(m) for m in roster.ersattare],
+                    "turordning": {k: list(v) for k, v in roster.turordning.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     ctx.out(f"{c.name} ({c.short}), sammanträden {klockslag(c.default_start)} ({c.timezone})")
     ctx.out("")
@@ -246,8 +260,13 @@ def meeting_words(m) -> str:
 async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         result = await service.add_meeting(
-            args.committee, args.date, start=args.time, paragraphs=args.paragraphs,
-            location=args.location, note=args.note, actor=ctx.actor,
+            args.committee,
+            args.date,
+            start=args.time,
+            paragraphs=args.paragraphs,
+            location=args.location,
+            note=args.note,
+            actor=ctx.actor,
         )
     m = result.meeting
     extra = f", {antal(m.paragraphs, 'paragraf', 'paragrafer')}" if m.paragraphs else ""
@@ -331,16 +350,39 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         rows = await tjanstgoring(service, args.committee, args.start, args.end)
     if args.format == "json":
-        ctx.out(json.dumps({"committee": args.committee, "from": args.start.isoformat(), "to": args.end.isoformat(),
-                            "rows": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        ctx.out(
+            json.dumps(
+                {
+                    "committee": args.committee,
+                    "from": args.start.isoformat(),
+                    "to": args.end.isoformat(),
+                    "rows": [r.as_dict() for r in rows],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["meeting", "committee", "name", "party", "role", "served", "for", "for_party", "paragraphs",
-                     "rule"])
+    writer.writerow(
+        ["meeting", "committee", "name", "party", "role", "served", "for", "for_party", "paragraphs", "rule"]
+    )
     for r in rows:
-        writer.writerow([r.meeting, r.committee, r.name, r.party, r.role, "ja" if r.served else "nej",
-                         r.for_name or "", r.for_party or "", r.paragraphs or "", r.rule or ""])
+        writer.writerow(
+            [
+                r.meeting,
+                r.committee,
+                r.name,
+                r.party,
+                r.role,
+                "ja" if r.served else "nej",
+                r.for_name or "",
+                r.for_party or "",
+                r.paragraphs or "",
+                r.rule or "",
+            ]
+        )
     print(buf.getvalue(), end="")
     return 0
 
@@ -348,8 +390,14 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
 async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         result = await service.add_forhinder(
-            args.committee, args.meeting, args.name, until_paragraph=args.until_paragraph,
-            from_paragraph=args.from_paragraph, span=args.paragraphs, jav=args.jav, actor=ctx.actor,
+            args.committee,
+            args.meeting,
+            args.name,
+            until_paragraph=args.until_paragraph,
+            from_paragraph=args.from_paragraph,
+            span=args.paragraphs,
+            jav=args.jav,
+            actor=ctx.actor,
         )
     m = result.change.meeting
     what = result.anmalan.describe(m.paragraphs) if result.anmalan else ""
@@ -375,8 +423,10 @@ async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
     if result.already:
         ctx.out(f"{result.member.label} har redan tackat nej till sammanträdet; inget har ändrats.")
     else:
-        ctx.out(f"{result.member.label} kan inte tjänstgöra {meeting_words(result.change.meeting)} "
-                "och kallas inte igen till det sammanträdet.")
+        ctx.out(
+            f"{result.member.label} kan inte tjänstgöra {meeting_words(result.change.meeting)} "
+            "och kallas inte igen till det sammanträdet."
+        )
     print_change(ctx, result.change)
     return 0
 

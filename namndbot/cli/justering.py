@@ -66,7 +66,9 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
 
     names = join_names(f"{p['name']} ({p['party']})" for p in d["justerare"]) or "–"
     ctx.out(f"  Justerare:               {names}")
-    ctx.out(f"  Justering:               {day('justering')}" + (f" (justerat {day('justerad')})" if d["justerad"] else ""))
+    ctx.out(
+        f"  Justering:               {day('justering')}" + (f" (justerat {day('justerad')})" if d["justerad"] else "")
+    )
     ctx.out(f"  Anslag senast:           {day('anslag_senast')}")
     basis = f"räknat från anslaget {day('anslag')}" if d["anslag"] else "räknat från anslag senast"
     ctx.out(f"  Sista dag att överklaga: {day('overklagande_sista_dag')} ({basis})")
@@ -75,14 +77,17 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
     if d["omedelbart_justerade"]:
         ctx.out(f"  Omedelbart justerade:    {', '.join(f'§ {p}' for p in d['omedelbart_justerade'])}")
     if view.late and not view.row.justerad:
-        ctx.warn(f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
-                 "(14 dagar efter sammanträdet, KL 8 kap. 12 §).")
+        ctx.warn(
+            f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
+            "(14 dagar efter sammanträdet, KL 8 kap. 12 §)."
+        )
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
-        view = await JusteringService(service).set(args.committee, args.meeting, args.justerare, args.date,
-                                                  actor=ctx.actor)
+        view = await JusteringService(service).set(
+            args.committee, args.meeting, args.justerare, args.date, actor=ctx.actor
+        )
     _print_view(ctx, view)
     return 0
 
@@ -90,8 +95,9 @@ async def justering_set(args: argparse.Namespace, ctx: Context) -> int:
 async def justering_import(args: argparse.Namespace, ctx: Context) -> int:
     text = read_document(args.file)
     async with service_for(ctx) as service:
-        view = await JusteringService(service).import_protocol(args.committee, text, meeting_day=args.meeting,
-                                                              actor=ctx.actor)
+        view = await JusteringService(service).import_protocol(
+            args.committee, text, meeting_day=args.meeting, actor=ctx.actor
+        )
     _print_view(ctx, view)
     return 0
 
@@ -108,8 +114,9 @@ async def justering_show(args: argparse.Namespace, ctx: Context) -> int:
 
 async def justering_done(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
-        view = await JusteringService(service).done(args.committee, args.meeting, on=args.date, anslag=args.anslag,
-                                                   actor=ctx.actor)
+        view = await JusteringService(service).done(
+            args.committee, args.meeting, on=args.date, anslag=args.anslag, actor=ctx.actor
+        )
     _print_view(ctx, view)
     return 0
 
@@ -125,21 +132,31 @@ async def skrivelse_parse(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out(f"Dnr: {data['dnr']}")
     if data["skrivelse_date"]:
         ctx.out(f"Skrivelsen daterad: {data['skrivelse_date']}")
-    ctx.out("Från: " + ", ".join(f"{a['name']}{' m.fl.' if a['others'] else ''} ({a['party']})" for a in data["authors"]))
+    ctx.out(
+        "Från: " + ", ".join(f"{a['name']}{' m.fl.' if a['others'] else ''} ({a['party']})" for a in data["authors"])
+    )
     for q in data["questions"]:
         ctx.out(f"  • {q}")
     if data["proposal"]:
         ctx.out(f"Förslag till beslut: {data['proposal']}")
     if data["signed_by"]:
-        ctx.out(f"Undertecknat av: {join_names(data['signed_by'])}" + (f", {data['signed_date']}" if data["signed_date"] else ""))
+        ctx.out(
+            f"Undertecknat av: {join_names(data['signed_by'])}"
+            + (f", {data['signed_date']}" if data["signed_date"] else "")
+        )
     return 0
 
 
 async def skrivelse_post(args: argparse.Namespace, ctx: Context) -> int:
     text = read_document(args.file)
     async with service_for(ctx) as service:
-        result = await SkrivelseService(service).post(text, committee=args.committee, source=f"cli: {args.file}",
-                                                      actor=ctx.actor, tell_secretaries_on_failure=False)
+        result = await SkrivelseService(service).post(
+            text,
+            committee=args.committee,
+            source=f"cli: {args.file}",
+            actor=ctx.actor,
+            tell_secretaries_on_failure=False,
+        )
     if result.error:
         raise NamndbotError(f"Dokumentet kunde inte läsas som ett svar på skrivelse: {result.error}")
     if result.duplicate:

@@ -43,9 +43,11 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         report = await import_schedule(service, args.committee, text, year=args.year, actor=ctx.actor)
     years = "/".join(str(y) for y in report.years)
-    ctx.out(f"Sammanträdestider {years} för {report.committee}: {len(report.added)} nya, "
-            f"{len(report.moved)} flyttade, {len(report.changed)} ändrade, {len(report.cancelled)} inställda, "
-            f"{len(report.unchanged)} oförändrade.")
+    ctx.out(
+        f"Sammanträdestider {years} för {report.committee}: {len(report.added)} nya, "
+        f"{len(report.moved)} flyttade, {len(report.changed)} ändrade, {len(report.cancelled)} inställda, "
+        f"{len(report.unchanged)} oförändrade."
+    )
     for m in report.added:
         ctx.out(f"  Nytt: {_when(m)}" + (" (inställt)" if m.cancelled else ""))
     for old, m in report.moved:
@@ -55,8 +57,10 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
     for m in report.cancelled:
         ctx.out(f"  Inställt: {_when(m)}")
     if report.forhinder_on_moved:
-        ctx.warn(f"Obs: {report.forhinder_on_moved} anmälda förhinder gäller flyttade sammanträden; "
-                 "kontrollera att de fortfarande stämmer.")
+        ctx.warn(
+            f"Obs: {report.forhinder_on_moved} anmälda förhinder gäller flyttade sammanträden; "
+            "kontrollera att de fortfarande stämmer."
+        )
     if report.nothing_changed:
         ctx.out("Inget har ändrats.")
     return 0
@@ -87,7 +91,8 @@ async def kalender_token(args: argparse.Namespace, ctx: Context) -> int:
 
     async with service_for(ctx) as service:
         member, token, created = await FeedService(service).token(
-            args.committee, args.name, rotate=args.rotate, actor=ctx.actor)
+            args.committee, args.name, rotate=args.rotate, actor=ctx.actor
+        )
     https, webcal = feed_urls(ctx.settings.public_base_url, token)
     if args.rotate:
         ctx.out(f"Ny kalenderlänk för {member.label} (den gamla fungerar inte längre):")

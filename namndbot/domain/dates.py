@@ -8,8 +8,20 @@ from datetime import date, time
 from .errors import NamndbotError
 
 VECKODAGAR = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MANADER = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december")
+MANADER = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def svensk_datum(day: date, *, weekday: bool = True) -> str:
@@ -31,7 +43,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _TIME = re.compile(r"^\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2199   # dates outside are typing mistakes (and break date arithmetic near 9999)
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates outside are typing mistakes (and break date arithmetic near 9999)
 
 
 def check_year(year: int, what: str) -> int:

@@ -120,8 +120,7 @@ def frister(meeting: date, justering: date | None, announced: date | None = None
     """
     if justering is not None and justering < meeting:
         raise RuleError(
-            f"Justeringen ({justering.isoformat()}) kan inte ligga före sammanträdet "
-            f"({meeting.isoformat()})."
+            f"Justeringen ({justering.isoformat()}) kan inte ligga före sammanträdet ({meeting.isoformat()})."
         )
     if announced is not None and announced < (justering or meeting):
         raise RuleError(

@@ -94,16 +94,19 @@ def _sections(text: str) -> tuple[str, list[tuple[int, str]]]:
     if not cuts:
         return text, []
     bounds = [c[0] for c in cuts] + [len(text)]
-    sections = [(n, re.sub(r"^[ \t]*§[ \t]*\d+", "", text[bounds[i]:bounds[i + 1]], count=1))
-                for i, (_, n) in enumerate(cuts)]
-    return text[:cuts[0][0]], sections
+    sections = [
+        (n, re.sub(r"^[ \t]*§[ \t]*\d+", "", text[bounds[i] : bounds[i + 1]], count=1)) for i, (_, n) in enumerate(cuts)
+    ]
+    return text[: cuts[0][0]], sections
 
 
 # --- dates --------------------------------------------------------------------
 
 _MONTH = "|".join(MANADER) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec"
-_DATE = (rf"(?:(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})"
-         rf"|(?P<dd>\d{{1,2}})\s+(?P<mon>(?i:{_MONTH}))\.?(?:\s+(?P<yy>\d{{4}}))?)")
+_DATE = (
+    rf"(?:(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})"
+    rf"|(?P<dd>\d{{1,2}})\s+(?P<mon>(?i:{_MONTH}))\.?(?:\s+(?P<yy>\d{{4}}))?)"
+)
 
 
 def _year(year: int) -> int:
@@ -119,8 +122,7 @@ def _to_date(m: re.Match, after: date | None = None) -> date | None:
         if m.group("y"):
             year = _year(int(m.group("y")))
             return date(year, int(m.group("m")), int(m.group("d")))
-        month = next((i for i, name in enumerate(MANADER, 1)
-                      if name.startswith(m.group("mon").casefold()[:3])), None)
+        month = next((i for i, name in enumerate(MANADER, 1) if name.startswith(m.group("mon").casefold()[:3])), None)
         if month is None:
             return None
         day = int(m.group("dd"))
@@ -136,12 +138,16 @@ def _to_date(m: re.Match, after: date | None = None) -> date | None:
 
 _NO_STOP = r"(?:(?!\.\s+[A-ZÅÄÖ])[^§])"  # anything but a sentence end or a §
 _JUSTERING_DATE = re.compile(  # "justeras måndagen den 2 december 2019", "Justeringens tid: 2020-03-06"
-    rf"\b(?i:juster(?:a|as|ing|ingen|ingens|ingsdag|ingsdagen|ingsdatum))\b{_NO_STOP}{{0,80}}?{_DATE}")
+    rf"\b(?i:juster(?:a|as|ing|ingen|ingens|ingsdag|ingsdagen|ingsdatum))\b{_NO_STOP}{{0,80}}?{_DATE}"
+)
 
 _MEETING_PATTERNS = (
     re.compile(rf"(?i:sammanträdesdatum)\s*:?\s*(?:den\s+)?{_DATE}"),
-    re.compile(rf"^[ \t]*(?:Sammanträdes)?(?i:protokoll)(?:[ \t]+[A-ZÅÄÖ]{{2,12}})?[ \t]+"
-               rf"(?:den[ \t]+)?{_DATE}[ \t]*$", re.M),
+    re.compile(
+        rf"^[ \t]*(?:Sammanträdes)?(?i:protokoll)(?:[ \t]+[A-ZÅÄÖ]{{2,12}})?[ \t]+"
+        rf"(?:den[ \t]+)?{_DATE}[ \t]*$",
+        re.M,
+    ),
 )
 _MEETING_IN_HEADER = (
     re.compile(rf"(?i:sammanträde(?:t|sdag|sdagen)?|mötesdatum)\b[^.§\n]{{0,60}}?{_DATE}"),
@@ -151,8 +157,7 @@ _MEETING_IN_HEADER = (
 
 def _meeting_date(text: str, header: str) -> date | None:
     """The first meeting date stated, anywhere by label or page header, or in the header."""
-    for pattern, where in [(p, text) for p in _MEETING_PATTERNS] + \
-                          [(p, header) for p in _MEETING_IN_HEADER]:
+    for pattern, where in [(p, text) for p in _MEETING_PATTERNS] + [(p, header) for p in _MEETING_IN_HEADER]:
         for m in pattern.finditer(where):
             if found := _to_date(m):
                 return found
@@ -161,16 +166,21 @@ def _meeting_date(text: str, header: str) -> date | None:
 
 # --- justerare ------------------------------------------------------------------
 
-_ROLE = (r"(?i:(?:(?:förste|första|andre|andra|tredje|[123]:e)\s+)?vice\s+ordförande(?:n)?"
-         r"|ordförande(?:n)?|ledamot(?:en)?|ledamöterna|tjänstgörande\s+ersättare(?:n)?"
-         r"|ersättare(?:n)?)")
-_NOT_A_NAME = (r"(?!(?:Justerare|Justerande|Justering\w*|Beslutande|Närvarande|Sekreterare|Ordförande|"
-               r"Ordföranden|Ledamöter|Ledamöterna|Ersättare|Ersättarna|Utses|Till|Att|Och|Med)\b)")
+_ROLE = (
+    r"(?i:(?:(?:förste|första|andre|andra|tredje|[123]:e)\s+)?vice\s+ordförande(?:n)?"
+    r"|ordförande(?:n)?|ledamot(?:en)?|ledamöterna|tjänstgörande\s+ersättare(?:n)?"
+    r"|ersättare(?:n)?)"
+)
+_NOT_A_NAME = (
+    r"(?!(?:Justerare|Justerande|Justering\w*|Beslutande|Närvarande|Sekreterare|Ordförande|"
+    r"Ordföranden|Ledamöter|Ledamöterna|Ersättare|Ersättarna|Utses|Till|Att|Och|Med)\b)"
+)
 _WORD = _NOT_A_NAME + r"[A-ZÅÄÖÉÜ][^\W\d_]*(?:[-'’][A-ZÅÄÖÉÜa-zåäöéü][^\W\d_]*)*"
 _NAME = rf"{_WORD}(?:\s+(?:(?:von|van|af|de|der|da|del|la|bin|al)\s+)?{_WORD}){{0,4}}"
 _PERSON = re.compile(
     rf"(?:(?P<role>{_ROLE})\s+)?(?P<name>{_NAME})\s*\(\s*(?P<party>[A-ZÅÄÖ][\wÅÄÖåäö]{{0,9}})\s*\)"
-    r"(?P<backup>\s*,?\s*som\s+(?:ersättare|reserv))?")
+    r"(?P<backup>\s*,?\s*som\s+(?:ersättare|reserv))?"
+)
 _SENTENCE_END = re.compile(r"(?<!\bkl)(?<!\bt\.ex)\.\s+(?=[A-ZÅÄÖ])")
 _ABOUT_JUSTERARE = re.compile(r"(?i)\bjuster(?:a|ar|(?P<noun>are|aren|arna))\b(?P<colon>\s*:)?")
 _ABOUT_JUSTERING = re.compile(r"(?i)juster(?:are|ing)")  # in a paragraph's heading
@@ -195,8 +205,10 @@ def _chains(sentence: str) -> list[list[re.Match]]:
         prev = chains[-1][-1].end() if chains and chains[-1] else None
         if m.group("backup"):
             chains.append([])
-        elif prev is not None and (_JOINER.fullmatch(sentence, prev, m.start())
-                                   or (not m.group("role") and not sentence[prev:m.start()].strip())):
+        elif prev is not None and (
+            _JOINER.fullmatch(sentence, prev, m.start())
+            or (not m.group("role") and not sentence[prev : m.start()].strip())
+        ):
             chains[-1].append(m)
         else:
             chains.append([m])
@@ -210,8 +222,10 @@ def _triggers(sentence: str) -> list[tuple[int, int, bool]]:
     the names; "... fick i uppdrag att justera" and "utses till justerare" may
     have them before.
     """
-    return [(t.start(), t.end(), bool(t.group("noun") and (t.group(0)[0] == "J" or t.group("colon"))))
-            for t in _ABOUT_JUSTERARE.finditer(sentence)]
+    return [
+        (t.start(), t.end(), bool(t.group("noun") and (t.group(0)[0] == "J" or t.group("colon"))))
+        for t in _ABOUT_JUSTERARE.finditer(sentence)
+    ]
 
 
 def _justerare(region: str) -> tuple[list[Justerare], int]:
@@ -223,7 +237,7 @@ def _justerare(region: str) -> tuple[list[Justerare], int]:
     gives only the justerare.
     """
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(region)]
-    for start, end in zip(starts, starts[1:] + [len(region)]):
+    for start, end in zip(starts, starts[1:] + [len(region)], strict=True):
         sentence = region[start:end]
         triggers = _triggers(sentence)
         best = None
@@ -243,14 +257,15 @@ def _justerare(region: str) -> tuple[list[Justerare], int]:
 
 # --- omedelbar justering ----------------------------------------------------------
 
-_OMEDELBART = re.compile(
-    r"(?i)\bomedelbar(?:t)?\s+juster|\bjuster\w*\s+(?:[^\W\d]+\s+){0,3}?omedelbart\b")
+_OMEDELBART = re.compile(r"(?i)\bomedelbar(?:t)?\s+juster|\bjuster\w*\s+(?:[^\W\d]+\s+){0,3}?omedelbart\b")
 _NEGATED = re.compile(r"(?i)\b(?:inte|ej|icke)\s+(?:\w+\s+){0,3}$")
 _NUMS = r"\d{1,4}(?:\s*(?:[-–,]|och|samt)\s*\d{1,4})*"
 _OMEDELBART_LIST = (
     re.compile(rf"(?i)omedelbart\s+justerade?\s+(?:paragrafer|paragraf|§§?)\s*:?\s*(?:§§?\s*)?({_NUMS})"),
-    re.compile(rf"(?i)(?:§§?|paragraf(?:erna|en)?)\s*({_NUMS})\s+(?:[^\W\d]+\s+){{0,2}}?"
-               r"(?:omedelbart\s+juster|juster\w*\s+omedelbart)"),
+    re.compile(
+        rf"(?i)(?:§§?|paragraf(?:erna|en)?)\s*({_NUMS})\s+(?:[^\W\d]+\s+){{0,2}}?"
+        r"(?:omedelbart\s+juster|juster\w*\s+omedelbart)"
+    ),
 )
 
 
@@ -268,16 +283,15 @@ def _numbers(text: str) -> set[int]:
 
 def _omedelbart(header: str, sections: list[tuple[int, str]]) -> tuple[int, ...]:
     """Numbers listed before the first paragraph, and paragraphs that say so themselves."""
-    found = {n for pattern in _OMEDELBART_LIST for m in pattern.finditer(header)
-             for n in _numbers(m.group(1))}
+    found = {n for pattern in _OMEDELBART_LIST for m in pattern.finditer(header) for n in _numbers(m.group(1))}
     for n, text in sections:
-        if any(not _NEGATED.search(text[max(0, m.start() - 40):m.start()])
-               for m in _OMEDELBART.finditer(text)):
+        if any(not _NEGATED.search(text[max(0, m.start() - 40) : m.start()]) for m in _OMEDELBART.finditer(text)):
             found.add(n)
     return tuple(sorted(found))
 
 
 # --- the whole ----------------------------------------------------------------------
+
 
 def parse_justering(text: str) -> JusteringInfo:
     """Justerare, justering date, paragraphs justerade at once, and meeting date.
@@ -298,15 +312,16 @@ def parse_justering(text: str) -> JusteringInfo:
         justerare, at = _justerare(region)
         if justerare:
             # the date is looked for where the justerare were found, then elsewhere
-            regions = [region[at:], region] + regions[:i] + regions[i + 1:]
+            regions = [region[at:], region] + regions[:i] + regions[i + 1 :]
             break
     if not justerare:
         raise JusteringError(
             "Protokollet nämner inga justerare (§ 2 saknas eller går inte att läsa).",
             hint="Ange justerarna och justeringsdagen själv.",
         )
-    when = next((d for region in regions for m in _JUSTERING_DATE.finditer(region)
-                 if (d := _to_date(m, meeting))), None)
+    when = next(
+        (d for region in regions for m in _JUSTERING_DATE.finditer(region) if (d := _to_date(m, meeting))), None
+    )
     return JusteringInfo(
         justerare=tuple(dict.fromkeys(justerare)),
         date=when,

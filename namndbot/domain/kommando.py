@@ -1,13 +1,13 @@
 """What a member types after ``/namnd``, read into a request. Pure: text in, dataclass out.
 
-    /namnd förhinder 17 mars
-    /namnd förhinder nästa till §10
-    /namnd förhinder tisdag för Martin Westmont
-    /namnd förhinder AMN 2020-03-17 kommer 17.30
-    /namnd återkalla 17/3
-    /namnd närvaro
-    /namnd kalender
-    /namnd hjälp
+/namnd förhinder 17 mars
+/namnd förhinder nästa till §10
+/namnd förhinder tisdag för Martin Westmont
+/namnd förhinder AMN 2020-03-17 kommer 17.30
+/namnd återkalla 17/3
+/namnd närvaro
+/namnd kalender
+/namnd hjälp
 """
 
 from __future__ import annotations
@@ -21,20 +21,40 @@ from .errors import NamndbotError
 from .names import fold
 
 VERBS = {
-    "forhinder": "forhinder", "franvaro": "forhinder", "anmal": "forhinder",
-    "aterkalla": "aterkalla", "angra": "aterkalla",
-    "narvaro": "narvaro", "sammanfattning": "narvaro",
-    "kalender": "kalender", "lank": "kalender",
-    "hjalp": "hjalp", "help": "hjalp", "": "hjalp",
-    "justering": "justering", "justera": "justering",
-    "start": "start", "starta": "start", "paragraf": "paragraf",
+    "forhinder": "forhinder",
+    "franvaro": "forhinder",
+    "anmal": "forhinder",
+    "aterkalla": "aterkalla",
+    "angra": "aterkalla",
+    "narvaro": "narvaro",
+    "sammanfattning": "narvaro",
+    "kalender": "kalender",
+    "lank": "kalender",
+    "hjalp": "hjalp",
+    "help": "hjalp",
+    "": "hjalp",
+    "justering": "justering",
+    "justera": "justering",
+    "start": "start",
+    "starta": "start",
+    "paragraf": "paragraf",
 }
 
 _WEEKDAYS = {fold(d): i for i, d in enumerate(VECKODAGAR)} | {
-    "man": 0, "tis": 1, "ons": 2, "tor": 3, "tors": 3, "fre": 4, "lor": 5, "son": 6,
+    "man": 0,
+    "tis": 1,
+    "ons": 2,
+    "tor": 3,
+    "tors": 3,
+    "fre": 4,
+    "lor": 5,
+    "son": 6,
 }
-_MONTHS = {fold(m): i + 1 for i, m in enumerate(MANADER)} | {
-    fold(m[:3]): i + 1 for i, m in enumerate(MANADER)} | {"sept": 9, "febr": 2}
+_MONTHS = (
+    {fold(m): i + 1 for i, m in enumerate(MANADER)}
+    | {fold(m[:3]): i + 1 for i, m in enumerate(MANADER)}
+    | {"sept": 9, "febr": 2}
+)
 
 
 class CommandError(NamndbotError):
@@ -43,15 +63,15 @@ class CommandError(NamndbotError):
 
 @dataclass(frozen=True)
 class Kommando:
-    verb: str                                  # forhinder, aterkalla, narvaro, kalender, hjalp, …
-    committee: str | None = None               # a committee's short name, when given
-    when: str | None = None                    # the date words as typed, resolved later against the meetings
-    for_name: str | None = None                # "för Martin Westmont": a secretary acting for someone
+    verb: str  # forhinder, aterkalla, narvaro, kalender, hjalp, …
+    committee: str | None = None  # a committee's short name, when given
+    when: str | None = None  # the date words as typed, resolved later against the meetings
+    for_name: str | None = None  # "för Martin Westmont": a secretary acting for someone
     until_paragraph: int | None = None
     from_paragraph: int | None = None
     span: tuple[int, int] | None = None
     jav: bool = False
-    tid: str | None = None                     # "kommer 17:30" / "går 19:00"
+    tid: str | None = None  # "kommer 17:30" / "går 19:00"
     rest: str = ""
 
 
@@ -72,7 +92,7 @@ def parse_command(text: str, committees: set[str] | frozenset[str] = frozenset()
     if verb is None:
         raise CommandError(f"Jag förstår inte ”{words[0]}”.", hint="Skriv /namnd hjälp för att se vad jag kan.")
     rest = words[1] if len(words) > 1 else ""
-    masked = rest          # the text with every recognised part blanked out, same length
+    masked = rest  # the text with every recognised part blanked out, same length
     low = rest.lower()
     fields: dict = {}
     for rx, kind in _PARTIAL:
@@ -94,16 +114,16 @@ def parse_command(text: str, committees: set[str] | frozenset[str] = frozenset()
                 raise CommandError(f"”{m.group(0)}” är ingen tid; skriv t.ex. kommer 17.30.")
             fields["tid"] = f"{verb_t} {hh:02d}:{mm:02d}"
         blank = " " * (m.end() - m.start())
-        low = low[:m.start()] + blank + low[m.end():]
-        masked = masked[:m.start()] + blank + masked[m.end():]
+        low = low[: m.start()] + blank + low[m.end() :]
+        masked = masked[: m.start()] + blank + masked[m.end() :]
     if sum(k in fields for k in ("until_paragraph", "from_paragraph", "span", "tid")) > 1:
         raise CommandError("Ange bara en av ”till §N”, ”från §N”, ”§N jäv” och ”kommer/går kl.”.")
     for_name = None
     m = re.search(r"\bför\s+(.+)$", low)
     if m:
-        for_name = " ".join(masked[m.start(1):m.end(1)].split()) or None
-        low = low[:m.start()]
-        masked = masked[:m.start()]
+        for_name = " ".join(masked[m.start(1) : m.end(1)].split()) or None
+        low = low[: m.start()]
+        masked = masked[: m.start()]
     tokens = low.split()
     committee = None
     if tokens:
@@ -154,8 +174,9 @@ def resolve_date(when: str | None, today: date, meetings: list[date]) -> date:
             if d.weekday() == wd:
                 return d
         raise CommandError(f"Det finns inget kommande sammanträde en {VECKODAGAR[wd]}.", hint=_upcoming_hint(upcoming))
-    m = (re.fullmatch(r"(?:[a-z]+\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/?\s*(\d{2,4}))?", text)
-         or re.fullmatch(r"(?:[a-z]+\s+)?(\d{1,2})(?::[ae])?\s+([a-z]+)\.?(?:\s+(\d{4}))?", text))
+    m = re.fullmatch(r"(?:[a-z]+\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/?\s*(\d{2,4}))?", text) or re.fullmatch(
+        r"(?:[a-z]+\s+)?(\d{1,2})(?::[ae])?\s+([a-z]+)\.?(?:\s+(\d{4}))?", text
+    )
     if m:
         day_no = int(m.group(1))
         month_word = m.group(2)

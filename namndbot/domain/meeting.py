@@ -19,12 +19,12 @@ DEFAULT_DURATION = timedelta(hours=2)
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
-    committee: str            # the committee's short name
+    committee: str  # the committee's short name
     date: date
     start: time
-    paragraphs: int | None = None   # None: the meeting is one unit
+    paragraphs: int | None = None  # None: the meeting is one unit
     location: str | None = None
-    note: str | None = None         # main business
+    note: str | None = None  # main business
     status: str = PLANERAD
     uid: str = ""
     sequence: int = 0
@@ -58,7 +58,7 @@ class Anmalan:
     first: int | None = None
     last: int | None = None
     jav: bool = False
-    tid: str | None = None    # "kommer 17:30" or "går 17:30": a time, not yet a paragraph
+    tid: str | None = None  # "kommer 17:30" or "går 17:30": a time, not yet a paragraph
 
     @property
     def whole(self) -> bool:
@@ -103,10 +103,14 @@ class Ord:
     no_paragraphs: str
 
 
-CLI_ORD = Ord("--until-paragraph", "--from-paragraph", "--paragraphs", "--paragraphs 7-7 --jav",
-              "Ange antalet paragrafer först med ”meeting add … --paragraphs N”")
-CHAT_ORD = Ord("”till § N”", "”från § N”", "”§ A-B”", "”§ 7 jäv”",
-               "Sekreteraren kan ange antalet paragrafer")
+CLI_ORD = Ord(
+    "--until-paragraph",
+    "--from-paragraph",
+    "--paragraphs",
+    "--paragraphs 7-7 --jav",
+    "Ange antalet paragrafer först med ”meeting add … --paragraphs N”",
+)
+CHAT_ORD = Ord("”till § N”", "”från § N”", "”§ A-B”", "”§ 7 jäv”", "Sekreteraren kan ange antalet paragrafer")
 
 
 def absence(
@@ -164,7 +168,7 @@ def absence(
             f"Förhinder mitt i sammanträdet (§{a}-{b}) går inte: en ledamot som lämnat sammanträdet av annat skäl "
             "än jäv får inte tjänstgöra igen samma dag (växeltjänstgöring).",
             hint=f"Gäller det jäv, ange det, t.ex. {ord.jav}. Nämnder vars reglemente tillåter växeltjänstgöring "
-                 "sätter vaxeltjanstgoring = true under [committee] i rosterfilen.",
+            "sätter vaxeltjanstgoring = true under [committee] i rosterfilen.",
         )
     if jav:
         return a, b  # jäv concerns these matters, whatever else is added to the agenda

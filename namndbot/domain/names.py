@@ -49,7 +49,8 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
     if len(exact) > 1:
         names = [name_of(p) for p in exact]
         raise NameLookupError(
-            f"Namnet ”{query}” passar flera: {join_names(names)}.", names,
+            f"Namnet ”{query}” passar flera: {join_names(names)}.",
+            names,
             hint="Skriv ut hela namnet och partiet i rostern för att skilja dem åt.",
         )
     qt = _tokens(q)
@@ -59,7 +60,8 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
     if len(hits) > 1:
         names = [name_of(p) for p in hits]
         raise NameLookupError(
-            f"Namnet ”{query}” passar flera: {join_names(names)}.", names,
+            f"Namnet ”{query}” passar flera: {join_names(names)}.",
+            names,
             hint="Skriv hela namnet.",
         )
     all_names = [name_of(p) for p in people]
@@ -75,7 +77,8 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
             suggestions,
         )
     raise NameLookupError(
-        f"Ingen {what} heter ”{query}”.", all_names,
+        f"Ingen {what} heter ”{query}”.",
+        all_names,
         hint=f"Namnen i rostern: {join_names(all_names)}." if all_names else None,
     )
 

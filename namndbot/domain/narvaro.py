@@ -174,7 +174,9 @@ def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav:
         if not affected:
             continue
         instead = [a for a in plan.assignments if a.seat == seat and a.mask & affected and a.ersattare != m.key]
-        sentence = f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, space=True)}"
+        sentence = (
+            f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, space=True)}"
+        )
         if instead:
             names = join_names(dict.fromkeys(members[a.ersattare].label for a in instead))
             word2 = "ersättaren" if len({a.ersattare for a in instead}) == 1 else "ersättarna"
@@ -216,5 +218,3 @@ def render_text(narvaro: Narvaro) -> str:
         lines.append("")
         lines.extend(narvaro.sentences)
     return "\n".join(lines) + "\n"
-
-

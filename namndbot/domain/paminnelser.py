@@ -32,7 +32,7 @@ SHORT_NOTICE = timedelta(minutes=30)
 class Due:
     key: str
     kind: str
-    at: datetime          # UTC
+    at: datetime  # UTC
     payload: dict
 
 
@@ -64,15 +64,25 @@ def justering_reminders(committee: Committee, m: Meeting, justering: date) -> li
     limit = justering_senast(m.date)
     warn_on = limit - timedelta(days=2)
     if warn_on > justering:
-        out.append(Due(f"{JUSTERING_FRIST}:{m.id}", JUSTERING_FRIST, _at(committee, warn_on, MORNING),
-                       {"limit": limit.isoformat()}))
+        out.append(
+            Due(
+                f"{JUSTERING_FRIST}:{m.id}",
+                JUSTERING_FRIST,
+                _at(committee, warn_on, MORNING),
+                {"limit": limit.isoformat()},
+            )
+        )
     return out
 
 
 def overdue(committee: Committee, m: Meeting, day: date) -> Due:
     """The secretaries' reminder on a working day after the justering date passed."""
-    return Due(f"{JUSTERING_FORSENAD}:{m.id}:{day.isoformat()}", JUSTERING_FORSENAD, _at(committee, day, MORNING),
-               {"day": day.isoformat()})
+    return Due(
+        f"{JUSTERING_FORSENAD}:{m.id}:{day.isoformat()}",
+        JUSTERING_FORSENAD,
+        _at(committee, day, MORNING),
+        {"day": day.isoformat()},
+    )
 
 
 def answer_deadline(committee: Committee, m: Meeting, called_at: datetime) -> datetime:
@@ -87,5 +97,9 @@ def answer_deadline(committee: Committee, m: Meeting, called_at: datetime) -> da
 
 
 def answer_job(committee: Committee, m: Meeting, member_id: int, called_at: datetime) -> Due:
-    return Due(f"{SVARSTID}:{m.id}:{member_id}:{called_at.isoformat()}", SVARSTID,
-               answer_deadline(committee, m, called_at), {"member_id": member_id, "called_at": called_at.isoformat()})
+    return Due(
+        f"{SVARSTID}:{m.id}:{member_id}:{called_at.isoformat()}",
+        SVARSTID,
+        answer_deadline(committee, m, called_at),
+        {"member_id": member_id, "called_at": called_at.isoformat()},
+    )

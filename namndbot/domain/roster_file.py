@@ -32,8 +32,16 @@ SHORT = re.compile(r"^[A-Za-zÅÄÖåäö0-9_\-]{1,20}$")
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 _COMMITTEE_KEYS = {
-    "name", "short", "timezone", "default_start", "channel", "secretaries",
-    "secretaries_channel", "vaxeltjanstgoring", "svarstid_timmar", "paminnelser_dagar",
+    "name",
+    "short",
+    "timezone",
+    "default_start",
+    "channel",
+    "secretaries",
+    "secretaries_channel",
+    "vaxeltjanstgoring",
+    "svarstid_timmar",
+    "paminnelser_dagar",
 }
 _LEDAMOT_KEYS = {"name", "party", "role", "slack", "email", "personliga_ersattare"}
 _ERSATTARE_KEYS = {"name", "party", "slack", "email"}
@@ -136,8 +144,10 @@ class _Reader:
     def _list(self, data: dict[str, Any], table: str) -> list[dict[str, Any]]:
         raw = data.get(table, [])
         if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
-            raise self.fail(f"”{table}” ska skrivas som [[{table}]]-tabeller, en per person.",
-                            self._line_of(rf"^\s*\[*\s*{table}\b"))
+            raise self.fail(
+                f"”{table}” ska skrivas som [[{table}]]-tabeller, en per person.",
+                self._line_of(rf"^\s*\[*\s*{table}\b"),
+            )
         return raw
 
     def _committee(self, raw: Any) -> Committee:
@@ -146,62 +156,89 @@ class _Reader:
             raise self.fail("tabellen [committee] saknas.")
         for key in raw:
             if key not in _COMMITTEE_KEYS:
-                raise self.fail(f"okänd nyckel ”{key}” i [committee].", self._line_of(rf"^\s*{re.escape(key)}\s*=") or line)
+                raise self.fail(
+                    f"okänd nyckel ”{key}” i [committee].", self._line_of(rf"^\s*{re.escape(key)}\s*=") or line
+                )
         name = self._str(raw, "name", "[committee]", line, required=True)
         short = self._str(raw, "short", "[committee]", line, required=True)
         if not SHORT.match(short):
-            raise self.fail(f"”short” ska vara en kort förkortning utan mellanslag, t.ex. ”AMN”, inte ”{short}”.",
-                            self._line_of(r"^\s*short\s*=") or line)
+            raise self.fail(
+                f"”short” ska vara en kort förkortning utan mellanslag, t.ex. ”AMN”, inte ”{short}”.",
+                self._line_of(r"^\s*short\s*=") or line,
+            )
         tz = self._str(raw, "timezone", "[committee]", line) or self.default_timezone
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail(f"okänd tidszon ”{tz}”; skriv t.ex. ”Europe/Stockholm”.",
-                            self._line_of(r"^\s*timezone\s*=") or line) from None
+            raise self.fail(
+                f"okänd tidszon ”{tz}”; skriv t.ex. ”Europe/Stockholm”.", self._line_of(r"^\s*timezone\s*=") or line
+            ) from None
         start_text = self._str(raw, "default_start", "[committee]", line) or "16:00"
         m = HHMM.match(start_text)
         if not m:
-            raise self.fail(f"”default_start” ska vara en tid som ”16:00”, inte ”{start_text}”.",
-                            self._line_of(r"^\s*default_start\s*=") or line)
+            raise self.fail(
+                f"”default_start” ska vara en tid som ”16:00”, inte ”{start_text}”.",
+                self._line_of(r"^\s*default_start\s*=") or line,
+            )
         channel = self._str(raw, "channel", "[committee]", line)
         if channel and not SLACK_CHANNEL.match(channel):
-            raise self.fail(f"”channel” ska vara ett Slack-kanal-id som ”C0123ABCD” eller ”#namn”, inte ”{channel}”.",
-                            self._line_of(r"^\s*channel\s*=") or line)
+            raise self.fail(
+                f"”channel” ska vara ett Slack-kanal-id som ”C0123ABCD” eller ”#namn”, inte ”{channel}”.",
+                self._line_of(r"^\s*channel\s*=") or line,
+            )
         sec_channel = self._str(raw, "secretaries_channel", "[committee]", line)
         if sec_channel and not SLACK_CHANNEL.match(sec_channel):
-            raise self.fail(f"”secretaries_channel” ska vara ett Slack-kanal-id, inte ”{sec_channel}”.",
-                            self._line_of(r"^\s*secretaries_channel\s*=") or line)
+            raise self.fail(
+                f"”secretaries_channel” ska vara ett Slack-kanal-id, inte ”{sec_channel}”.",
+                self._line_of(r"^\s*secretaries_channel\s*=") or line,
+            )
         secretaries = raw.get("secretaries", [])
         if not isinstance(secretaries, list) or not all(isinstance(s, str) and SLACK_ID.match(s) for s in secretaries):
-            raise self.fail("”secretaries” ska vara en lista med Slack-användar-id, t.ex. [\"U0123ABCD\"].",
-                            self._line_of(r"^\s*secretaries\s*=") or line)
+            raise self.fail(
+                '”secretaries” ska vara en lista med Slack-användar-id, t.ex. ["U0123ABCD"].',
+                self._line_of(r"^\s*secretaries\s*=") or line,
+            )
         settings = self._settings(raw, line)
         return Committee(
-            short=short, name=name, timezone=tz,
+            short=short,
+            name=name,
+            timezone=tz,
             default_start=time(int(m.group(1)), int(m.group(2))),
-            channel=channel, secretaries=tuple(secretaries),
-            secretaries_channel=sec_channel, settings=settings,
+            channel=channel,
+            secretaries=tuple(secretaries),
+            secretaries_channel=sec_channel,
+            settings=settings,
         )
 
     def _settings(self, raw: dict[str, Any], line: int | None) -> CommitteeSettings:
         vaxel = raw.get("vaxeltjanstgoring", False)
         if not isinstance(vaxel, bool):
-            raise self.fail("”vaxeltjanstgoring” ska vara true eller false.",
-                            self._line_of(r"^\s*vaxeltjanstgoring\s*=") or line)
+            raise self.fail(
+                "”vaxeltjanstgoring” ska vara true eller false.", self._line_of(r"^\s*vaxeltjanstgoring\s*=") or line
+            )
         svarstid = raw.get("svarstid_timmar", 24)
         if isinstance(svarstid, bool) or not isinstance(svarstid, int) or not 1 <= svarstid <= 24 * 14:
-            raise self.fail("”svarstid_timmar” ska vara ett helt antal timmar mellan 1 och 336.",
-                            self._line_of(r"^\s*svarstid_timmar\s*=") or line)
+            raise self.fail(
+                "”svarstid_timmar” ska vara ett helt antal timmar mellan 1 och 336.",
+                self._line_of(r"^\s*svarstid_timmar\s*=") or line,
+            )
         dagar = raw.get("paminnelser_dagar", [7, 1])
-        if not isinstance(dagar, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 60 for d in dagar):
-            raise self.fail("”paminnelser_dagar” ska vara en lista med antal dagar före sammanträdet, t.ex. [7, 1].",
-                            self._line_of(r"^\s*paminnelser_dagar\s*=") or line)
+        if not isinstance(dagar, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 60 for d in dagar
+        ):
+            raise self.fail(
+                "”paminnelser_dagar” ska vara en lista med antal dagar före sammanträdet, t.ex. [7, 1].",
+                self._line_of(r"^\s*paminnelser_dagar\s*=") or line,
+            )
         return CommitteeSettings(
-            vaxeltjanstgoring=vaxel, svarstid_timmar=svarstid,
+            vaxeltjanstgoring=vaxel,
+            svarstid_timmar=svarstid,
             paminnelser_dagar=tuple(sorted(set(dagar), reverse=True)),
         )
 
-    def _str(self, raw: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = False) -> str | None:
+    def _str(
+        self, raw: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = False
+    ) -> str | None:
         value = raw.get(key)
         if value is None:
             if required:
@@ -231,8 +268,11 @@ class _Reader:
             text = self._str(raw, "role", who, line)
             role = _ROLE_ALIASES.get(fold(text or ""), "")
             if not role:
-                raise self.fail(f"{who}: okänd roll ”{text}”. Tillåtna: ordförande, vice ordförande, "
-                                "2:e vice ordförande (utan roll: ledamot).", line)
+                raise self.fail(
+                    f"{who}: okänd roll ”{text}”. Tillåtna: ordförande, vice ordförande, "
+                    "2:e vice ordförande (utan roll: ledamot).",
+                    line,
+                )
         slack = self._str(raw, "slack", who, line)
         if slack and not SLACK_ID.match(slack):
             raise self.fail(f"{who}: ”slack” ska vara ett Slack-användar-id som ”U0123ABCD”, inte ”{slack}”.", line)
@@ -245,8 +285,9 @@ class _Reader:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise self.fail(f"{who}: ”personliga_ersattare” ska vara en lista med namn.", line)
             personal = tuple(v.strip() for v in value)
-        return Member(name=name, party=party, kind=kind, role=role, slack=slack, email=email,
-                      personliga_ersattare=personal)
+        return Member(
+            name=name, party=party, kind=kind, role=role, slack=slack, email=email, personliga_ersattare=personal
+        )
 
     def _check_unique(self, members: list[Member]) -> None:
         seen: dict[str, Member] = {}
@@ -254,20 +295,26 @@ class _Reader:
         for m in members:
             if m.key in seen:
                 first = self._line_of(rf"name\s*=\s*\"{re.escape(seen[m.key].name)}\"") or 0
-                raise self.fail(f"”{m.name}” står två gånger i rostern; varje person ska stå en gång.",
-                                self._line_of(rf"name\s*=\s*\"{re.escape(m.name)}\"", first))
+                raise self.fail(
+                    f"”{m.name}” står två gånger i rostern; varje person ska stå en gång.",
+                    self._line_of(rf"name\s*=\s*\"{re.escape(m.name)}\"", first),
+                )
             seen[m.key] = m
             if m.slack:
                 if m.slack in slack_seen:
-                    raise self.fail(f"{m.name} och {slack_seen[m.slack].name} har samma Slack-id ”{m.slack}”.",
-                                    self._line_of(rf"slack\s*=\s*\"{re.escape(m.slack)}\""))
+                    raise self.fail(
+                        f"{m.name} och {slack_seen[m.slack].name} har samma Slack-id ”{m.slack}”.",
+                        self._line_of(rf"slack\s*=\s*\"{re.escape(m.slack)}\""),
+                    )
                 slack_seen[m.slack] = m
 
     def _check_roles(self, ledamoter: list[Member]) -> None:
         for role in ROLES[:3]:
             holders = [m for m in ledamoter if m.role == role]
             if len(holders) > 1:
-                raise self.fail(f"bara en ledamot kan vara {role}, men {holders[0].name} och {holders[1].name} är det båda.")
+                raise self.fail(
+                    f"bara en ledamot kan vara {role}, men {holders[0].name} och {holders[1].name} är det båda."
+                )
 
     def _link_personal(self, ledamoter: list[Member], ersattare: list[Member]) -> list[Member]:
         keys = {e.key: e for e in ersattare}
@@ -277,35 +324,49 @@ class _Reader:
             for name in m.personliga_ersattare:
                 e = keys.get(fold(name))
                 if e is None:
-                    raise self.fail(f"ledamot {m.name}: den personliga ersättaren ”{name}” finns inte bland [[ersattare]].",
-                                    self._member_line("ledamot", i))
+                    raise self.fail(
+                        f"ledamot {m.name}: den personliga ersättaren ”{name}” finns inte bland [[ersattare]].",
+                        self._member_line("ledamot", i),
+                    )
                 if e.key in resolved:
-                    raise self.fail(f"ledamot {m.name}: ”{name}” står två gånger bland de personliga ersättarna.",
-                                    self._member_line("ledamot", i))
+                    raise self.fail(
+                        f"ledamot {m.name}: ”{name}” står två gånger bland de personliga ersättarna.",
+                        self._member_line("ledamot", i),
+                    )
                 resolved.append(e.key)
-            linked.append(Member(name=m.name, party=m.party, kind=m.kind, role=m.role, slack=m.slack,
-                                 email=m.email, personliga_ersattare=tuple(resolved)))
+            linked.append(
+                Member(
+                    name=m.name,
+                    party=m.party,
+                    kind=m.kind,
+                    role=m.role,
+                    slack=m.slack,
+                    email=m.email,
+                    personliga_ersattare=tuple(resolved),
+                )
+            )
         return linked
 
     def _turordning(self, raw: Any, parties: set[str]) -> dict[str, tuple[str, ...]]:
         line = self._line_of(r"^\s*\[\s*turordning\s*\]")
         if not isinstance(raw, dict):
-            raise self.fail("[turordning] ska vara en tabell: parti = [\"parti\", ...].", line)
+            raise self.fail('[turordning] ska vara en tabell: parti = ["parti", ...].', line)
         result: dict[str, tuple[str, ...]] = {}
         for party, others in raw.items():
             pline = self._line_of(rf"^\s*\"?{re.escape(party)}\"?\s*=", (line or 1) - 1) or line
             if not isinstance(others, list) or not all(isinstance(o, str) and o.strip() for o in others):
-                raise self.fail(f"turordningen för {party} ska vara en lista med partier, t.ex. [\"L\", \"C\"].", pline)
+                raise self.fail(f'turordningen för {party} ska vara en lista med partier, t.ex. ["L", "C"].', pline)
             cleaned = [o.strip() for o in others]
             if party in cleaned:
-                raise self.fail(f"turordningen för {party} nämner {party} själv; partiets egna ersättare kallas alltid först.", pline)
+                raise self.fail(
+                    f"turordningen för {party} nämner {party} själv; partiets egna ersättare kallas alltid först.",
+                    pline,
+                )
             if len(set(cleaned)) != len(cleaned):
                 raise self.fail(f"turordningen för {party} nämner samma parti två gånger.", pline)
             for o in cleaned + [party]:
                 if o not in parties:
-                    self.warnings.append(
-                        f"Turordningen (rad {pline}) nämner partiet {o}, som ingen i rostern tillhör."
-                    )
+                    self.warnings.append(f"Turordningen (rad {pline}) nämner partiet {o}, som ingen i rostern tillhör.")
             result[party] = tuple(cleaned)
         return result
 

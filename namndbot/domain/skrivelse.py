@@ -71,8 +71,16 @@ class SkrivelseError(NamndbotError):
 
 # Symbol-font bullets arrive as private-use characters (U+F0B7 and friends).
 _CHARS = {cp: "•" for cp in range(0xF000, 0xF100)} | {
-    0x09: " ", 0xA0: " ", 0x2007: " ", 0x202F: " ", 0x2010: "-", 0x2011: "-",
-    0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None,
+    0x09: " ",
+    0xA0: " ",
+    0x2007: " ",
+    0x202F: " ",
+    0x2010: "-",
+    0x2011: "-",
+    0x200B: None,
+    0x200C: None,
+    0x200D: None,
+    0xFEFF: None,
 }
 _MARKER = re.compile(r"(?:[•·▪◦●○■□►▸➢✓*]|[-–](?=\s)|\d{1,2}[.)](?=\s))\s*")
 _KEEP_HYPHEN = re.compile(r"(?:och|eller|samt|respektive|resp\.|som|till|men)\b")
@@ -103,8 +111,12 @@ def _glue(left: str, right: str) -> tuple[bool, str]:
         if _KEEP_HYPHEN.match(right):
             return False, " "
         word = re.split(r"\W", left[-80:-1])[-1]
-        real = (any(c.isdigit() for c in word) or len(word) < 2 or word.lower() == "icke"
-                or (word.isupper() and len(word) > 1))
+        real = (
+            any(c.isdigit() for c in word)
+            or len(word) < 2
+            or word.lower() == "icke"
+            or (word.isupper() and len(word) > 1)
+        )
         return (True, "") if right[:1].islower() and not real else (False, "")
     return False, " "
 
@@ -180,8 +192,10 @@ def _text(lines: list[str]) -> str:
 # Document structure
 
 _TITLE = re.compile(r"S(?i:var på skrivelse)")
-_PROTOCOL = re.compile(r"§\s*\d|(?:Protokoll|Protokollsutdrag|Justerat|Justeras|Justerare"
-                       r"|Vid protokollet|Sammanträdesdatum|Närvarande)\b")
+_PROTOCOL = re.compile(
+    r"§\s*\d|(?:Protokoll|Protokollsutdrag|Justerat|Justeras|Justerare"
+    r"|Vid protokollet|Sammanträdesdatum|Närvarande)\b"
+)
 _HEADINGS = [
     ("proposal", r".{0,60}\bförslag till beslut"),
     ("summary", r"sammanfattning"),
@@ -209,8 +223,14 @@ def _heading(line: str) -> str | None:
 def _title(lines: list[str], start: int) -> tuple[str, int]:
     """The title beginning at ``lines[start]`` (up to 3 lines) and the index after it."""
     end = start + 1
-    while (end < len(lines) and end - start < 3 and lines[end] and not _heading(lines[end])
-           and not _DNR_BARE.match(lines[end]) and not _ends_sentence(lines[end - 1])):
+    while (
+        end < len(lines)
+        and end - start < 3
+        and lines[end]
+        and not _heading(lines[end])
+        and not _DNR_BARE.match(lines[end])
+        and not _ends_sentence(lines[end - 1])
+    ):
         end += 1
     return _norm(_join_lines(lines[start:end])), end
 
@@ -252,7 +272,7 @@ _DNR_BARE = re.compile(r"([A-ZÅÄÖ]{2,6}\s+\d{4}-\d{3,5}(?:-\d+(?:\.\d+)*)?)(?
 
 
 def _dnr(lines: list[str]) -> str | None:
-    """"Dnr AMN 2021-0123-1.6" anywhere, or a bare "AMN 2021-0123" line near the top."""
+    """ "Dnr AMN 2021-0123-1.6" anywhere, or a bare "AMN 2021-0123" line near the top."""
     for line in lines:
         if m := _DNR.search(line):
             return _norm(m[1])
@@ -270,10 +290,38 @@ _OTHERS = re.compile(r",?\s*(?:m\.\s?fl\.?|med flera)\s*$")
 _ALL_OF = re.compile(r",?\s*\b(?:båda|bägge|samtliga|alla)\s*$")
 _NAME_TOKEN = re.compile(r"[A-ZÅÄÖÉÜ][^\W\d_]*(?:[-'’][A-ZÅÄÖÉÜa-zåäöéü][^\W\d_]*)*")
 _PARTICLES = {"af", "av", "von", "van", "de", "der", "du", "la", "di", "da"}
-_NOT_NAMES = {"i", "en", "ett", "enligt", "från", "till", "den", "det", "de", "har", "som", "att",
-              "skrivelse", "skrivelsen", "ledamoten", "ledamöterna", "ledamot", "ersättaren",
-              "ersättarna", "ordföranden", "ordförande", "vice", "gruppledaren", "kommunalrådet",
-              "borgarrådet", "oppositionsrådet", "nämnden", "även", "dessutom", "därför"}
+_NOT_NAMES = {
+    "i",
+    "en",
+    "ett",
+    "enligt",
+    "från",
+    "till",
+    "den",
+    "det",
+    "de",
+    "har",
+    "som",
+    "att",
+    "skrivelse",
+    "skrivelsen",
+    "ledamoten",
+    "ledamöterna",
+    "ledamot",
+    "ersättaren",
+    "ersättarna",
+    "ordföranden",
+    "ordförande",
+    "vice",
+    "gruppledaren",
+    "kommunalrådet",
+    "borgarrådet",
+    "oppositionsrådet",
+    "nämnden",
+    "även",
+    "dessutom",
+    "därför",
+}
 _AUTHOR_SENTENCE = re.compile(r"skrivelse|efterfråg|inkommit|ställ|frågar|undrar|föreslår|yrkar", re.I)
 
 
@@ -298,7 +346,8 @@ def _names_before(segment: str) -> tuple[list[str], bool, bool]:
                 names.append(" ".join(reversed(current)))
             current = []
         elif (_NAME_TOKEN.fullmatch(tok) and tok.lower() not in _NOT_NAMES and len(current) < 4) or (
-                tok in _PARTICLES and current and i > 0 and _NAME_TOKEN.fullmatch(tokens[i - 1])):
+            tok in _PARTICLES and current and i > 0 and _NAME_TOKEN.fullmatch(tokens[i - 1])
+        ):
             current.append(tok)
         else:
             complete = False
@@ -357,7 +406,7 @@ def _items(lines: list[str], ends: list[int], start: int) -> tuple[list[str], in
         elif marked and _MARKER.match(first):
             for line in lines[i:end]:
                 if m := _MARKER.match(line):
-                    items.append([line[m.end():]])
+                    items.append([line[m.end() :]])
                 else:
                     items[-1].append(line)
         elif not marked and (_ATT.match(first) or lines[end - 1].endswith("?")):
@@ -402,7 +451,7 @@ def _proposal(lines: list[str]) -> tuple[str | None, list[str]]:
             blank = True
             continue
         if m := _MARKER.match(line):
-            points.append([line[m.end():]])
+            points.append([line[m.end() :]])
         elif not points:
             points.append([line])
         elif blank and _ends_sentence(points[-1][-1]):
@@ -501,18 +550,21 @@ def parse_svar(text: str) -> SvarPaSkrivelse:
     if start is None:
         raise SkrivelseError(
             "Texten är inte ett svar på skrivelse: rubriken ”Svar på skrivelse …” saknas.",
-            hint="Använd förvaltningens tjänsteutlåtande, inte protokollet eller själva skrivelsen.")
+            hint="Använd förvaltningens tjänsteutlåtande, inte protokollet eller själva skrivelsen.",
+        )
     if any(_PROTOCOL.match(line) for line in lines[: start + 4]):
         raise SkrivelseError(
             "Texten ser ut att vara ett protokoll (den har paragrafer och närvaro), "
             "inte förvaltningens svar på skrivelse.",
-            hint="Använd tjänsteutlåtandet med svaret på skrivelsen.")
+            hint="Använd tjänsteutlåtandet med svaret på skrivelsen.",
+        )
     title, after = _title(lines, start)
     sections = _sections(lines, after)
     if not {kind for kind, _ in sections} & {"proposal", "summary", "arendet", "svar"}:
         raise SkrivelseError(
             f"Texten har rubriken ”{title}” men saknar förslag till beslut, sammanfattning "
-            "och ärendebeskrivning, så den går inte att läsa som ett svar på skrivelse.")
+            "och ärendebeskrivning, så den går inte att läsa som ett svar på skrivelse."
+        )
 
     def first(kind: str) -> list[str] | None:
         return next((body for k, body in sections if k == kind), None)
@@ -520,7 +572,8 @@ def parse_svar(text: str) -> SvarPaSkrivelse:
     about = [body for kind, body in sections if kind in {"summary", "arendet", "background"}]
     sentences = [s for body in about for s in _sentences(_text(body))] + [title]
     authors: list[Author] = next(
-        (found for s in sentences if _AUTHOR_SENTENCE.search(s) and (found := _authors_in(s))), [])
+        (found for s in sentences if _AUTHOR_SENTENCE.search(s) and (found := _authors_in(s))), []
+    )
     written = [s for s in sentences if re.search(r"daterad", s, re.I)]
     written += [s for s in sentences if re.search(r"skrivelse", s, re.I)]
     skrivelse_date = next((d for s in written if (d := _first_date(s))), None)

@@ -101,7 +101,7 @@ class Situation:
     previous: tuple[Assignment, ...] = ()
     present: frozenset[str] | None = None
     frozen_through: int = 0
-    arrived: dict[str, int] = field(default_factory=dict)   # ersättare present from a later paragraph
+    arrived: dict[str, int] = field(default_factory=dict)  # ersättare present from a later paragraph
 
 
 @dataclass(frozen=True)
@@ -354,11 +354,17 @@ class _Planner:
         displaced = [h for h in self.holds[seat.key] if h.mask & run and h.ersattare != c.ersattare]
         if displaced:
             other = self.ers[displaced[0].ersattare]
-            return _Candidate(c.ersattare, Rule.OVERTOG,
-                              f"{c.explanation}; tar över platsen från {other.label}, ersättare för ett annat parti")
+            return _Candidate(
+                c.ersattare,
+                Rule.OVERTOG,
+                f"{c.explanation}; tar över platsen från {other.label}, ersättare för ett annat parti",
+            )
         if self.started:
-            return _Candidate(c.ersattare, Rule.UNDER_SAMMANTRADET,
-                              f"Inkallad under sammanträdet bland de närvarande: {_lower_first(c.explanation)}")
+            return _Candidate(
+                c.ersattare,
+                Rule.UNDER_SAMMANTRADET,
+                f"Inkallad under sammanträdet bland de närvarande: {_lower_first(c.explanation)}",
+            )
         return c
 
     # -- candidate lists, in the order the rules give -------------------------
@@ -381,10 +387,13 @@ class _Planner:
             if party == seat.party:
                 continue
             for i, e in enumerate(self.by_party.get(party, ()), start=1):
-                out.append(_Candidate(
-                    e.key, Rule.PARTILISTA,
-                    f"Turordningen för {seat.party}: {party} är parti nr {j}; ersättare nr {i} för {party}",
-                ))
+                out.append(
+                    _Candidate(
+                        e.key,
+                        Rule.PARTILISTA,
+                        f"Turordningen för {seat.party}: {party} är parti nr {j}; ersättare nr {i} för {party}",
+                    )
+                )
         return out
 
     # -- the result ---------------------------------------------------------------

@@ -22,8 +22,14 @@ log = logging.getLogger(__name__)
 KINDS = {"forhinder_angra": "forhinder_remove", "svar_kommer": "svar_kommer", "svar_kan_inte": "svar_kan_inte"}
 
 
-async def answering(ack, body: dict[str, Any], respond, client, what: str,
-                    work: Callable[[Callable[..., Awaitable[None]]], Awaitable[None]]) -> None:
+async def answering(
+    ack,
+    body: dict[str, Any],
+    respond,
+    client,
+    what: str,
+    work: Callable[[Callable[..., Awaitable[None]]], Awaitable[None]],
+) -> None:
     """Run a button's ``work``; whatever goes wrong, the click is acknowledged and the clicker told
     why, in Swedish (a bug is logged, never shown)."""
     acked = False
@@ -70,10 +76,19 @@ def register(app: AsyncApp, bot: Bot) -> None:
                 raise NamndbotError("Den här knappen är inte till för dig.")
             only = json.loads(action["value"]).get("o")
             key = _click_key(action["action_id"], _where(body), action["value"])
-            submitted = await bot.intake.submit(key, KINDS[action["action_id"]], user, {
-                "committee": short, "date": day.isoformat(), "member": member, "reply": _reply(body),
-                "self": info.member_by_slack(user) == person, **({"only": only} if only else {}),
-            })
+            submitted = await bot.intake.submit(
+                key,
+                KINDS[action["action_id"]],
+                user,
+                {
+                    "committee": short,
+                    "date": day.isoformat(),
+                    "member": member,
+                    "reply": _reply(body),
+                    "self": info.member_by_slack(user) == person,
+                    **({"only": only} if only else {}),
+                },
+            )
             await ack()
             if submitted.duplicate:
                 log.info("duplicate click %s from %s ignored", action["action_id"], user)
@@ -86,8 +101,9 @@ def register(app: AsyncApp, bot: Bot) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
             key = _click_key("justering_klar", _where(body), action["value"], user)
-            await bot.intake.submit(key, "justering_klar", user,
-                                    {"committee": short, "date": day.isoformat(), "reply": _reply(body)})
+            await bot.intake.submit(
+                key, "justering_klar", user, {"committee": short, "date": day.isoformat(), "reply": _reply(body)}
+            )
             await ack()
 
         await answering(ack, body, respond, client, "justering_klar", work)
@@ -122,12 +138,20 @@ def register(app: AsyncApp, bot: Bot) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
-            target = json.loads(action["value"]).get("p")   # the paragraph the button was showing
+            target = json.loads(action["value"]).get("p")  # the paragraph the button was showing
             once = target if target is not None else action.get("action_ts")
             key = _click_key("nasta", body.get("container", {}).get("message_ts"), once)
-            await bot.intake.submit(key, "meeting_paragraph", user, {
-                "committee": short, "date": day.isoformat(), "reply": {"user": user},
-                **({"number": int(target)} if target is not None else {})})
+            await bot.intake.submit(
+                key,
+                "meeting_paragraph",
+                user,
+                {
+                    "committee": short,
+                    "date": day.isoformat(),
+                    "reply": {"user": user},
+                    **({"number": int(target)} if target is not None else {}),
+                },
+            )
             await ack()
 
         await answering(ack, body, respond, client, "nasta_paragraf", work)
@@ -142,8 +166,9 @@ def register(app: AsyncApp, bot: Bot) -> None:
                 selected = (short, day)
             view = await bot.forhinder_modal(user, selected)
             await ack()
-            bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user,
-                          "öppna formuläret för förhinder")
+            bot.after_ack(
+                client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret för förhinder"
+            )
 
         await answering(ack, body, respond, client, "oppna_forhinder", work)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..domain.errors import NamndbotError
 from ..domain.dates import svensk_datum
+from ..domain.errors import NamndbotError
 from ..domain.kommando import resolve_date
 from ..domain.meeting import Meeting
 from ..domain.model import Member
@@ -17,8 +17,10 @@ from ..services.directory import CommitteeInfo, Directory
 
 class NotOnRoster(NamndbotError):
     def __init__(self) -> None:
-        super().__init__("Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
-                         "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare.")
+        super().__init__(
+            "Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
+            "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare."
+        )
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ def choose_committee(directory: Directory, user: str, short: str | None, channel
         return directory.committees[directory.by_channel[channel]]
     if len(mine) == 1:
         return directory.committees[mine[0]]
-    raise NamndbotError(f"Du är med i flera nämnder ({join_names(mine)}). Skriv nämndens förkortning först, "
-                        f"t.ex. /namnd förhinder {mine[0]} 17 mars.")
+    raise NamndbotError(
+        f"Du är med i flera nämnder ({join_names(mine)}). Skriv nämndens förkortning först, "
+        f"t.ex. /namnd förhinder {mine[0]} 17 mars."
+    )
 
 
 def choose_member(info: CommitteeInfo, user: str, for_name: str | None) -> Who:
@@ -53,8 +57,10 @@ def choose_member(info: CommitteeInfo, user: str, for_name: str | None) -> Who:
             raise NamndbotError("Du kan bara anmäla för dig själv; sekreteraren kan anmäla för andra.")
         return Who(info, member, own is None or own.key != member.key)
     if own is None:
-        raise NamndbotError(f"Du är inte själv med i {info.committee.short}:s roster. Ange vem det gäller, "
-                            f"t.ex. /namnd förhinder 17 mars för Martin Westmont.")
+        raise NamndbotError(
+            f"Du är inte själv med i {info.committee.short}:s roster. Ange vem det gäller, "
+            f"t.ex. /namnd förhinder 17 mars för Martin Westmont."
+        )
     return Who(info, own, False)
 
 
@@ -71,8 +77,10 @@ def choose_meeting(info: CommitteeInfo, when: str | None, now: datetime, *, comi
     except NamndbotError:
         held = _held(when, today, every) if coming_only and when else None
         if held is not None:
-            raise NamndbotError(f"Sammanträdet {svensk_datum(held)} har redan hållits; förhinder anmäls och "
-                                "återkallas för kommande sammanträden.") from None
+            raise NamndbotError(
+                f"Sammanträdet {svensk_datum(held)} har redan hållits; förhinder anmäls och "
+                "återkallas för kommande sammanträden."
+            ) from None
         raise
     meeting = info.meeting(day)
     assert meeting is not None

@@ -45,7 +45,6 @@ def register(app: AsyncApp, bot: Bot) -> None:
         await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "forhinder_add", user, payload)
         await ack()
 
-
     @app.view(messages.JUSTERING_MODAL)
     async def justering_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
@@ -66,20 +65,36 @@ def register(app: AsyncApp, bot: Bot) -> None:
         if when < day:
             await ack(response_action="errors", errors={"dag": "Protokollet kan inte justeras före sammanträdet."})
             return
-        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "justering_set", user, {
-            "committee": short, "date": day, "justerare": people, "when": when, "reply": {"user": user},
-        })
+        await bot.intake.submit(
+            f"view:{view['id']}:{view.get('hash', '')}",
+            "justering_set",
+            user,
+            {
+                "committee": short,
+                "date": day,
+                "justerare": people,
+                "when": when,
+                "reply": {"user": user},
+            },
+        )
         await ack()
-
 
     @app.view(messages.START_MODAL)
     async def start_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         short, day, _ = messages.unref(view["private_metadata"])
         chosen = view["state"]["values"].get("narvarande", {}).get("v", {}).get("selected_options") or []
-        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "meeting_start", user, {
-            "committee": short, "date": day.isoformat(), "present": [o["value"] for o in chosen],
-            "reply": {"user": user}})
+        await bot.intake.submit(
+            f"view:{view['id']}:{view.get('hash', '')}",
+            "meeting_start",
+            user,
+            {
+                "committee": short,
+                "date": day.isoformat(),
+                "present": [o["value"] for o in chosen],
+                "reply": {"user": user},
+            },
+        )
         await ack()
 
     @app.view(messages.ANLANDER_MODAL)
@@ -90,8 +105,12 @@ def register(app: AsyncApp, bot: Bot) -> None:
         if not who:
             await ack(response_action="errors", errors={"vem": "Välj en ersättare."})
             return
-        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "meeting_present", user, {
-            "committee": short, "date": day.isoformat(), "member": who, "reply": {"user": user}})
+        await bot.intake.submit(
+            f"view:{view['id']}:{view.get('hash', '')}",
+            "meeting_present",
+            user,
+            {"committee": short, "date": day.isoformat(), "member": who, "reply": {"user": user}},
+        )
         await ack()
 
 
@@ -141,8 +160,11 @@ async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
             if part == "kommer" and p <= 1:
                 raise FieldError("nar", "Kommer du till § 1 har du inget förhinder.")
             if meeting.paragraphs is not None and p > meeting.paragraphs:
-                raise FieldError("nar", f"Sammanträdet har § 1-{meeting.paragraphs}; skriv en paragraf "
-                                        f"mellan § 2 och § {meeting.paragraphs}.")
+                raise FieldError(
+                    "nar",
+                    f"Sammanträdet har § 1-{meeting.paragraphs}; skriv en paragraf "
+                    f"mellan § 2 och § {meeting.paragraphs}.",
+                )
             if part == "kommer":
                 fields["from"] = p
             else:
@@ -152,13 +174,23 @@ async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
         else:
             raise FieldError("nar", "Skriv en paragraf som § 5 eller ett klockslag som 17.30.")
         try:
-            absence(meeting.paragraphs, until_paragraph=fields.get("until"), from_paragraph=fields.get("from"),
-                    vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring, is_ledamot=member.is_ledamot,
-                    ord=CHAT_ORD)
+            absence(
+                meeting.paragraphs,
+                until_paragraph=fields.get("until"),
+                from_paragraph=fields.get("from"),
+                vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring,
+                is_ledamot=member.is_ledamot,
+                ord=CHAT_ORD,
+            )
         except NamndbotError as exc:
             raise FieldError("nar", _short(exc.full())) from None
-    return {"committee": short, "date": meeting.date.isoformat(), "member": member.name,
-            "self": own is not None and own.key == member.key, **fields}
+    return {
+        "committee": short,
+        "date": meeting.date.isoformat(),
+        "member": member.name,
+        "self": own is not None and own.key == member.key,
+        **fields,
+    }
 
 
 def _short(text: str, limit: int = 150) -> str:

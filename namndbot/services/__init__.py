@@ -12,6 +12,12 @@ from .core import (
 )
 
 __all__ = [
-    "Call", "ForhinderResult", "ImportReport", "MeetingResult", "NamndService", "NarvaroResult",
-    "PlanChange", "utcnow",
+    "Call",
+    "ForhinderResult",
+    "ImportReport",
+    "MeetingResult",
+    "NamndService",
+    "NarvaroResult",
+    "PlanChange",
+    "utcnow",
 ]

@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
 from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..domain import narvaro as narvaro_mod
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError, NotFound, RuleError
 from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence
-from ..domain.model import ERSATTARE, LEDAMOT, Member, Roster
+from ..domain.model import Member, Roster
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import format_mask, span_words
 from ..domain.roster_file import parse_roster
@@ -56,8 +56,8 @@ class PlanChange:
     meeting: Meeting
     plan: Plan
     roster: Roster
-    called: tuple[Call, ...] = ()     # newly called in
-    changed: tuple[Call, ...] = ()    # still called, for other seats or paragraphs
+    called: tuple[Call, ...] = ()  # newly called in
+    changed: tuple[Call, ...] = ()  # still called, for other seats or paragraphs
     released: tuple[Member, ...] = ()  # no longer needed
     displaced: tuple[Member, ...] = ()  # released because an ersättare of the seat's own party took over
 
@@ -145,7 +145,7 @@ class NamndService:
         stored = {m.member.key: m for m in await repo.members(committee_id, include_retired=True)}
         added, updated = [], []
         wanted = set()
-        for kind, people in ((LEDAMOT, roster.ledamoter), (ERSATTARE, roster.ersattare)):
+        for people in (roster.ledamoter, roster.ersattare):
             for position, member in enumerate(people, start=1):
                 wanted.add(member.key)
                 old = stored.get(member.key)
@@ -159,8 +159,9 @@ class NamndService:
             if key not in wanted and old.retired_at is None:
                 await repo.retire_member(old.id, now)
                 retired.append(old.member.label)
-        await repo.audit(now, actor, "roster_import", committee_id=committee_id,
-                         added=added, updated=updated, retired=retired)
+        await repo.audit(
+            now, actor, "roster_import", committee_id=committee_id, added=added, updated=updated, retired=retired
+        )
         await repo.add_event(now, "roster_import", committee_id=committee_id)
         replanned = []
         today = now.astimezone(ZoneInfo(roster.committee.timezone)).date()
@@ -170,8 +171,12 @@ class NamndService:
                 if not change.empty:
                     replanned.append(change)
         return ImportReport(
-            committee=roster.committee.short, created=existing is None, added=tuple(added),
-            updated=tuple(updated), retired=tuple(retired), warnings=tuple(parsed.warnings),
+            committee=roster.committee.short,
+            created=existing is None,
+            added=tuple(added),
+            updated=tuple(updated),
+            retired=tuple(retired),
+            warnings=tuple(parsed.warnings),
             replanned=tuple(replanned),
         )
 
@@ -185,28 +190,68 @@ class NamndService:
             return await repo.committees()
 
     # meetings ---------------------------------------------------------------------
-    async def add_meeting(self, short: str, day: date, *, start: time | None = None, paragraphs: int | None = None,
-                          location: str | None = None, note: str | None = None, actor: str) -> MeetingResult:
-        return await self._tx(self.add_meeting_in, short, day, start=start, paragraphs=paragraphs,
-                              location=location, note=note, actor=actor)
+    async def add_meeting(
+        self,
+        short: str,
+        day: date,
+        *,
+        start: time | None = None,
+        paragraphs: int | None = None,
+        location: str | None = None,
+        note: str | None = None,
+        actor: str,
+    ) -> MeetingResult:
+        return await self._tx(
+            self.add_meeting_in,
+            short,
+            day,
+            start=start,
+            paragraphs=paragraphs,
+            location=location,
+            note=note,
+            actor=actor,
+        )
 
-    async def add_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, *,
-                             start: time | None = None, paragraphs: int | None = None,
-                             location: str | None = None, note: str | None = None, actor: str) -> MeetingResult:
+    async def add_meeting_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        short: str,
+        day: date,
+        *,
+        start: time | None = None,
+        paragraphs: int | None = None,
+        location: str | None = None,
+        note: str | None = None,
+        actor: str,
+    ) -> MeetingResult:
         if paragraphs is not None and not 1 <= paragraphs <= 999:
             raise RuleError(f"Antalet paragrafer ska vara mellan 1 och 999, inte {paragraphs}.")
         stored = await self.committee_in(repo, short)
         existing = await repo.meeting(stored.id, day)
         if existing is None:
             meeting = Meeting(
-                committee=stored.committee.short, date=day, start=start or stored.committee.default_start,
-                paragraphs=paragraphs, location=_clean(location), note=_clean(note),
-                uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
+                committee=stored.committee.short,
+                date=day,
+                start=start or stored.committee.default_start,
+                paragraphs=paragraphs,
+                location=_clean(location),
+                note=_clean(note),
+                uid=f"{uuid.uuid4()}@namndbot",
+                updated_at=now,
             )
             meeting_id = await repo.insert_meeting(stored.id, meeting, now)
             meeting = replace(meeting, id=meeting_id)
-            await repo.audit(now, actor, "meeting_add", committee_id=stored.id, meeting_id=meeting_id,
-                             date=day, start=meeting.start.strftime("%H:%M"), paragraphs=paragraphs)
+            await repo.audit(
+                now,
+                actor,
+                "meeting_add",
+                committee_id=stored.id,
+                meeting_id=meeting_id,
+                date=day,
+                start=meeting.start.strftime("%H:%M"),
+                paragraphs=paragraphs,
+            )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             return MeetingResult(meeting, created=True, changed=True)
         updated = replace(
@@ -221,17 +266,30 @@ class NamndService:
             return MeetingResult(existing, created=False, changed=False)
         if updated.paragraphs != existing.paragraphs:
             if existing.started and (updated.paragraphs or 1) < existing.current_paragraph:
-                raise RuleError(f"Sammanträdet är redan vid § {existing.current_paragraph}; det kan inte ha färre "
-                                "paragrafer än så.")
+                raise RuleError(
+                    f"Sammanträdet är redan vid § {existing.current_paragraph}; det kan inte ha färre paragrafer än så."
+                )
             await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
         visible = (updated.start, updated.location, updated.note, updated.status) != (
-            existing.start, existing.location, existing.note, existing.status)
+            existing.start,
+            existing.location,
+            existing.note,
+            existing.status,
+        )
         if visible:  # what the calendar feeds show: a new SEQUENCE and DTSTAMP
             updated = replace(updated, sequence=existing.sequence + 1, updated_at=now)
         await repo.update_meeting(updated)
-        await repo.audit(now, actor, "meeting_update", committee_id=stored.id, meeting_id=existing.id,
-                         date=day, start=updated.start.strftime("%H:%M"), paragraphs=updated.paragraphs,
-                         reactivated=existing.cancelled)
+        await repo.audit(
+            now,
+            actor,
+            "meeting_update",
+            committee_id=stored.id,
+            meeting_id=existing.id,
+            date=day,
+            start=updated.start.strftime("%H:%M"),
+            paragraphs=updated.paragraphs,
+            reactivated=existing.cancelled,
+        )
         await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=existing.id)
         change = await self.replan_in(repo, stored.id, updated, now, actor, old_units=existing.units)
         return MeetingResult(updated, created=False, changed=True, replan=change)
@@ -239,8 +297,9 @@ class NamndService:
     async def cancel_meeting(self, short: str, day: date, *, actor: str) -> MeetingResult:
         return await self._tx(self.cancel_meeting_in, short, day, actor=actor)
 
-    async def cancel_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, *,
-                                actor: str) -> MeetingResult:
+    async def cancel_meeting_in(
+        self, repo: Repository, now: datetime, short: str, day: date, *, actor: str
+    ) -> MeetingResult:
         stored = await self.committee_in(repo, short)
         meeting = await self.meeting_in(repo, stored, day)
         if meeting.cancelled:
@@ -270,15 +329,18 @@ class NamndService:
     async def start_meeting(self, short: str, day: date, present: list[str], *, actor: str) -> PlanChange:
         return await self._tx(self.start_meeting_in, short, day, present, actor=actor)
 
-    async def start_meeting_in(self, repo: Repository, now: datetime, short: str, day: date, present: list[str], *,
-                               actor: str) -> PlanChange:
+    async def start_meeting_in(
+        self, repo: Repository, now: datetime, short: str, day: date, present: list[str], *, actor: str
+    ) -> PlanChange:
         """The meeting opens with these ersättare present: from now on only they are called, and a
         change takes effect from the next paragraph."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
         if meeting.started:
-            raise RuleError(f"Sammanträdet {day.isoformat()} är redan öppnat.",
-                            hint="En ersättare som kommer senare anmäls med ”meeting present”.")
+            raise RuleError(
+                f"Sammanträdet {day.isoformat()} är redan öppnat.",
+                hint="En ersättare som kommer senare anmäls med ”meeting present”.",
+            )
         roster = await repo.roster_for(meeting, stored.id)
         await repo.keep_roster(meeting.id, roster, now)
         ids = await repo.member_ids(stored.id)
@@ -287,8 +349,9 @@ class NamndService:
             await repo.add_present(meeting.id, ids[person.key], 1)
         started = replace(meeting, started_at=now, current_paragraph=0)
         await repo.update_meeting(started)
-        await repo.audit(now, actor, "meeting_start", committee_id=stored.id, meeting_id=meeting.id,
-                         present=[p.name for p in people])
+        await repo.audit(
+            now, actor, "meeting_start", committee_id=stored.id, meeting_id=meeting.id, present=[p.name for p in people]
+        )
         await repo.add_event(now, "sammantrade_startat", committee_id=stored.id, meeting_id=meeting.id)
         change = await self.replan_in(repo, stored.id, started, now, actor)
         for person in people:  # present and serving: no answer needed
@@ -299,22 +362,33 @@ class NamndService:
     async def present(self, short: str, day: date, name: str, *, actor: str) -> PlanChange:
         return await self._tx(self.present_in, short, day, name, actor=actor)
 
-    async def present_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                         actor: str) -> PlanChange:
+    async def present_in(
+        self, repo: Repository, now: datetime, short: str, day: date, name: str, *, actor: str
+    ) -> PlanChange:
         """An ersättare arrives after the meeting has begun: present from the next paragraph."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
         if not meeting.started:
-            raise RuleError(f"Sammanträdet {day.isoformat()} har inte börjat.",
-                            hint="Öppna det med ”meeting start … --present NAMN”.")
+            raise RuleError(
+                f"Sammanträdet {day.isoformat()} har inte börjat.",
+                hint="Öppna det med ”meeting start … --present NAMN”.",
+            )
         roster = await repo.roster_for(meeting, stored.id)
         person = self._ersattare(roster, name)
         ids = await repo.member_ids(stored.id)
         if person.key in await repo.present(meeting.id):
             return await self._unchanged(repo, stored.id, meeting)
         await repo.add_present(meeting.id, ids[person.key], meeting.current_paragraph + 1)
-        await repo.audit(now, actor, "ersattare_narvarande", committee_id=stored.id, meeting_id=meeting.id,
-                         member_id=ids[person.key], member=person.name, from_paragraph=meeting.current_paragraph + 1)
+        await repo.audit(
+            now,
+            actor,
+            "ersattare_narvarande",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=ids[person.key],
+            member=person.name,
+            from_paragraph=meeting.current_paragraph + 1,
+        )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
         if person.key in {a.ersattare for a in change.plan.assignments}:
             await repo.answer(meeting.id, ids[person.key], now)
@@ -323,19 +397,23 @@ class NamndService:
     async def paragraph(self, short: str, day: date, number: int, *, actor: str) -> Meeting:
         return await self._tx(self.paragraph_in, short, day, number, actor=actor)
 
-    async def paragraph_in(self, repo: Repository, now: datetime, short: str, day: date, number: int, *,
-                           actor: str) -> Meeting:
+    async def paragraph_in(
+        self, repo: Repository, now: datetime, short: str, day: date, number: int, *, actor: str
+    ) -> Meeting:
         """The meeting is now dealing with § ``number``: changes take effect from the one after."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
         if not meeting.started:
             raise RuleError(f"Sammanträdet {day.isoformat()} har inte börjat.")
         if meeting.paragraphs is None:
-            raise RuleError("Sammanträdet är inte indelat i paragrafer.",
-                            hint="Ange antalet med ”meeting add … --paragraphs N”.")
+            raise RuleError(
+                "Sammanträdet är inte indelat i paragrafer.", hint="Ange antalet med ”meeting add … --paragraphs N”."
+            )
         if not meeting.current_paragraph <= number <= meeting.paragraphs:
-            raise RuleError(f"Paragrafen ska vara mellan {max(1, meeting.current_paragraph)} och {meeting.paragraphs}"
-                            f" (sammanträdet är vid § {meeting.current_paragraph}).")
+            raise RuleError(
+                f"Paragrafen ska vara mellan {max(1, meeting.current_paragraph)} och {meeting.paragraphs}"
+                f" (sammanträdet är vid § {meeting.current_paragraph})."
+            )
         moved = replace(meeting, current_paragraph=number)
         await repo.update_meeting(moved)
         await repo.audit(now, actor, "paragraf", committee_id=stored.id, meeting_id=meeting.id, paragraph=number)
@@ -343,21 +421,59 @@ class NamndService:
         return moved
 
     # förhinder ----------------------------------------------------------------------
-    async def add_forhinder(self, short: str, day: date, name: str, *, until_paragraph: int | None = None,
-                            from_paragraph: int | None = None, span: tuple[int, int] | None = None,
-                            jav: bool = False, tid: str | None = None, actor: str) -> ForhinderResult:
-        return await self._tx(self.add_forhinder_in, short, day, name, until_paragraph=until_paragraph,
-                              from_paragraph=from_paragraph, span=span, jav=jav, tid=tid, actor=actor)
+    async def add_forhinder(
+        self,
+        short: str,
+        day: date,
+        name: str,
+        *,
+        until_paragraph: int | None = None,
+        from_paragraph: int | None = None,
+        span: tuple[int, int] | None = None,
+        jav: bool = False,
+        tid: str | None = None,
+        actor: str,
+    ) -> ForhinderResult:
+        return await self._tx(
+            self.add_forhinder_in,
+            short,
+            day,
+            name,
+            until_paragraph=until_paragraph,
+            from_paragraph=from_paragraph,
+            span=span,
+            jav=jav,
+            tid=tid,
+            actor=actor,
+        )
 
-    async def add_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                               until_paragraph: int | None = None, from_paragraph: int | None = None,
-                               span: tuple[int, int] | None = None, jav: bool = False, tid: str | None = None,
-                               actor: str, ord: Ord = CLI_ORD) -> ForhinderResult:
+    async def add_forhinder_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        short: str,
+        day: date,
+        name: str,
+        *,
+        until_paragraph: int | None = None,
+        from_paragraph: int | None = None,
+        span: tuple[int, int] | None = None,
+        jav: bool = False,
+        tid: str | None = None,
+        actor: str,
+        ord: Ord = CLI_ORD,
+    ) -> ForhinderResult:
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         first, last = absence(
-            meeting.paragraphs, until_paragraph=until_paragraph, from_paragraph=from_paragraph, span=span,
-            jav=jav, vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
-            is_ledamot=member.is_ledamot, meeting_label=f" {day.isoformat()}", ord=ord,
+            meeting.paragraphs,
+            until_paragraph=until_paragraph,
+            from_paragraph=from_paragraph,
+            span=span,
+            jav=jav,
+            vaxeltjanstgoring=stored.committee.settings.vaxeltjanstgoring,
+            is_ledamot=member.is_ledamot,
+            meeting_label=f" {day.isoformat()}",
+            ord=ord,
         )
         if tid is not None and (first, last) != (None, None):
             raise RuleError("Ange antingen en tid eller paragrafer, inte båda.")
@@ -377,19 +493,37 @@ class NamndService:
             for kept in sorted(kept_parts - {None, anmalan}, key=lambda k: k.first or 1):
                 await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
         await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
-        await repo.audit(now, actor, "forhinder_add", committee_id=stored.id, meeting_id=meeting.id,
-                         member_id=ids[member.key], member=member.name,
-                         paragraphs=anmalan.describe(meeting.paragraphs), jav=jav)
-        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key])
+        await repo.audit(
+            now,
+            actor,
+            "forhinder_add",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=ids[member.key],
+            member=member.name,
+            paragraphs=anmalan.describe(meeting.paragraphs),
+            jav=jav,
+        )
+        await repo.add_event(
+            now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
+        )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
         return ForhinderResult(member, anmalan, change)
 
     async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
         return await self._tx(self.remove_forhinder_in, short, day, name, actor=actor)
 
-    async def remove_forhinder_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                                  actor: str, only: Anmalan | None = None) -> ForhinderResult:
+    async def remove_forhinder_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        short: str,
+        day: date,
+        name: str,
+        *,
+        actor: str,
+        only: Anmalan | None = None,
+    ) -> ForhinderResult:
         """Withdraw a member's förhinder (all, or ``only`` the one an Ångra button belongs to)."""
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name)
         own = [a for a in await repo.anmalningar(meeting.id) if a.member == member.key]
@@ -400,15 +534,19 @@ class NamndService:
                     raise RuleError(
                         f"{member.label} lämnade sammanträdet vid § {left_at} och får inte tjänstgöra igen samma dag "
                         "(växeltjänstgöring är inte tillåten).",
-                        hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.")
+                        hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.",
+                    )
         existing = [a for a in own if only is None or a == replace(only, member=member.key)]
-        removed = await repo.remove_forhinder(meeting.id, ids[member.key],
-                                              only=replace(only, member=member.key) if only else None)
+        removed = await repo.remove_forhinder(
+            meeting.id, ids[member.key], only=replace(only, member=member.key) if only else None
+        )
         if not removed:
-            if only is not None and own:   # nothing removed: ``own`` is what is in force now
-                raise NotFound("Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
-                               f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in own])}.",
-                               hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.")
+            if only is not None and own:  # nothing removed: ``own`` is what is in force now
+                raise NotFound(
+                    "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
+                    f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in own])}.",
+                    hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.",
+                )
             raise NotFound(f"{member.label} har inget förhinder anmält till sammanträdet {svensk_datum(day)}.")
         # Under way: what was handled stays as it was (the protocol must say so); from the next
         # paragraph the member is back.
@@ -416,33 +554,53 @@ class NamndService:
             kept = _handled_part(a, meeting)
             if kept is not None:
                 await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
-        await repo.audit(now, actor, "forhinder_remove", committee_id=stored.id, meeting_id=meeting.id,
-                         member_id=ids[member.key], member=member.name)
-        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key])
+        await repo.audit(
+            now,
+            actor,
+            "forhinder_remove",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=ids[member.key],
+            member=member.name,
+        )
+        await repo.add_event(
+            now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
+        )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
         return ForhinderResult(member, None, change)
 
     async def decline(self, short: str, day: date, name: str, *, actor: str, kind: str = "avbojt") -> ForhinderResult:
         return await self._tx(self.decline_in, short, day, name, actor=actor, kind=kind)
 
-    async def decline_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                         actor: str, kind: str = "avbojt") -> ForhinderResult:
+    async def decline_in(
+        self, repo: Repository, now: datetime, short: str, day: date, name: str, *, actor: str, kind: str = "avbojt"
+    ) -> ForhinderResult:
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name, ersattare_only=True)
         declined = await repo.declined(meeting.id)
         if member.key in declined:
             return ForhinderResult(member, None, await self._unchanged(repo, stored.id, meeting), already=True)
         await repo.add_decline(meeting.id, ids[member.key], kind, now, actor)
-        await repo.audit(now, actor, "ersattare_decline", committee_id=stored.id, meeting_id=meeting.id,
-                         member_id=ids[member.key], member=member.name, kind=kind)
-        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key])
-        change = await self.replan_in(repo, stored.id, meeting, now, actor,
-                                      release_reason="ej_svar" if kind == "ej_svar" else None)
+        await repo.audit(
+            now,
+            actor,
+            "ersattare_decline",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=ids[member.key],
+            member=member.name,
+            kind=kind,
+        )
+        await repo.add_event(
+            now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
+        )
+        change = await self.replan_in(
+            repo, stored.id, meeting, now, actor, release_reason="ej_svar" if kind == "ej_svar" else None
+        )
         return ForhinderResult(member, None, change)
 
-    async def answer_in(self, repo: Repository, now: datetime, short: str, day: date, name: str, *,
-                        actor: str) -> ForhinderResult:
+    async def answer_in(
+        self, repo: Repository, now: datetime, short: str, day: date, name: str, *, actor: str
+    ) -> ForhinderResult:
         """A called-in ersättare says "Jag kommer"."""
         stored, meeting, roster, member, ids = await self._who(repo, short, day, name, ersattare_only=True)
         calls = await repo.inkallelser(meeting.id)
@@ -456,14 +614,24 @@ class NamndService:
         if calls[member.key].status == "kommer":
             return ForhinderResult(member, None, current, already=True)
         await repo.answer(meeting.id, ids[member.key], now)
-        await repo.audit(now, actor, "inkallelse_besvarad", committee_id=stored.id, meeting_id=meeting.id,
-                         member_id=ids[member.key], member=member.name, svar="kommer")
-        await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id,
-                             member_id=ids[member.key])
+        await repo.audit(
+            now,
+            actor,
+            "inkallelse_besvarad",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=ids[member.key],
+            member=member.name,
+            svar="kommer",
+        )
+        await repo.add_event(
+            now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
+        )
         return ForhinderResult(member, None, current)
 
-    async def _who(self, repo: Repository, short: str, day: date, name: str, *, ersattare_only: bool = False
-                   ) -> tuple[StoredCommittee, Meeting, Roster, Member, dict[str, int]]:
+    async def _who(
+        self, repo: Repository, short: str, day: date, name: str, *, ersattare_only: bool = False
+    ) -> tuple[StoredCommittee, Meeting, Roster, Member, dict[str, int]]:
         """The committee, its open meeting that day, the roster, the person ``name`` means, and member ids."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
@@ -499,8 +667,14 @@ class NamndService:
         result = plan(situation)
         calls = {k: v.status for k, v in (await repo.inkallelser(meeting.id)).items()}
         return NarvaroResult(
-            committee=stored, meeting=meeting, roster=roster, situation=situation, plan=result,
-            anmalningar=tuple(anmalningar), declined=declined, narvaro=narvaro_mod.build(situation, result),
+            committee=stored,
+            meeting=meeting,
+            roster=roster,
+            situation=situation,
+            plan=result,
+            anmalningar=tuple(anmalningar),
+            declined=declined,
+            narvaro=narvaro_mod.build(situation, result),
             calls=calls,
         )
 
@@ -509,8 +683,11 @@ class NamndService:
         stored = await repo.committee(short)
         if stored is None:
             known = [c.committee.short for c in await repo.committees()]
-            hint = (f"Kända nämnder: {join_names(known)}." if known
-                    else "Importera en roster först: ”namndbot roster import FIL.toml”.")
+            hint = (
+                f"Kända nämnder: {join_names(known)}."
+                if known
+                else "Importera en roster först: ”namndbot roster import FIL.toml”."
+            )
             raise NotFound(f"Nämnden ”{short}” finns inte.", hint=hint)
         return stored
 
@@ -519,8 +696,11 @@ class NamndService:
         if meeting is None:
             upcoming = [m.date.isoformat() for m in await repo.meetings(stored.id) if not m.cancelled]
             nearest = sorted(upcoming, key=lambda d: abs((date.fromisoformat(d) - day).days))[:3]
-            hint = f"Närmaste sammanträden: {join_names(sorted(nearest))}." if nearest else (
-                "Lägg till det med ”namndbot meeting add”.")
+            hint = (
+                f"Närmaste sammanträden: {join_names(sorted(nearest))}."
+                if nearest
+                else ("Lägg till det med ”namndbot meeting add”.")
+            )
             raise NotFound(f"{stored.committee.short} har inget sammanträde {day.isoformat()}.", hint=hint)
         return meeting
 
@@ -530,8 +710,9 @@ class NamndService:
             raise RuleError(f"Sammanträdet {day.isoformat()} är inställt.")
         return meeting
 
-    async def _check_paragraphs_fit(self, repo: Repository, stored: StoredCommittee, meeting: Meeting,
-                                    paragraphs: int | None) -> None:
+    async def _check_paragraphs_fit(
+        self, repo: Repository, stored: StoredCommittee, meeting: Meeting, paragraphs: int | None
+    ) -> None:
         anm = await repo.anmalningar(meeting.id)
         roster = await repo.roster_for(meeting, stored.id)
         names = roster.by_key()
@@ -542,12 +723,17 @@ class NamndService:
                 who = names[a.member].label if a.member in names else a.member
                 raise RuleError(
                     f"{who} har förhinder för {a.describe(meeting.paragraphs)}, som inte ryms i "
-                    + (f"{antal(paragraphs, 'paragraf', 'paragrafer')}." if paragraphs else "ett sammanträde utan paragrafer."),
+                    + (
+                        f"{antal(paragraphs, 'paragraf', 'paragrafer')}."
+                        if paragraphs
+                        else "ett sammanträde utan paragrafer."
+                    ),
                     hint="Ändra eller ta bort den förhindern först.",
                 )
 
-    async def _situation(self, repo: Repository, roster: Roster, meeting: Meeting
-                         ) -> tuple[Situation, list[Anmalan], dict[str, str]]:
+    async def _situation(
+        self, repo: Repository, roster: Roster, meeting: Meeting
+    ) -> tuple[Situation, list[Anmalan], dict[str, str]]:
         anmalningar = await repo.anmalningar(meeting.id)
         declined = await repo.declined(meeting.id)
         previous = await repo.assignments(meeting.id)
@@ -558,10 +744,13 @@ class NamndService:
             present = frozenset(arrived)
         n = meeting.units
         situation = Situation(
-            roster=roster, paragraphs=n,
+            roster=roster,
+            paragraphs=n,
             forhinder=tuple(f for a in anmalningar if (f := a.resolve(n)) is not None),
-            declined=frozenset(declined), previous=tuple(previous),
-            present=present, frozen_through=meeting.current_paragraph if meeting.started else 0,
+            declined=frozenset(declined),
+            previous=tuple(previous),
+            present=present,
+            frozen_through=meeting.current_paragraph if meeting.started else 0,
             arrived=arrived,
         )
         return situation, anmalningar, declined
@@ -571,8 +760,17 @@ class NamndService:
         situation, _, _ = await self._situation(repo, roster, meeting)
         return PlanChange(meeting, plan(situation), roster)
 
-    async def replan_in(self, repo: Repository, committee_id: int, meeting: Meeting, now: datetime,
-                        actor: str, *, old_units: int | None = None, release_reason: str | None = None) -> PlanChange:
+    async def replan_in(
+        self,
+        repo: Repository,
+        committee_id: int,
+        meeting: Meeting,
+        now: datetime,
+        actor: str,
+        *,
+        old_units: int | None = None,
+        release_reason: str | None = None,
+    ) -> PlanChange:
         """Run the engine, store its plan, audit, record events and return what changed for whom."""
         roster = await repo.roster_for(meeting, committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
@@ -597,26 +795,56 @@ class NamndService:
             reasons = [a.explanation for a in new.assignments if a.ersattare == call.ersattare.key]
             first = min(a.first for a in new.assignments if a.ersattare == call.ersattare.key)
             await repo.call_in(meeting.id, member_id, now)
-            await repo.audit(now, actor, "inkallad", **where, member_id=member_id, member=call.ersattare.name,
-                             serves=call.describe(n), reason=reasons)
-            await repo.add_event(now, "inkallad", **where, member_id=member_id, serves=call.describe(n),
-                                 reason=reasons[0] if reasons else "", during=meeting.started, from_paragraph=first,
-                                 parties=sorted({s.party for s, _ in call.seats}))
+            await repo.audit(
+                now,
+                actor,
+                "inkallad",
+                **where,
+                member_id=member_id,
+                member=call.ersattare.name,
+                serves=call.describe(n),
+                reason=reasons,
+            )
+            await repo.add_event(
+                now,
+                "inkallad",
+                **where,
+                member_id=member_id,
+                serves=call.describe(n),
+                reason=reasons[0] if reasons else "",
+                during=meeting.started,
+                from_paragraph=first,
+                parties=sorted({s.party for s, _ in call.seats}),
+            )
             if meeting.started:  # the chair calls in someone present: no answer to wait for
                 await repo.answer(meeting.id, member_id, now)
         for call in change.changed:
             member_id = ids[call.ersattare.key]
-            await repo.audit(now, actor, "inkallelse_andrad", **where, member_id=member_id,
-                             member=call.ersattare.name, serves=call.describe(n))
+            await repo.audit(
+                now,
+                actor,
+                "inkallelse_andrad",
+                **where,
+                member_id=member_id,
+                member=call.ersattare.name,
+                serves=call.describe(n),
+            )
             await repo.add_event(now, "inkallelse_andrad", **where, member_id=member_id, serves=call.describe(n))
         for member in change.released:
             member_id = ids[member.key]
             displaced = member in change.displaced
             await repo.release(meeting.id, member_id)
-            await repo.audit(now, actor, "entledigad", **where, member_id=member_id, member=member.name,
-                             took_over=displaced)
-            await repo.add_event(now, "entledigad", **where, member_id=member_id, displaced=displaced,
-                                 reason=release_reason if member.key in situation.declined else None)
+            await repo.audit(
+                now, actor, "entledigad", **where, member_id=member_id, member=member.name, took_over=displaced
+            )
+            await repo.add_event(
+                now,
+                "entledigad",
+                **where,
+                member_id=member_id,
+                displaced=displaced,
+                reason=release_reason if member.key in situation.declined else None,
+            )
         await repo.add_event(now, "narvaro_andrad", **where)
         return change
 
@@ -626,15 +854,21 @@ class CallNoLongerValid(RuleError):
 
     def __init__(self, member: Member, meeting: Meeting, assignments: tuple[Assignment, ...], roster: Roster) -> None:
         members = roster.by_key()
-        serving = [f"{members[a.ersattare].label} för {members[a.seat].label}" for a in assignments
-                   if a.ersattare in members and a.seat in members]
+        serving = [
+            f"{members[a.ersattare].label} för {members[a.seat].label}"
+            for a in assignments
+            if a.ersattare in members and a.seat in members
+        ]
         instead = f" I stället tjänstgör {join_names(dict.fromkeys(serving))}." if serving else ""
-        super().__init__(f"Tack för svaret! Inkallelsen till sammanträdet {meeting.date.isoformat()} har dock "
-                         f"redan gått vidare, så du behövs inte längre.{instead}")
+        super().__init__(
+            f"Tack för svaret! Inkallelsen till sammanträdet {meeting.date.isoformat()} har dock "
+            f"redan gått vidare, så du behövs inte längre.{instead}"
+        )
 
 
-def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan,
-         old_units: int | None = None) -> PlanChange:
+def diff(
+    meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Plan, old_units: int | None = None
+) -> PlanChange:
     """Who is newly called in, whose call changed, who is released. ``old_units``: the number of
     paragraphs the old plan was made for (a whole-meeting call stays whole when it changes)."""
     members = roster.by_key()
@@ -663,9 +897,7 @@ def diff(meeting: Meeting, roster: Roster, old: tuple[Assignment, ...], new: Pla
     changed = tuple(call(k, v) for k, v in after.items() if k in before and before[k] != v)
     released = tuple(members[k] for k in before if k not in after)
     took_over = {a.seat for a in new.assignments if a.rule.value == "overtog_fran_annat_parti"}
-    displaced = tuple(
-        members[k] for k in before if k not in after and any(s in took_over for s in before[k])
-    )
+    displaced = tuple(members[k] for k in before if k not in after and any(s in took_over for s in before[k]))
     return PlanChange(meeting, new, roster, called, changed, released, displaced)
 
 
@@ -681,29 +913,45 @@ def narvaro_dict(r: NarvaroResult) -> dict:
     for a in r.plan.assignments:
         e, s = members[a.ersattare], members[a.seat]
         f, t = rng(a.first, a.last)
-        tjanstgorande.append({
-            "name": e.name, "party": e.party, "for": s.name, "for_party": s.party,
-            "from": f, "to": t, "reason": a.explanation, "rule": a.rule.value,
-            "status": r.calls.get(a.ersattare, "kallad"),
-        })
+        tjanstgorande.append(
+            {
+                "name": e.name,
+                "party": e.party,
+                "for": s.name,
+                "for_party": s.party,
+                "from": f,
+                "to": t,
+                "reason": a.explanation,
+                "rule": a.rule.value,
+                "status": r.calls.get(a.ersattare, "kallad"),
+            }
+        )
     seat_order = {m.key: i for i, m in enumerate(r.roster.ledamoter)}
     ers_order = {m.key: i for i, m in enumerate(r.roster.ersattare)}
     forhinder = []
-    for a in sorted(r.anmalningar, key=lambda a: (a.member not in seat_order,
-                                                   seat_order.get(a.member, ers_order.get(a.member, 0)))):
+    for a in sorted(
+        r.anmalningar, key=lambda a: (a.member not in seat_order, seat_order.get(a.member, ers_order.get(a.member, 0)))
+    ):
         m = members.get(a.member)
         if m is None:
             continue
         resolved = a.resolve(r.meeting.units)
         f, t = rng(resolved.first, resolved.last) if resolved else (None, None)
-        entry = {"name": m.name, "party": m.party, "role": m.role if m.is_ledamot else "ersättare",
-                 "from": f, "to": t, "jav": a.jav}
+        entry = {
+            "name": m.name,
+            "party": m.party,
+            "role": m.role if m.is_ledamot else "ersättare",
+            "from": f,
+            "to": t,
+            "jav": a.jav,
+        }
         if a.tid:
             entry["tid"] = a.describe(r.meeting.paragraphs)
         forhinder.append(entry)
     avbojt = [
         {"name": members[k].name, "party": members[k].party, "kind": v}
-        for k, v in sorted(r.declined.items(), key=lambda kv: ers_order.get(kv[0], 0)) if k in members
+        for k, v in sorted(r.declined.items(), key=lambda kv: ers_order.get(kv[0], 0))
+        if k in members
     ]
     vacancies = []
     for v in r.plan.vacancies:
@@ -722,9 +970,13 @@ def narvaro_dict(r: NarvaroResult) -> dict:
         "forhinder": forhinder,
         "avbojt": avbojt,
         "ersattare_narvarande": [
-            {"name": e.name, "party": e.party,
-             "paragraphs": format_mask(attending[e.key] & ~r.plan.serving_mask(e.key)) if n else None}
-            for e in r.roster.ersattare if attending[e.key] & ~r.plan.serving_mask(e.key)
+            {
+                "name": e.name,
+                "party": e.party,
+                "paragraphs": format_mask(attending[e.key] & ~r.plan.serving_mask(e.key)) if n else None,
+            }
+            for e in r.roster.ersattare
+            if attending[e.key] & ~r.plan.serving_mask(e.key)
         ],
         "vacancies": vacancies,
         "beslutfor": r.plan.beslutfor,
@@ -750,8 +1002,16 @@ def _clean(text: str | None) -> str | None:
 
 
 __all__ = [
-    "NamndService", "PlanChange", "Call", "ImportReport", "MeetingResult", "ForhinderResult",
-    "NarvaroResult", "diff", "narvaro_dict", "utcnow",
+    "NamndService",
+    "PlanChange",
+    "Call",
+    "ImportReport",
+    "MeetingResult",
+    "ForhinderResult",
+    "NarvaroResult",
+    "diff",
+    "narvaro_dict",
+    "utcnow",
 ]
 
 

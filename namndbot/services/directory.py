@@ -20,7 +20,7 @@ from ..storage import Database
 
 @dataclass(frozen=True)
 class Membership:
-    committee: str        # short name
+    committee: str  # short name
     member: Member
     slack: str
 
@@ -29,8 +29,8 @@ class Membership:
 class CommitteeInfo:
     committee: Committee
     roster: Roster
-    meetings: tuple[Meeting, ...]            # every meeting, by date
-    slack_of: dict[str, str]                 # member key -> Slack id
+    meetings: tuple[Meeting, ...]  # every meeting, by date
+    slack_of: dict[str, str]  # member key -> Slack id
     secretaries: frozenset[str]
     party_contacts: dict[str, frozenset[str]]  # party -> Slack ids
 
@@ -56,14 +56,15 @@ class CommitteeInfo:
 class Directory:
     committees: dict[str, CommitteeInfo] = field(default_factory=dict)
     by_slack: dict[str, list[Membership]] = field(default_factory=dict)
-    by_channel: dict[str, str] = field(default_factory=dict)   # channel id -> committee short
+    by_channel: dict[str, str] = field(default_factory=dict)  # channel id -> committee short
 
     def committees_of(self, slack: str) -> list[str]:
         """Committees where ``slack`` is a member, a secretary or a party contact."""
         out = [m.committee for m in self.by_slack.get(slack, [])]
         for short, info in self.committees.items():
-            if (slack in info.secretaries or any(slack in c for c in info.party_contacts.values())) \
-                    and short not in out:
+            if (
+                slack in info.secretaries or any(slack in c for c in info.party_contacts.values())
+            ) and short not in out:
                 out.append(short)
         return out
 
@@ -81,14 +82,18 @@ class DirectoryCache:
         self.db = db
         self.recheck = recheck
         self._dir: Directory | None = None
-        self._built_for: tuple[int, int] | None = None   # (catalog changes, data_version)
+        self._built_for: tuple[int, int] | None = None  # (catalog changes, data_version)
         self._checked = 0.0
         self._refresh: asyncio.Future | None = None
 
     async def get(self) -> Directory:
         now = time.monotonic()
-        if self._dir is not None and self._built_for is not None \
-                and self._built_for[0] == self.db.catalog_changes and now - self._checked < self.recheck:
+        if (
+            self._dir is not None
+            and self._built_for is not None
+            and self._built_for[0] == self.db.catalog_changes
+            and now - self._checked < self.recheck
+        ):
             return self._dir
         # One check at a time: a burst of requests shares it instead of queueing a database
         # round trip each.
@@ -118,8 +123,11 @@ class DirectoryCache:
                 for k in stored.partikontakter:
                     contacts.setdefault(k.party, set()).add(k.slack)
                 committees[c.short] = CommitteeInfo(
-                    committee=c, roster=roster, meetings=tuple(await repo.meetings(stored.id)),
-                    slack_of=slack_of, secretaries=frozenset(c.secretaries),
+                    committee=c,
+                    roster=roster,
+                    meetings=tuple(await repo.meetings(stored.id)),
+                    slack_of=slack_of,
+                    secretaries=frozenset(c.secretaries),
                     party_contacts={p: frozenset(s) for p, s in contacts.items()},
                 )
                 members = roster.by_key()

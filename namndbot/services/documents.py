@@ -60,7 +60,9 @@ def pdf_text(data: bytes, name: str = "PDF-filen") -> str:
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise DocumentError(f"{name} är en trasig eller ovanlig PDF som inte går att läsa ({type(exc).__name__}).") from None
+        raise DocumentError(
+            f"{name} är en trasig eller ovanlig PDF som inte går att läsa ({type(exc).__name__})."
+        ) from None
     text = "\n".join(pages)
     if not text.strip():
         raise DocumentError(f"{name} innehåller ingen text (är den en inskannad bild?).")

@@ -12,13 +12,13 @@ from .core import NamndService, NarvaroResult
 
 @dataclass(frozen=True)
 class Tjanstgoring:
-    meeting: str            # ISO date
+    meeting: str  # ISO date
     committee: str
     name: str
     party: str
-    role: str               # ledamot | ersättare
-    served: bool            # False: an ersättare present without serving
-    for_name: str | None    # whose seat, for an ersättare who served
+    role: str  # ledamot | ersättare
+    served: bool  # False: an ersättare present without serving
+    for_name: str | None  # whose seat, for an ersättare who served
     for_party: str | None
     paragraphs: str | None  # "§1-10" or "§1-6, §8-16"; None for a meeting without paragraphs
     ranges: tuple[tuple[int, int], ...]
@@ -41,11 +41,18 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
 
     def row(m, served, mask, for_member=None, rule=None) -> Tjanstgoring:
         return Tjanstgoring(
-            meeting=r.meeting.date.isoformat(), committee=r.committee.committee.short, name=m.name, party=m.party,
-            role="ledamot" if m.is_ledamot else "ersättare", served=served,
-            for_name=for_member.name if for_member else None, for_party=for_member.party if for_member else None,
+            meeting=r.meeting.date.isoformat(),
+            committee=r.committee.committee.short,
+            name=m.name,
+            party=m.party,
+            role="ledamot" if m.is_ledamot else "ersättare",
+            served=served,
+            for_name=for_member.name if for_member else None,
+            for_party=for_member.party if for_member else None,
             paragraphs=format_mask(mask) if numbered else None,
-            ranges=tuple(runs(mask)) if numbered else (), rule=rule)
+            ranges=tuple(runs(mask)) if numbered else (),
+            rule=rule,
+        )
 
     for m in r.roster.ledamoter:
         mask = everything & ~nonjav.get(m.key, 0) & ~jav.get(m.key, 0)

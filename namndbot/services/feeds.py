@@ -18,7 +18,7 @@ from .core import NamndService, NarvaroResult
 @dataclass(frozen=True)
 class AgendaItem:
     meeting: Meeting
-    status: str | None   # the member's own status, e.g. "förhinder anmält"
+    status: str | None  # the member's own status, e.g. "förhinder anmält"
     sequence: int
     stamp: datetime
 
@@ -47,9 +47,9 @@ class EventMark:
 class FeedHistory:
     """What a feed last looked like when served (see ``calendar.feeds``): a change seen now is dated ``now``."""
 
-    key: str                             # "c:<committee id>" or "p:<member id>"
+    key: str  # "c:<committee id>" or "p:<member id>"
     now: datetime
-    digest: str | None = None            # of the whole body; None: never served
+    digest: str | None = None  # of the whole body; None: never served
     last_modified: datetime | None = None
     events: Mapping[str, EventMark] = field(default_factory=dict)
 
@@ -59,10 +59,10 @@ class FeedUpdate:
     """A feed's history after serving it: to be recorded (``FeedService.record``)."""
 
     key: str
-    based_on: str | None                 # the digest it was rendered from
+    based_on: str | None  # the digest it was rendered from
     digest: str
     last_modified: datetime
-    events: tuple[tuple[str, EventMark], ...]   # (uid, mark) of the events that changed
+    events: tuple[tuple[str, EventMark], ...]  # (uid, mark) of the events that changed
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,11 @@ def personal_status(r: NarvaroResult, key: str) -> str | None:
     elif key in r.declined:
         parts.append("du har tackat nej" if r.declined[key] == "avbojt" else "inkallelsen gick vidare (inget svar)")
     for a in own:
-        parts.append(f"jäv anmält {a.describe(r.meeting.paragraphs).replace(' (jäv)', '')}" if a.jav
-                     else "förhinder anmält" + ("" if a.whole else f" {a.describe(r.meeting.paragraphs)}"))
+        parts.append(
+            f"jäv anmält {a.describe(r.meeting.paragraphs).replace(' (jäv)', '')}"
+            if a.jav
+            else "förhinder anmält" + ("" if a.whole else f" {a.describe(r.meeting.paragraphs)}")
+        )
     return "; ".join(parts) if parts else None
 
 
@@ -116,7 +119,10 @@ class FeedService:
     async def _history(self, repo, key: str) -> FeedHistory:
         feed, events = await repo.feed_history(key)
         return FeedHistory(
-            key, self.namnd.clock(), feed[0] if feed else None, feed[1] if feed else None,
+            key,
+            self.namnd.clock(),
+            feed[0] if feed else None,
+            feed[1] if feed else None,
             {uid: EventMark(*mark) for uid, mark in events.items()},
         )
 
@@ -124,8 +130,12 @@ class FeedService:
         """Record a served feed's history; False if another process got there first (render again)."""
         async with self.db.transaction() as repo:
             return await repo.save_feed_history(
-                update.key, update.based_on, update.digest, update.last_modified,
-                [(uid, m.digest, m.sequence, m.stamp) for uid, m in update.events])
+                update.key,
+                update.based_on,
+                update.digest,
+                update.last_modified,
+                [(uid, m.digest, m.sequence, m.stamp) for uid, m in update.events],
+            )
 
     async def personal(self, token: str) -> PersonalAgenda | None:
         """The agenda behind a personal feed link; None for an unknown or revoked token."""
@@ -177,8 +187,14 @@ class FeedService:
                 return member, existing, False
             token = secrets.token_urlsafe(24)
             await repo.new_feed_token(ids[member.key], token, now)
-            await repo.audit(now, actor, "kalenderlank_ny" if not existing else "kalenderlank_bytt",
-                             committee_id=stored.id, member_id=ids[member.key], member=member.name)
+            await repo.audit(
+                now,
+                actor,
+                "kalenderlank_ny" if not existing else "kalenderlank_bytt",
+                committee_id=stored.id,
+                member_id=ids[member.key],
+                member=member.name,
+            )
             return member, token, True
 
     async def token_for_slack(self, short: str, slack: str, *, actor: str) -> tuple[Member, str] | None:
@@ -195,5 +211,13 @@ class FeedService:
         return member, token
 
 
-__all__ = ["FeedService", "PersonalAgenda", "AgendaItem", "EventMark", "FeedHistory", "FeedUpdate",
-           "personal_status", "Plan"]
+__all__ = [
+    "FeedService",
+    "PersonalAgenda",
+    "AgendaItem",
+    "EventMark",
+    "FeedHistory",
+    "FeedUpdate",
+    "personal_status",
+    "Plan",
+]

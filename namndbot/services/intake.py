@@ -39,7 +39,7 @@ class Intake:
         self.db = namnd.db
         self._queue: list[tuple[tuple[str, str, str, dict[str, Any]], asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
-        self.received = asyncio.Event()   # set after every commit of new reports
+        self.received = asyncio.Event()  # set after every commit of new reports
         self.handlers: dict[str, Any] = {
             "forhinder_add": self._forhinder_add,
             "forhinder_remove": self._forhinder_remove,
@@ -84,7 +84,7 @@ class Intake:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_, fut), new_id in zip(batch, ids):
+            for (_, fut), new_id in zip(batch, ids, strict=True):
                 if not fut.done():
                     fut.set_result(Submitted(new_id, new_id is None))
             self.received.set()
@@ -118,19 +118,31 @@ class Intake:
                 ok, text = False, await self._report_failure(repo, now, row)
             result = {"ok": ok, "text": text, **extra}
             await repo.finish_intake(row.id, "klar" if ok else "fel", result, now)
-            await repo.add_event(now, "intake_klar", intake_id=row.id, intake_kind=row.kind, actor=row.actor,
-                                 reply=row.payload.get("reply"), **result)
+            await repo.add_event(
+                now,
+                "intake_klar",
+                intake_id=row.id,
+                intake_kind=row.kind,
+                actor=row.actor,
+                reply=row.payload.get("reply"),
+                **result,
+            )
 
     async def _report_failure(self, repo: Repository, now: datetime, row: IntakeRow) -> str:
         """A bug, not bad input: the secretaries are told (the member's words are kept in the intake row)."""
         stored = await repo.committee(str(row.payload.get("committee", "")))
         if stored is None or not (stored.committee.secretaries_channel or stored.committee.secretaries):
-            return ("Något gick fel när ditt besked skulle registreras. Felet är loggat; försök gärna igen om en "
-                    "stund, eller hör av dig till nämndens sekreterare.")
-        await repo.add_event(now, "intake_fel", committee_id=stored.id, intake_id=row.id, intake_kind=row.kind,
-                             actor=row.actor)
-        return ("Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta; försök gärna igen "
-                "om en stund.")
+            return (
+                "Något gick fel när ditt besked skulle registreras. Felet är loggat; försök gärna igen om en "
+                "stund, eller hör av dig till nämndens sekreterare."
+            )
+        await repo.add_event(
+            now, "intake_fel", committee_id=stored.id, intake_id=row.id, intake_kind=row.kind, actor=row.actor
+        )
+        return (
+            "Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta; försök gärna igen "
+            "om en stund."
+        )
 
     # -- the reports -------------------------------------------------------------------
     def _where(self, row: IntakeRow) -> tuple[str, date, str]:
@@ -156,8 +168,18 @@ class Intake:
         p = row.payload
         span = tuple(p["span"]) if p.get("span") else None
         result = await self.namnd.add_forhinder_in(
-            repo, now, short, day, name, until_paragraph=p.get("until"), from_paragraph=p.get("from"),
-            span=span, jav=bool(p.get("jav")), tid=p.get("tid"), actor=f"slack:{row.actor}", ord=CHAT_ORD,
+            repo,
+            now,
+            short,
+            day,
+            name,
+            until_paragraph=p.get("until"),
+            from_paragraph=p.get("from"),
+            span=span,
+            jav=bool(p.get("jav")),
+            tid=p.get("tid"),
+            actor=f"slack:{row.actor}",
+            ord=CHAT_ORD,
         )
         a = result.anmalan
         undo = {"committee": short, "date": day.isoformat(), "member": name}
@@ -170,8 +192,9 @@ class Intake:
         short, day, name = self._where(row)
         only = row.payload.get("only")
         anmalan = Anmalan("", only["first"], only["last"], bool(only["jav"]), only.get("tid")) if only else None
-        result = await self.namnd.remove_forhinder_in(repo, now, short, day, name, actor=f"slack:{row.actor}",
-                                                      only=anmalan)
+        result = await self.namnd.remove_forhinder_in(
+            repo, now, short, day, name, actor=f"slack:{row.actor}", only=anmalan
+        )
         who = "Ditt förhinder" if _self(row, result) else f"Förhindret för {result.member.label}"
         return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
 
@@ -190,7 +213,6 @@ class Intake:
             text += " Nästa ersättare i turordningen har kallats in."
         return text, {}
 
-
     async def _secretary(self, repo: Repository, row: IntakeRow, *, or_justerare: bool = False) -> None:
         p = row.payload
         stored = await self.namnd.committee_in(repo, p["committee"])
@@ -208,15 +230,23 @@ class Intake:
     async def _justering_set(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._secretary(repo, row)
         p = row.payload
-        view = await self.justering.set_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
-                                           p.get("justerare", []), date.fromisoformat(p["when"]),
-                                           actor=f"slack:{row.actor}")
+        view = await self.justering.set_in(
+            repo,
+            now,
+            p["committee"],
+            date.fromisoformat(p["date"]),
+            p.get("justerare", []),
+            date.fromisoformat(p["when"]),
+            actor=f"slack:{row.actor}",
+        )
         from ..domain.dates import svensk_datum
         from ..domain.names import join_names
 
-        text = (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
-                f"{svensk_datum(view.row.date)} av {join_names(m.label for m in view.justerare)}. "
-                "Justerarna påminns dagen före och på morgonen.")
+        text = (
+            f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
+            f"{svensk_datum(view.row.date)} av {join_names(m.label for m in view.justerare)}. "
+            "Justerarna påminns dagen före och på morgonen."
+        )
         if view.late:
             text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet."
         return text, {}
@@ -224,14 +254,16 @@ class Intake:
     async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._secretary(repo, row, or_justerare=True)
         p = row.payload
-        view = await self.justering.done_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
-                                            actor=f"slack:{row.actor}")
+        view = await self.justering.done_in(
+            repo, now, p["committee"], date.fromisoformat(p["date"]), actor=f"slack:{row.actor}"
+        )
         from ..domain.dates import svensk_datum
 
         d = view.as_dict()
-        return (f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} är markerat som justerat. "
-                f"Sista dag att överklaga: {svensk_datum(date.fromisoformat(d['overklagande_sista_dag']))}."), {}
-
+        return (
+            f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} är markerat som justerat. "
+            f"Sista dag att överklaga: {svensk_datum(date.fromisoformat(d['overklagande_sista_dag']))}."
+        ), {}
 
     async def _chair(self, repo: Repository, row: IntakeRow) -> None:
         stored = await self.namnd.committee_in(repo, row.payload["committee"])
@@ -241,8 +273,9 @@ class Intake:
     async def _meeting_start(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._chair(repo, row)
         p = row.payload
-        change = await self.namnd.start_meeting_in(repo, now, p["committee"], date.fromisoformat(p["date"]),
-                                                   p.get("present", []), actor=f"slack:{row.actor}")
+        change = await self.namnd.start_meeting_in(
+            repo, now, p["committee"], date.fromisoformat(p["date"]), p.get("present", []), actor=f"slack:{row.actor}"
+        )
         from ..domain.names import join_names
 
         present = join_names(p.get("present", [])) or "inga ersättare"
@@ -251,8 +284,9 @@ class Intake:
     async def _meeting_present(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._chair(repo, row)
         p = row.payload
-        change = await self.namnd.present_in(repo, now, p["committee"], date.fromisoformat(p["date"]), p["member"],
-                                             actor=f"slack:{row.actor}")
+        change = await self.namnd.present_in(
+            repo, now, p["committee"], date.fromisoformat(p["date"]), p["member"], actor=f"slack:{row.actor}"
+        )
         return f"{p['member']} är närvarande från § {change.meeting.current_paragraph + 1}.", {}
 
     async def _meeting_paragraph(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:

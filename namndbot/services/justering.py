@@ -37,8 +37,11 @@ class JusteringView:
         omedelbart = None
         if self.row.omedelbart:
             announced = anslag_senast(self.meeting.date)
-            omedelbart = {"paragraphs": list(self.row.omedelbart), "anslag_senast": announced.isoformat(),
-                          "overklagande_sista_dag": last_day_to_appeal(announced).isoformat()}
+            omedelbart = {
+                "paragraphs": list(self.row.omedelbart),
+                "anslag_senast": announced.isoformat(),
+                "overklagande_sista_dag": last_day_to_appeal(announced).isoformat(),
+            }
         return {
             "committee": self.committee.committee.short,
             "meeting": self.meeting.date.isoformat(),
@@ -61,19 +64,38 @@ class JusteringService:
         self.namnd = namnd
         self.db = namnd.db
 
-    async def set(self, short: str, day: date, justerare: list[str], when: date | None, *, actor: str,
-                  omedelbart: tuple[int, ...] | None = None) -> JusteringView:
+    async def set(
+        self,
+        short: str,
+        day: date,
+        justerare: list[str],
+        when: date | None,
+        *,
+        actor: str,
+        omedelbart: tuple[int, ...] | None = None,
+    ) -> JusteringView:
         async with self.db.transaction() as repo:
-            return await self.set_in(repo, self.namnd.clock(), short, day, justerare, when, actor=actor,
-                                     omedelbart=omedelbart)
+            return await self.set_in(
+                repo, self.namnd.clock(), short, day, justerare, when, actor=actor, omedelbart=omedelbart
+            )
 
-    async def set_in(self, repo: Repository, now: datetime, short: str, day: date, justerare: list[str],
-                     when: date | None, *, actor: str, omedelbart: tuple[int, ...] | None = None) -> JusteringView:
+    async def set_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        short: str,
+        day: date,
+        justerare: list[str],
+        when: date | None,
+        *,
+        actor: str,
+        omedelbart: tuple[int, ...] | None = None,
+    ) -> JusteringView:
         stored = await self.namnd.committee_in(repo, short)
         meeting = await self.namnd.meeting_in(repo, stored, day)
         if meeting.cancelled:
             raise RuleError(f"Sammanträdet {day.isoformat()} är inställt; det har inget protokoll att justera.")
-        roster = await repo.roster_for(meeting, stored.id)   # a meeting held: the roster it was held with
+        roster = await repo.roster_for(meeting, stored.id)  # a meeting held: the roster it was held with
         people = [match_name(n, roster.members, lambda m: m.name, what="ledamot eller ersättare") for n in justerare]
         if not people and when is None:
             raise RuleError("Ange justerarna (--justerare NAMN, oftast två) och justeringsdagen (--date).")
@@ -87,14 +109,23 @@ class JusteringService:
             raise RuleError(f"Protokollet kan inte justeras före sammanträdet ({day.isoformat()}).")
         old = await repo.justering(meeting.id)
         row = JusteringRow(
-            meeting.id, when if when is not None else (old.date if old else None),
+            meeting.id,
+            when if when is not None else (old.date if old else None),
             tuple(p.key for p in people) if people else (old.justerare if old else ()),
             omedelbart if omedelbart is not None else (old.omedelbart if old else ()),
-            old.justerad if old else None, old.anslag if old else None,
+            old.justerad if old else None,
+            old.anslag if old else None,
         )
         await repo.save_justering(row, now)
-        await repo.audit(now, actor, "justering_set", committee_id=stored.id, meeting_id=meeting.id,
-                         justerare=[p.name for p in people], date=row.date)
+        await repo.audit(
+            now,
+            actor,
+            "justering_set",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            justerare=[p.name for p in people],
+            date=row.date,
+        )
         await repo.add_event(now, "justering_andrad", committee_id=stored.id, meeting_id=meeting.id)
         return await self._view(repo, stored, meeting, row)
 
@@ -102,19 +133,38 @@ class JusteringService:
         info = parse_justering(text)
         day = meeting_day or info.meeting_date
         if day is None:
-            raise RuleError("Protokollet säger inte vilket sammanträde det gäller.",
-                            hint="Ange det med --meeting ÅÅÅÅ-MM-DD.")
+            raise RuleError(
+                "Protokollet säger inte vilket sammanträde det gäller.", hint="Ange det med --meeting ÅÅÅÅ-MM-DD."
+            )
         async with self.db.transaction() as repo:
-            return await self.set_in(repo, self.namnd.clock(), short, day, [j.name for j in info.justerare],
-                                     info.date, actor=actor, omedelbart=info.omedelbart_justerade)
+            return await self.set_in(
+                repo,
+                self.namnd.clock(),
+                short,
+                day,
+                [j.name for j in info.justerare],
+                info.date,
+                actor=actor,
+                omedelbart=info.omedelbart_justerade,
+            )
 
-    async def done(self, short: str, day: date, *, on: date | None = None, anslag: date | None = None,
-                   actor: str) -> JusteringView:
+    async def done(
+        self, short: str, day: date, *, on: date | None = None, anslag: date | None = None, actor: str
+    ) -> JusteringView:
         async with self.db.transaction() as repo:
             return await self.done_in(repo, self.namnd.clock(), short, day, on=on, anslag=anslag, actor=actor)
 
-    async def done_in(self, repo: Repository, now: datetime, short: str, day: date, *, on: date | None = None,
-                      anslag: date | None = None, actor: str) -> JusteringView:
+    async def done_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        short: str,
+        day: date,
+        *,
+        on: date | None = None,
+        anslag: date | None = None,
+        actor: str,
+    ) -> JusteringView:
         stored = await self.namnd.committee_in(repo, short)
         meeting = await self.namnd.meeting_in(repo, stored, day)
         if meeting.cancelled:
@@ -125,23 +175,36 @@ class JusteringService:
         if justerad < meeting.date:
             raise RuleError("Protokollet kan inte ha justerats före sammanträdet.")
         if justerad > today:
-            raise RuleError(f"Protokollet kan inte redan ha justerats {justerad.isoformat()}: det är i framtiden.",
-                            hint="Den planerade justeringsdagen anges med ”justering set … --date”.")
+            raise RuleError(
+                f"Protokollet kan inte redan ha justerats {justerad.isoformat()}: det är i framtiden.",
+                hint="Den planerade justeringsdagen anges med ”justering set … --date”.",
+            )
         if anslag is not None and anslag > today:
             raise RuleError(f"Anslaget kan inte ha satts upp {anslag.isoformat()}: det är i framtiden.")
         if anslag is not None and anslag < justerad:
             raise RuleError("Anslaget kan inte ha satts upp innan protokollet justerades.")
         already = old.justerad is not None and (on is None or on == old.justerad) and anslag in (None, old.anslag)
-        row = JusteringRow(meeting.id, old.date or justerad, old.justerare, old.omedelbart, justerad,
-                           anslag or old.anslag)
+        row = JusteringRow(
+            meeting.id, old.date or justerad, old.justerare, old.omedelbart, justerad, anslag or old.anslag
+        )
         if not already:
             await repo.save_justering(row, now)
-            await repo.audit(now, actor, "justerad", committee_id=stored.id, meeting_id=meeting.id,
-                             justerad=justerad, anslag=row.anslag)
+            await repo.audit(
+                now,
+                actor,
+                "justerad",
+                committee_id=stored.id,
+                meeting_id=meeting.id,
+                justerad=justerad,
+                anslag=row.anslag,
+            )
             await repo.add_event(now, "justerad", committee_id=stored.id, meeting_id=meeting.id)
-            await repo.drop_jobs(meeting.id, now, "protokollet är justerat",
-                                 kinds=(paminnelser.JUSTERING, paminnelser.JUSTERING_FORSENAD,
-                                        paminnelser.JUSTERING_FRIST))
+            await repo.drop_jobs(
+                meeting.id,
+                now,
+                "protokollet är justerat",
+                kinds=(paminnelser.JUSTERING, paminnelser.JUSTERING_FORSENAD, paminnelser.JUSTERING_FRIST),
+            )
         return await self._view(repo, stored, meeting, row)
 
     async def show(self, short: str, day: date) -> JusteringView:
@@ -155,7 +218,9 @@ class JusteringService:
         row = await repo.justering(meeting.id)
         return await self._view(repo, stored, meeting, row) if row else None
 
-    async def _view(self, repo: Repository, stored: StoredCommittee, meeting: Meeting, row: JusteringRow) -> JusteringView:
+    async def _view(
+        self, repo: Repository, stored: StoredCommittee, meeting: Meeting, row: JusteringRow
+    ) -> JusteringView:
         members = {m.member.key: m.member for m in await repo.members(stored.id, include_retired=True)}
         people = tuple(members[k] for k in row.justerare if k in members)
         basis = row.justerad or row.date

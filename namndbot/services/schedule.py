@@ -35,8 +35,9 @@ class ScheduleReport:
         return not (self.added or self.moved or self.changed or self.cancelled)
 
 
-async def import_schedule(namnd: NamndService, short: str, text: str, *, year: int | None = None,
-                          actor: str) -> ScheduleReport:
+async def import_schedule(
+    namnd: NamndService, short: str, text: str, *, year: int | None = None, actor: str
+) -> ScheduleReport:
     schedule = parse_schedule(text, year=year)
     now = namnd.clock()
     async with namnd.db.transaction() as repo:
@@ -56,6 +57,7 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
         def held(m: Meeting) -> bool:
             """Already held (or under way): a new decision does not move or cancel it."""
             return m.date < today or m.started
+
         by_date = {m.date: m for m in existing}
         wanted = {s.date: s for s in schedule.meetings}
 
@@ -64,7 +66,9 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
 
         def desired(m: Meeting, s: ScheduledMeeting, day: date) -> Meeting:
             return replace(
-                m, date=day, start=s.start or default,
+                m,
+                date=day,
+                start=s.start or default,
                 note=s.note if s.note is not None else m.note,
                 status=INSTALLD if s.cancelled else PLANERAD,
             )
@@ -72,8 +76,17 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
         async def save(old: Meeting, new: Meeting, action: str) -> Meeting:
             new = replace(new, sequence=old.sequence + 1, updated_at=now)
             await repo.update_meeting(new)
-            await repo.audit(now, actor, action, committee_id=stored.id, meeting_id=old.id,
-                             date=new.date, was=old.date, start=new.start.strftime("%H:%M"), status=new.status)
+            await repo.audit(
+                now,
+                actor,
+                action,
+                committee_id=stored.id,
+                meeting_id=old.id,
+                date=new.date,
+                was=old.date,
+                start=new.start.strftime("%H:%M"),
+                status=new.status,
+            )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=old.id)
             return new
 
@@ -94,8 +107,12 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
         gone = [m for m in existing if m.id not in touched and not m.cancelled and not held(m)]
         new_days = [d for d in sorted(wanted) if d not in by_date and not wanted[d].cancelled]
         pairs = sorted(
-            ((abs((d - m.date).days), d, m) for d in new_days for m in gone
-             if abs((d - m.date).days) <= MOVE_WINDOW_DAYS),
+            (
+                (abs((d - m.date).days), d, m)
+                for d in new_days
+                for m in gone
+                if abs((d - m.date).days) <= MOVE_WINDOW_DAYS
+            ),
             key=lambda t: (t[0], t[1]),
         )
         forhinder_on_moved = 0
@@ -113,13 +130,26 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
             if day in by_date or (not s.cancelled and day not in new_days):
                 continue  # updated above, or the new date of a moved meeting
             meeting = Meeting(
-                committee=stored.committee.short, date=day, start=s.start or default, note=s.note,
-                status=INSTALLD if s.cancelled else PLANERAD, uid=f"{uuid.uuid4()}@namndbot", updated_at=now,
+                committee=stored.committee.short,
+                date=day,
+                start=s.start or default,
+                note=s.note,
+                status=INSTALLD if s.cancelled else PLANERAD,
+                uid=f"{uuid.uuid4()}@namndbot",
+                updated_at=now,
             )
             meeting_id = await repo.insert_meeting(stored.id, meeting, now)
             meeting = replace(meeting, id=meeting_id)
-            await repo.audit(now, actor, "schedule_add", committee_id=stored.id, meeting_id=meeting_id,
-                             date=day, start=meeting.start.strftime("%H:%M"), status=meeting.status)
+            await repo.audit(
+                now,
+                actor,
+                "schedule_add",
+                committee_id=stored.id,
+                meeting_id=meeting_id,
+                date=day,
+                start=meeting.start.strftime("%H:%M"),
+                status=meeting.status,
+            )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             added.append(meeting)
 
@@ -134,8 +164,13 @@ async def import_schedule(namnd: NamndService, short: str, text: str, *, year: i
             await namnd.replan_in(repo, stored.id, m, now, actor)
 
     return ScheduleReport(
-        committee=stored.committee.short, years=years, added=tuple(added), moved=tuple(moved),
-        changed=tuple(changed), cancelled=tuple(cancelled), unchanged=tuple(unchanged),
+        committee=stored.committee.short,
+        years=years,
+        added=tuple(added),
+        moved=tuple(moved),
+        changed=tuple(changed),
+        cancelled=tuple(cancelled),
+        unchanged=tuple(unchanged),
         forhinder_on_moved=forhinder_on_moved,
     )
 

@@ -24,8 +24,8 @@ from .core import NamndService
 
 log = logging.getLogger(__name__)
 
-KEEP_NAGGING_DAYS = 14   # overdue reminders stop this long after the legal limit
-REMIND_UNANSWERED_AFTER = timedelta(hours=12)   # a call-in younger than this is not nagged about
+KEEP_NAGGING_DAYS = 14  # overdue reminders stop this long after the legal limit
+REMIND_UNANSWERED_AFTER = timedelta(hours=12)  # a call-in younger than this is not nagged about
 
 
 @dataclass
@@ -69,9 +69,14 @@ class Scheduler:
             keys.add(d.key)
             await repo.put_job(d.key, d.kind, d.at, committee_id=stored.id, meeting_id=meeting.id, payload=d.payload)
         # Anything planned before that the data no longer asks for (a moved justering date, one done).
-        stale = [x for x in await repo.jobs_for_meeting(meeting.id) if x.status == "pending" and x.key not in keys
-                 and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)
-                 and x.kind != p.SVARSTID]   # decided when due: answered, released or passed over
+        stale = [
+            x
+            for x in await repo.jobs_for_meeting(meeting.id)
+            if x.status == "pending"
+            and x.key not in keys
+            and not (x.kind == p.JUSTERING_FORSENAD and j is not None and j.justerad is None)
+            and x.kind != p.SVARSTID
+        ]  # decided when due: answered, released or passed over
         for x in stale:
             await repo.finish_job(x.id, "dropped", now, "ändrat: inte längre aktuellt")
 
@@ -96,8 +101,11 @@ class Scheduler:
                 return Decision(False, "sammanträdet är inställt", job, **base)
             if now >= start:
                 return Decision(False, "sammanträdet har redan börjat", job, **base)
-            later = [x for x in await repo.jobs_for_meeting(meeting.id)
-                     if x.kind == p.PAMINNELSE and x.status == "pending" and x.due_at <= now and x.due_at > job.due_at]
+            later = [
+                x
+                for x in await repo.jobs_for_meeting(meeting.id)
+                if x.kind == p.PAMINNELSE and x.status == "pending" and x.due_at <= now and x.due_at > job.due_at
+            ]
             if later:
                 return Decision(False, "en senare påminnelse om samma sammanträde går ut i stället", job, **base)
             r = await self.namnd.narvaro_in(repo, stored, meeting)
@@ -109,9 +117,10 @@ class Scheduler:
                 call = calls.get(a.ersattare)
                 recent = call is not None and now - call.called_at < REMIND_UNANSWERED_AFTER
                 if r.calls.get(a.ersattare) != "kommer" and a.ersattare in slack_of and not recent:
-                    unanswered.setdefault(a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name,
-                                                        "seats": []})["seats"].append(members[a.seat].label)
-            days = (meeting.date - now.astimezone(ZoneInfo(tz)).date()).days   # as it is when sent
+                    unanswered.setdefault(
+                        a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name, "seats": []}
+                    )["seats"].append(members[a.seat].label)
+            days = (meeting.date - now.astimezone(ZoneInfo(tz)).date()).days  # as it is when sent
             return Decision(True, "skickad", job, **base, data={"days": days, "unanswered": list(unanswered.values())})
         if job.kind == p.SVARSTID:
             if meeting.cancelled or meeting.started:
@@ -142,23 +151,27 @@ class Scheduler:
             if today > limit + timedelta(days=KEEP_NAGGING_DAYS):
                 return Decision(False, "långt efter lagens gräns; påminnelserna upphör", job, **base)
             nxt = p.overdue(stored.committee, meeting, next_working_day(today + timedelta(days=1)))
-            await repo.put_job(nxt.key, nxt.kind, nxt.at, committee_id=stored.id, meeting_id=meeting.id,
-                               payload=nxt.payload)
+            await repo.put_job(
+                nxt.key, nxt.kind, nxt.at, committee_id=stored.id, meeting_id=meeting.id, payload=nxt.payload
+            )
             return Decision(True, "skickad", job, **base, data={**data, "limit": limit.isoformat()})
         if job.kind == p.JUSTERING_FRIST:
             return Decision(True, "skickad", job, **base, data={**data, "limit": job.payload.get("limit")})
         return Decision(False, f"okänd sorts jobb {job.kind}", job, **base)
 
-    async def _justering_data(self, repo: Repository, stored: StoredCommittee, meeting: Meeting,
-                              j: JusteringRow) -> dict[str, Any]:
+    async def _justering_data(
+        self, repo: Repository, stored: StoredCommittee, meeting: Meeting, j: JusteringRow
+    ) -> dict[str, Any]:
         # The roster the meeting was held with: a justerare who has left since still signs its protocol.
         members = (await repo.roster_for(meeting, stored.id)).by_key()
         slack_of = await repo.slack_ids(stored.id)
         return {
             "date": j.date.isoformat() if j.date else None,
-            "justerare": [{"name": members[k].name, "label": members[k].label,
-                           "slack": slack_of.get(k) or members[k].slack}
-                          for k in j.justerare if k in members],
+            "justerare": [
+                {"name": members[k].name, "label": members[k].label, "slack": slack_of.get(k) or members[k].slack}
+                for k in j.justerare
+                if k in members
+            ],
             "secretaries": list(stored.committee.secretaries),
         }
 

@@ -33,8 +33,9 @@ class SkrivelseService:
         self.namnd = namnd
         self.db = namnd.db
 
-    async def post(self, text: str, *, committee: str | None, source: str, actor: str,
-                   tell_secretaries_on_failure: bool = True) -> SkrivelseResult:
+    async def post(
+        self, text: str, *, committee: str | None, source: str, actor: str, tell_secretaries_on_failure: bool = True
+    ) -> SkrivelseResult:
         """Record a svar and what to tell. Seen before (same content): nothing happens.
 
         A document that can't be read is recorded with the reason and, unless the person who
@@ -51,12 +52,11 @@ class SkrivelseService:
                 svar = parse_svar(text)
             except SkrivelseError as exc:
                 if tell_secretaries_on_failure:
-                    await repo.add_skrivelse(digest, stored.id, None, None, source, "fel", now,
-                                             {"reason": exc.full()})
-                    await repo.add_event(now, "skrivelse_fel", committee_id=stored.id, reason=exc.full(),
-                                         source=source)
-                    await repo.audit(now, actor, "skrivelse_fel", committee_id=stored.id, source=source,
-                                     reason=exc.full())
+                    await repo.add_skrivelse(digest, stored.id, None, None, source, "fel", now, {"reason": exc.full()})
+                    await repo.add_event(now, "skrivelse_fel", committee_id=stored.id, reason=exc.full(), source=source)
+                    await repo.audit(
+                        now, actor, "skrivelse_fel", committee_id=stored.id, source=source, reason=exc.full()
+                    )
                 return SkrivelseResult(stored.committee.short, None, error=exc.full())
             today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
             after = max(today, svar.signed_date or today)
@@ -66,11 +66,18 @@ class SkrivelseService:
             on_roster = tuple(by_name[fold(a.name)].name for a in svar.authors if fold(a.name) in by_name)
             detail = {**svar.as_dict(), "meeting": meeting.date.isoformat() if meeting else None}
             await repo.add_skrivelse(digest, stored.id, svar.title, svar.dnr, source, "postad", now, detail)
-            await repo.add_event(now, "skrivelse_ny", committee_id=stored.id,
-                                 meeting_id=meeting.id if meeting else None, svar=detail,
-                                 authors=list(on_roster), source=source)
-            await repo.audit(now, actor, "skrivelse_postad", committee_id=stored.id, title=svar.title,
-                             dnr=svar.dnr, source=source)
+            await repo.add_event(
+                now,
+                "skrivelse_ny",
+                committee_id=stored.id,
+                meeting_id=meeting.id if meeting else None,
+                svar=detail,
+                authors=list(on_roster),
+                source=source,
+            )
+            await repo.audit(
+                now, actor, "skrivelse_postad", committee_id=stored.id, title=svar.title, dnr=svar.dnr, source=source
+            )
             return SkrivelseResult(stored.committee.short, svar, meeting, on_roster)
 
     async def failed(self, reason: str, *, committee: str | None, source: str, actor: str) -> None:
@@ -89,6 +96,7 @@ class SkrivelseService:
             return committees[0]
         if not committees:
             raise NotFound("Det finns ingen nämnd än.", hint="Importera en roster först.")
-        raise NamndbotError(f"Vilken nämnd gäller svaret? Ange den med --committee "
-                            f"({join_names([c.committee.short for c in committees], 'eller')}).")
-
+        raise NamndbotError(
+            f"Vilken nämnd gäller svaret? Ange den med --committee "
+            f"({join_names([c.committee.short for c in committees], 'eller')})."
+        )

@@ -51,23 +51,36 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class Inkallelse:
-    member: str       # key
-    status: str       # 'kallad' | 'kommer'
+    member: str  # key
+    status: str  # 'kallad' | 'kommer'
     called_at: datetime
     answered_at: datetime | None
 
 
 def _roster_to_json(r: Roster) -> dict[str, Any]:
     def person(m: Member) -> dict[str, Any]:
-        return {"name": m.name, "party": m.party, "kind": m.kind, "role": m.role, "slack": m.slack,
-                "email": m.email, "personliga": list(m.personliga_ersattare)}
+        return {
+            "name": m.name,
+            "party": m.party,
+            "kind": m.kind,
+            "role": m.role,
+            "slack": m.slack,
+            "email": m.email,
+            "personliga": list(m.personliga_ersattare),
+        }
 
     c = r.committee
     return {
-        "committee": {"short": c.short, "name": c.name, "timezone": c.timezone,
-                      "default_start": c.default_start.strftime("%H:%M"), "channel": c.channel,
-                      "secretaries": list(c.secretaries), "secretaries_channel": c.secretaries_channel,
-                      "settings": {**asdict(c.settings), "paminnelser_dagar": list(c.settings.paminnelser_dagar)}},
+        "committee": {
+            "short": c.short,
+            "name": c.name,
+            "timezone": c.timezone,
+            "default_start": c.default_start.strftime("%H:%M"),
+            "channel": c.channel,
+            "secretaries": list(c.secretaries),
+            "secretaries_channel": c.secretaries_channel,
+            "settings": {**asdict(c.settings), "paminnelser_dagar": list(c.settings.paminnelser_dagar)},
+        },
         "ledamoter": [person(m) for m in r.ledamoter],
         "ersattare": [person(m) for m in r.ersattare],
         "turordning": {k: list(v) for k, v in r.turordning.items()},
@@ -77,22 +90,39 @@ def _roster_to_json(r: Roster) -> dict[str, Any]:
 
 def _roster_from_json(d: dict[str, Any]) -> Roster:
     def person(p: dict[str, Any]) -> Member:
-        return Member(name=p["name"], party=p["party"], kind=p["kind"], role=p["role"], slack=p.get("slack"),
-                      email=p.get("email"), personliga_ersattare=tuple(p.get("personliga", ())))
+        return Member(
+            name=p["name"],
+            party=p["party"],
+            kind=p["kind"],
+            role=p["role"],
+            slack=p.get("slack"),
+            email=p.get("email"),
+            personliga_ersattare=tuple(p.get("personliga", ())),
+        )
 
     c = d["committee"]
     hh, mm = c["default_start"].split(":")
     settings = {**c["settings"], "paminnelser_dagar": tuple(c["settings"]["paminnelser_dagar"])}
-    committee = Committee(short=c["short"], name=c["name"], timezone=c["timezone"],
-                          default_start=time(int(hh), int(mm)), channel=c.get("channel"),
-                          secretaries=tuple(c.get("secretaries", ())), secretaries_channel=c.get("secretaries_channel"),
-                          settings=CommitteeSettings(**settings))
-    return Roster(committee, tuple(person(p) for p in d["ledamoter"]), tuple(person(p) for p in d["ersattare"]),
-                  {k: tuple(v) for k, v in d["turordning"].items()},
-                  tuple(PartiKontakt(**k) for k in d.get("partikontakter", ())))
+    committee = Committee(
+        short=c["short"],
+        name=c["name"],
+        timezone=c["timezone"],
+        default_start=time(int(hh), int(mm)),
+        channel=c.get("channel"),
+        secretaries=tuple(c.get("secretaries", ())),
+        secretaries_channel=c.get("secretaries_channel"),
+        settings=CommitteeSettings(**settings),
+    )
+    return Roster(
+        committee,
+        tuple(person(p) for p in d["ledamoter"]),
+        tuple(person(p) for p in d["ersattare"]),
+        {k: tuple(v) for k, v in d["turordning"].items()},
+        tuple(PartiKontakt(**k) for k in d.get("partikontakter", ())),
+    )
 
 
-INTAKE_CHUNK = 400   # intake rows per INSERT … RETURNING (the intake relies on one chunk being atomic)
+INTAKE_CHUNK = 400  # intake rows per INSERT … RETURNING (the intake relies on one chunk being atomic)
 
 
 class CoreRepository:
@@ -137,14 +167,18 @@ class CoreRepository:
             settings["paminnelser_dagar"] = tuple(settings["paminnelser_dagar"])
         hh, mm = row["default_start"].split(":")
         committee = Committee(
-            short=row["short"], name=row["name"], timezone=row["timezone"],
-            default_start=time(int(hh), int(mm)), channel=row["channel"],
+            short=row["short"],
+            name=row["name"],
+            timezone=row["timezone"],
+            default_start=time(int(hh), int(mm)),
+            channel=row["channel"],
             secretaries=tuple(json.loads(row["secretaries"])),
             secretaries_channel=row["secretaries_channel"],
             settings=CommitteeSettings(**settings),
         )
         return StoredCommittee(
-            id=row["id"], committee=committee,
+            id=row["id"],
+            committee=committee,
             turordning={k: tuple(v) for k, v in json.loads(row["turordning"]).items()},
             partikontakter=tuple(PartiKontakt(**k) for k in json.loads(row["partikontakter"])),
             updated_at=datetime.fromisoformat(row["updated_at"]),
@@ -166,8 +200,13 @@ class CoreRepository:
         self._catalog_changed()
         c = roster.committee
         values = (
-            c.name, c.timezone, c.default_start.strftime("%H:%M"), c.channel, c.secretaries_channel,
-            json.dumps(list(c.secretaries)), json.dumps(asdict(c.settings), ensure_ascii=False),
+            c.name,
+            c.timezone,
+            c.default_start.strftime("%H:%M"),
+            c.channel,
+            c.secretaries_channel,
+            json.dumps(list(c.secretaries)),
+            json.dumps(asdict(c.settings), ensure_ascii=False),
             json.dumps({k: list(v) for k, v in roster.turordning.items()}, ensure_ascii=False),
             json.dumps([asdict(k) for k in roster.partikontakter], ensure_ascii=False),
         )
@@ -177,13 +216,18 @@ class CoreRepository:
                 "INSERT INTO committee (short, name, timezone, default_start, channel, secretaries_channel,"
                 " secretaries, settings, turordning, partikontakter, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                c.short, *values, iso(now), iso(now),
+                c.short,
+                *values,
+                iso(now),
+                iso(now),
             )
         await self._run(
             "UPDATE committee SET name = ?, timezone = ?, default_start = ?, channel = ?,"
             " secretaries_channel = ?, secretaries = ?, settings = ?, turordning = ?, partikontakter = ?,"
             " updated_at = ? WHERE id = ?",
-            *values, iso(now), existing.id,
+            *values,
+            iso(now),
+            existing.id,
         )
         return existing.id
 
@@ -192,8 +236,12 @@ class CoreRepository:
         return StoredMember(
             id=row["id"],
             member=Member(
-                name=row["name"], party=row["party"], kind=row["kind"], role=row["role"],
-                slack=row["slack"], email=row["email"],
+                name=row["name"],
+                party=row["party"],
+                kind=row["kind"],
+                role=row["role"],
+                slack=row["slack"],
+                email=row["email"],
                 personliga_ersattare=tuple(json.loads(row["personliga"])),
             ),
             position=row["position"],
@@ -210,19 +258,28 @@ class CoreRepository:
     async def save_member(self, committee_id: int, member: Member, position: int, existing: int | None) -> int:
         self._catalog_changed()
         values = (
-            member.name, member.party, member.kind, member.role, position, member.slack, member.email,
+            member.name,
+            member.party,
+            member.kind,
+            member.role,
+            position,
+            member.slack,
+            member.email,
             json.dumps(list(member.personliga_ersattare), ensure_ascii=False),
         )
         if existing is None:
             return await self._run(
                 "INSERT INTO member (name, party, kind, role, position, slack, email, personliga, committee_id, key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                *values, committee_id, member.key,
+                *values,
+                committee_id,
+                member.key,
             )
         await self._run(
             "UPDATE member SET name = ?, party = ?, kind = ?, role = ?, position = ?, slack = ?, email = ?,"
             " personliga = ?, retired_at = NULL WHERE id = ?",
-            *values, existing,
+            *values,
+            existing,
         )
         return existing
 
@@ -245,7 +302,8 @@ class CoreRepository:
         """Keep ``roster`` as the meeting's own (once: a snapshot is never replaced)."""
         async with self.conn.execute(
             "INSERT INTO meeting_roster (meeting_id, roster, taken_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (meeting_id, json.dumps(_roster_to_json(roster), ensure_ascii=False), iso(now))) as cur:
+            (meeting_id, json.dumps(_roster_to_json(roster), ensure_ascii=False), iso(now)),
+        ) as cur:
             return bool(cur.rowcount)
 
     async def roster(self, committee_id: int) -> Roster:
@@ -263,17 +321,27 @@ class CoreRepository:
     def _meeting(self, row: aiosqlite.Row, short: str) -> Meeting:
         hh, mm = row["start"].split(":")
         return Meeting(
-            committee=short, date=date.fromisoformat(row["date"]), start=time(int(hh), int(mm)),
-            paragraphs=row["paragraphs"], location=row["location"], note=row["note"],
-            status=row["status"], uid=row["uid"], sequence=row["sequence"],
-            updated_at=_dt(row["updated_at"]), started_at=_dt(row["started_at"]),
-            current_paragraph=row["current_paragraph"], id=row["id"],
+            committee=short,
+            date=date.fromisoformat(row["date"]),
+            start=time(int(hh), int(mm)),
+            paragraphs=row["paragraphs"],
+            location=row["location"],
+            note=row["note"],
+            status=row["status"],
+            uid=row["uid"],
+            sequence=row["sequence"],
+            updated_at=_dt(row["updated_at"]),
+            started_at=_dt(row["started_at"]),
+            current_paragraph=row["current_paragraph"],
+            id=row["id"],
         )
 
     async def meeting(self, committee_id: int, day: date) -> Meeting | None:
         row = await self._one(
             "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id"
-            " WHERE m.committee_id = ? AND m.date = ?", committee_id, day.isoformat(),
+            " WHERE m.committee_id = ? AND m.date = ?",
+            committee_id,
+            day.isoformat(),
         )
         return self._meeting(row, row["short"]) if row else None
 
@@ -289,7 +357,9 @@ class CoreRepository:
         rows = await self._all(
             "SELECT m.*, c.short FROM meeting m JOIN committee c ON c.id = m.committee_id"
             " WHERE m.committee_id = ? AND m.date >= ? AND m.date <= ? ORDER BY m.date",
-            committee_id, (start or date.min).isoformat(), (end or date.max).isoformat(),
+            committee_id,
+            (start or date.min).isoformat(),
+            (end or date.max).isoformat(),
         )
         return [self._meeting(r, r["short"]) for r in rows]
 
@@ -298,8 +368,17 @@ class CoreRepository:
         return await self._run(
             "INSERT INTO meeting (committee_id, uid, date, start, paragraphs, location, note, status, sequence,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            committee_id, m.uid, m.date.isoformat(), m.start.strftime("%H:%M"), m.paragraphs, m.location,
-            m.note, m.status, m.sequence, iso(now), iso(now),
+            committee_id,
+            m.uid,
+            m.date.isoformat(),
+            m.start.strftime("%H:%M"),
+            m.paragraphs,
+            m.location,
+            m.note,
+            m.status,
+            m.sequence,
+            iso(now),
+            iso(now),
         )
 
     async def update_meeting(self, m: Meeting) -> None:
@@ -309,15 +388,25 @@ class CoreRepository:
         await self._run(
             "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, location = ?, note = ?, status = ?,"
             " sequence = ?, started_at = ?, current_paragraph = ?, updated_at = ? WHERE id = ?",
-            m.date.isoformat(), m.start.strftime("%H:%M"), m.paragraphs, m.location, m.note, m.status,
-            m.sequence, iso(m.started_at) if m.started_at else None, m.current_paragraph, iso(m.updated_at), m.id,
+            m.date.isoformat(),
+            m.start.strftime("%H:%M"),
+            m.paragraphs,
+            m.location,
+            m.note,
+            m.status,
+            m.sequence,
+            iso(m.started_at) if m.started_at else None,
+            m.current_paragraph,
+            iso(m.updated_at),
+            m.id,
         )
 
     # -- förhinder and declines -------------------------------------------------------
     async def anmalningar(self, meeting_id: int) -> list[Anmalan]:
         rows = await self._all(
             "SELECT f.*, m.key FROM forhinder f JOIN member m ON m.id = f.member_id"
-            " WHERE f.meeting_id = ? ORDER BY f.id", meeting_id,
+            " WHERE f.meeting_id = ? ORDER BY f.id",
+            meeting_id,
         )
         return [Anmalan(r["key"], r["first"], r["last"], bool(r["jav"]), r["tid"]) for r in rows]
 
@@ -325,11 +414,19 @@ class CoreRepository:
         await self._run(
             "INSERT INTO forhinder (meeting_id, member_id, first, last, jav, tid, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            meeting_id, member_id, a.first, a.last, int(a.jav), a.tid, iso(now), by,
+            meeting_id,
+            member_id,
+            a.first,
+            a.last,
+            int(a.jav),
+            a.tid,
+            iso(now),
+            by,
         )
 
-    async def remove_forhinder(self, meeting_id: int, member_id: int, *, jav: bool | None = None,
-                               only: Anmalan | None = None) -> int:
+    async def remove_forhinder(
+        self, meeting_id: int, member_id: int, *, jav: bool | None = None, only: Anmalan | None = None
+    ) -> int:
         """Remove a member's förhinder (all of them, the non-jäv ones, or ``only`` that one)."""
         sql = "DELETE FROM forhinder WHERE meeting_id = ? AND member_id = ?"
         args: list[Any] = [meeting_id, member_id]
@@ -353,7 +450,11 @@ class CoreRepository:
         await self._run(
             "INSERT INTO avbojd (meeting_id, member_id, kind, at, by) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (meeting_id, member_id) DO NOTHING",
-            meeting_id, member_id, kind, iso(now), by,
+            meeting_id,
+            member_id,
+            kind,
+            iso(now),
+            by,
         )
 
     # -- the plan ------------------------------------------------------------------
@@ -361,11 +462,11 @@ class CoreRepository:
         rows = await self._all(
             "SELECT a.*, e.key AS e_key, s.key AS s_key FROM assignment a"
             " JOIN member e ON e.id = a.ersattare_id JOIN member s ON s.id = a.seat_id"
-            " WHERE a.meeting_id = ? ORDER BY a.id", meeting_id,
+            " WHERE a.meeting_id = ? ORDER BY a.id",
+            meeting_id,
         )
         return [
-            Assignment(r["e_key"], r["s_key"], r["first"], r["last"], Rule(r["rule"]), r["explanation"])
-            for r in rows
+            Assignment(r["e_key"], r["s_key"], r["first"], r["last"], Rule(r["rule"]), r["explanation"]) for r in rows
         ]
 
     async def replace_assignments(self, meeting_id: int, plan: tuple[Assignment, ...], ids: dict[str, int]) -> None:
@@ -380,7 +481,9 @@ class CoreRepository:
         """``(member id, key, called_at)`` of call-ins not yet answered."""
         rows = await self._all(
             "SELECT i.member_id, m.key, i.called_at FROM inkallelse i JOIN member m ON m.id = i.member_id"
-            " WHERE i.meeting_id = ? AND i.status = 'kallad'", meeting_id)
+            " WHERE i.meeting_id = ? AND i.status = 'kallad'",
+            meeting_id,
+        )
         return [(r["member_id"], r["key"], datetime.fromisoformat(r["called_at"])) for r in rows]
 
     async def inkallelser(self, meeting_id: int) -> dict[str, Inkallelse]:
@@ -397,7 +500,9 @@ class CoreRepository:
         await self._run(
             "INSERT INTO inkallelse (meeting_id, member_id, status, called_at) VALUES (?, ?, 'kallad', ?)"
             " ON CONFLICT (meeting_id, member_id) DO NOTHING",
-            meeting_id, member_id, iso(now),
+            meeting_id,
+            member_id,
+            iso(now),
         )
 
     async def release(self, meeting_id: int, member_id: int) -> None:
@@ -406,7 +511,9 @@ class CoreRepository:
     async def answer(self, meeting_id: int, member_id: int, now: datetime) -> None:
         await self._run(
             "UPDATE inkallelse SET status = 'kommer', answered_at = ? WHERE meeting_id = ? AND member_id = ?",
-            iso(now), meeting_id, member_id,
+            iso(now),
+            meeting_id,
+            member_id,
         )
 
     async def present(self, meeting_id: int) -> dict[str, int]:
@@ -420,16 +527,32 @@ class CoreRepository:
         await self._run(
             "INSERT INTO narvarande (meeting_id, member_id, since) VALUES (?, ?, ?)"
             " ON CONFLICT (meeting_id, member_id) DO NOTHING",
-            meeting_id, member_id, since,
+            meeting_id,
+            member_id,
+            since,
         )
 
     # -- audit ------------------------------------------------------------------------
-    async def audit(self, now: datetime, actor: str, action: str, *, committee_id: int | None = None,
-                    meeting_id: int | None = None, member_id: int | None = None, **detail: Any) -> None:
+    async def audit(
+        self,
+        now: datetime,
+        actor: str,
+        action: str,
+        *,
+        committee_id: int | None = None,
+        meeting_id: int | None = None,
+        member_id: int | None = None,
+        **detail: Any,
+    ) -> None:
         await self._run(
             "INSERT INTO audit (at, actor, action, committee_id, meeting_id, member_id, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            iso(now), actor, action, committee_id, meeting_id, member_id,
+            iso(now),
+            actor,
+            action,
+            committee_id,
+            meeting_id,
+            member_id,
             json.dumps(detail, ensure_ascii=False, default=str),
         )
 
@@ -437,27 +560,30 @@ class CoreRepository:
         """Per meeting: how many audited changes concern this member, and the latest one's time."""
         rows = await self._all(
             "SELECT meeting_id, count(*) AS n, max(at) AS latest FROM audit"
-            " WHERE member_id = ? AND meeting_id IS NOT NULL GROUP BY meeting_id", member_id,
+            " WHERE member_id = ? AND meeting_id IS NOT NULL GROUP BY meeting_id",
+            member_id,
         )
         return {r["meeting_id"]: (r["n"], datetime.fromisoformat(r["latest"])) for r in rows}
 
     # -- personal feed tokens --------------------------------------------------------
     async def feed_token(self, member_id: int) -> str | None:
-        row = await self._one(
-            "SELECT token FROM feed_token WHERE member_id = ? AND revoked_at IS NULL", member_id)
+        row = await self._one("SELECT token FROM feed_token WHERE member_id = ? AND revoked_at IS NULL", member_id)
         return row["token"] if row else None
 
     async def new_feed_token(self, member_id: int, token: str, now: datetime) -> None:
-        await self._run("UPDATE feed_token SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL",
-                        iso(now), member_id)
-        await self._run("INSERT INTO feed_token (token, member_id, created_at) VALUES (?, ?, ?)",
-                        token, member_id, iso(now))
+        await self._run(
+            "UPDATE feed_token SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL", iso(now), member_id
+        )
+        await self._run(
+            "INSERT INTO feed_token (token, member_id, created_at) VALUES (?, ?, ?)", token, member_id, iso(now)
+        )
 
     async def member_by_feed_token(self, token: str) -> tuple[int, int] | None:
         """``(committee_id, member_id)`` for an active token of an active member."""
         row = await self._one(
             "SELECT m.committee_id, m.id FROM feed_token t JOIN member m ON m.id = t.member_id"
-            " WHERE t.token = ? AND t.revoked_at IS NULL AND m.retired_at IS NULL", token,
+            " WHERE t.token = ? AND t.revoked_at IS NULL AND m.retired_at IS NULL",
+            token,
         )
         return (row["committee_id"], row["id"]) if row else None
 
@@ -473,8 +599,9 @@ class CoreRepository:
             rows = await self._all("SELECT * FROM audit WHERE committee_id = ? ORDER BY id", committee_id)
         else:
             rows = await self._all("SELECT * FROM audit ORDER BY id")
-        return [AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"], json.loads(r["detail"]))
-                for r in rows]
+        return [
+            AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"], json.loads(r["detail"])) for r in rows
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +654,7 @@ class QueueRepository(CoreRepository):
         unique = [rows[i] for i in sorted(first_of.values())]
         got: dict[str, int] = {}
         for start in range(0, len(unique), INTAKE_CHUNK):
-            chunk = unique[start:start + INTAKE_CHUNK]
+            chunk = unique[start : start + INTAKE_CHUNK]
             values = ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk))
             args: list[Any] = []
             for key, kind, actor, payload in chunk:
@@ -535,7 +662,8 @@ class QueueRepository(CoreRepository):
             # execute_fetchall: one round trip to the database thread (execute, fetch, close).
             for r in await self.conn.execute_fetchall(
                 f"INSERT INTO intake (received_at, dedupe_key, kind, actor, payload) VALUES {values}"
-                " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key", args,
+                " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+                args,
             ):
                 got[r[1]] = r[0]
         for i, (key, *_rest) in enumerate(rows):
@@ -543,8 +671,15 @@ class QueueRepository(CoreRepository):
         return ids
 
     def _intake(self, r: aiosqlite.Row) -> IntakeRow:
-        return IntakeRow(r["id"], datetime.fromisoformat(r["received_at"]), r["kind"], r["actor"],
-                         json.loads(r["payload"]), r["status"], json.loads(r["result"]) if r["result"] else None)
+        return IntakeRow(
+            r["id"],
+            datetime.fromisoformat(r["received_at"]),
+            r["kind"],
+            r["actor"],
+            json.loads(r["payload"]),
+            r["status"],
+            json.loads(r["result"]) if r["result"] else None,
+        )
 
     async def new_intake(self, limit: int = 100) -> list[IntakeRow]:
         rows = await self._all("SELECT * FROM intake WHERE status = 'ny' ORDER BY id LIMIT ?", limit)
@@ -557,47 +692,96 @@ class QueueRepository(CoreRepository):
     async def finish_intake(self, intake_id: int, status: str, result: dict[str, Any], now: datetime) -> None:
         await self._run(
             "UPDATE intake SET status = ?, result = ?, processed_at = ? WHERE id = ? AND status = 'ny'",
-            status, json.dumps(result, ensure_ascii=False, default=str), iso(now), intake_id,
+            status,
+            json.dumps(result, ensure_ascii=False, default=str),
+            iso(now),
+            intake_id,
         )
 
     # -- events ----------------------------------------------------------------------
-    async def add_event(self, now: datetime, kind: str, *, committee_id: int | None = None,
-                        meeting_id: int | None = None, member_id: int | None = None, **payload: Any) -> None:
+    async def add_event(
+        self,
+        now: datetime,
+        kind: str,
+        *,
+        committee_id: int | None = None,
+        meeting_id: int | None = None,
+        member_id: int | None = None,
+        **payload: Any,
+    ) -> None:
         await self._run(
             "INSERT INTO event (at, kind, committee_id, meeting_id, member_id, payload) VALUES (?, ?, ?, ?, ?, ?)",
-            iso(now), kind, committee_id, meeting_id, member_id,
+            iso(now),
+            kind,
+            committee_id,
+            meeting_id,
+            member_id,
             json.dumps(payload, ensure_ascii=False, default=str),
         )
 
     async def new_events(self, limit: int = 200) -> list[EventRow]:
         rows = await self._all("SELECT * FROM event WHERE handled_at IS NULL ORDER BY id LIMIT ?", limit)
-        return [EventRow(r["id"], datetime.fromisoformat(r["at"]), r["kind"], r["committee_id"], r["meeting_id"],
-                         r["member_id"], json.loads(r["payload"])) for r in rows]
+        return [
+            EventRow(
+                r["id"],
+                datetime.fromisoformat(r["at"]),
+                r["kind"],
+                r["committee_id"],
+                r["meeting_id"],
+                r["member_id"],
+                json.loads(r["payload"]),
+            )
+            for r in rows
+        ]
 
     async def handle_event(self, event_id: int, now: datetime) -> None:
         await self._run("UPDATE event SET handled_at = ? WHERE id = ?", iso(now), event_id)
 
     # -- outbox ----------------------------------------------------------------------
-    async def enqueue(self, now: datetime, kind: str, target: str | None, payload: dict[str, Any], *,
-                      coalesce_key: str | None = None, not_before: datetime | None = None) -> int | None:
+    async def enqueue(
+        self,
+        now: datetime,
+        kind: str,
+        target: str | None,
+        payload: dict[str, Any],
+        *,
+        coalesce_key: str | None = None,
+        not_before: datetime | None = None,
+    ) -> int | None:
         """Queue a message; with ``coalesce_key``, nothing new if one is already pending."""
         async with self.conn.execute(
             "INSERT INTO outbox (created_at, kind, target, payload, coalesce_key, next_attempt_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (iso(now), kind, target, json.dumps(payload, ensure_ascii=False, default=str), coalesce_key,
-             iso(not_before or now)),
+            (
+                iso(now),
+                kind,
+                target,
+                json.dumps(payload, ensure_ascii=False, default=str),
+                coalesce_key,
+                iso(not_before or now),
+            ),
         ) as cur:
             return cur.lastrowid if cur.rowcount else None
 
     def _outbox(self, r: aiosqlite.Row) -> OutboxRow:
-        return OutboxRow(r["id"], datetime.fromisoformat(r["created_at"]), r["kind"], r["target"],
-                         json.loads(r["payload"]), r["status"], r["attempts"],
-                         datetime.fromisoformat(r["next_attempt_at"]), r["channel"], r["ts"])
+        return OutboxRow(
+            r["id"],
+            datetime.fromisoformat(r["created_at"]),
+            r["kind"],
+            r["target"],
+            json.loads(r["payload"]),
+            r["status"],
+            r["attempts"],
+            datetime.fromisoformat(r["next_attempt_at"]),
+            r["channel"],
+            r["ts"],
+        )
 
     async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
         rows = await self._all(
-            "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
-            " ORDER BY id LIMIT ?", iso(now), limit,
+            "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            iso(now),
+            limit,
         )
         return [self._outbox(r) for r in rows]
 
@@ -609,19 +793,27 @@ class QueueRepository(CoreRepository):
         """About to call Slack: from now on a restart must check before sending again."""
         await self._run(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, channel = coalesce(?, channel),"
-            " coalesce_key = NULL WHERE id = ?", channel, outbox_id,
+            " coalesce_key = NULL WHERE id = ?",
+            channel,
+            outbox_id,
         )
 
     async def outbox_sent(self, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         await self._run(
             "UPDATE outbox SET status = 'sent', sent_at = ?, channel = coalesce(?, channel), ts = ?,"
-            " last_error = NULL WHERE id = ?", iso(now), channel, ts, outbox_id,
+            " last_error = NULL WHERE id = ?",
+            iso(now),
+            channel,
+            ts,
+            outbox_id,
         )
 
     async def outbox_retry(self, outbox_id: int, at: datetime, error: str) -> None:
         await self._run(
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-            iso(at), error[:500], outbox_id,
+            iso(at),
+            error[:500],
+            outbox_id,
         )
 
     async def outbox_failed(self, outbox_id: int, error: str) -> None:
@@ -635,7 +827,8 @@ class QueueRepository(CoreRepository):
             " + (SELECT count(*) FROM event WHERE handled_at IS NULL)"
             " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))"
             " + (SELECT count(*) FROM job WHERE status = 'pending' AND due_at <= ?) AS n",
-            iso(now) if now else "")
+            iso(now) if now else "",
+        )
         return int(row["n"])
 
     async def outbox_all(self) -> list[OutboxRow]:
@@ -649,7 +842,10 @@ class QueueRepository(CoreRepository):
     async def save_summary_message(self, meeting_id: int, channel: str, ts: str) -> None:
         await self._run(
             "INSERT INTO summary_message (meeting_id, channel, ts) VALUES (?, ?, ?)"
-            " ON CONFLICT (meeting_id, channel) DO UPDATE SET ts = excluded.ts", meeting_id, channel, ts,
+            " ON CONFLICT (meeting_id, channel) DO UPDATE SET ts = excluded.ts",
+            meeting_id,
+            channel,
+            ts,
         )
 
     async def dm_channel(self, user: str) -> str | None:
@@ -657,14 +853,19 @@ class QueueRepository(CoreRepository):
         return row["channel"] if row else None
 
     async def save_dm_channel(self, user: str, channel: str) -> None:
-        await self._run("INSERT INTO dm_channel (user, channel) VALUES (?, ?)"
-                        " ON CONFLICT (user) DO UPDATE SET channel = excluded.channel", user, channel)
+        await self._run(
+            "INSERT INTO dm_channel (user, channel) VALUES (?, ?)"
+            " ON CONFLICT (user) DO UPDATE SET channel = excluded.channel",
+            user,
+            channel,
+        )
 
     async def members_to_link(self) -> list[tuple[int, str]]:
         """``(member id, email)`` of active members with an email and no Slack id yet."""
         rows = await self._all(
             "SELECT id, email FROM member WHERE retired_at IS NULL AND email IS NOT NULL"
-            " AND slack IS NULL AND slack_lookup IS NULL")
+            " AND slack IS NULL AND slack_lookup IS NULL"
+        )
         return [(r["id"], r["email"]) for r in rows]
 
     async def link_slack(self, member_id: int, slack: str) -> None:
@@ -712,8 +913,16 @@ class Repository(QueueRepository):
 
     # -- jobs --------------------------------------------------------------------------
     def _job(self, r: aiosqlite.Row) -> JobRow:
-        return JobRow(r["id"], r["key"], r["kind"], r["committee_id"], r["meeting_id"],
-                      datetime.fromisoformat(r["due_at"]), r["status"], json.loads(r["payload"]))
+        return JobRow(
+            r["id"],
+            r["key"],
+            r["kind"],
+            r["committee_id"],
+            r["meeting_id"],
+            datetime.fromisoformat(r["due_at"]),
+            r["status"],
+            json.loads(r["payload"]),
+        )
 
     async def jobs_for_meeting(self, meeting_id: int) -> list[JobRow]:
         rows = await self._all("SELECT * FROM job WHERE meeting_id = ? ORDER BY due_at", meeting_id)
@@ -723,30 +932,53 @@ class Repository(QueueRepository):
         row = await self._one("SELECT * FROM job WHERE key = ?", key)
         return self._job(row) if row else None
 
-    async def put_job(self, key: str, kind: str, due_at: datetime, *, committee_id: int | None,
-                      meeting_id: int | None, payload: dict[str, Any] | None = None) -> None:
+    async def put_job(
+        self,
+        key: str,
+        kind: str,
+        due_at: datetime,
+        *,
+        committee_id: int | None,
+        meeting_id: int | None,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
         """Schedule (or move) a job. A job already done is scheduled again only if moved to a new time."""
         existing = await self.job(key)
         body = json.dumps(payload or {}, ensure_ascii=False, default=str)
         if existing is None:
             await self._run(
                 "INSERT INTO job (key, kind, committee_id, meeting_id, due_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                key, kind, committee_id, meeting_id, iso(due_at), body)
+                key,
+                kind,
+                committee_id,
+                meeting_id,
+                iso(due_at),
+                body,
+            )
         elif existing.due_at != due_at:
-            await self._run("UPDATE job SET due_at = ?, status = 'pending', done_at = NULL, note = NULL,"
-                            " payload = ? WHERE id = ?", iso(due_at), body, existing.id)
+            await self._run(
+                "UPDATE job SET due_at = ?, status = 'pending', done_at = NULL, note = NULL, payload = ? WHERE id = ?",
+                iso(due_at),
+                body,
+                existing.id,
+            )
 
-    async def drop_jobs(self, meeting_id: int, now: datetime, note: str, *,
-                        kinds: tuple[str, ...] | None = None) -> int:
-        jobs = [j for j in await self.jobs_for_meeting(meeting_id)
-                if j.status == "pending" and (kinds is None or j.kind in kinds)]
+    async def drop_jobs(
+        self, meeting_id: int, now: datetime, note: str, *, kinds: tuple[str, ...] | None = None
+    ) -> int:
+        jobs = [
+            j
+            for j in await self.jobs_for_meeting(meeting_id)
+            if j.status == "pending" and (kinds is None or j.kind in kinds)
+        ]
         for j in jobs:
             await self.finish_job(j.id, "dropped", now, note)
         return len(jobs)
 
     async def due_jobs(self, now: datetime, limit: int = 200) -> list[JobRow]:
-        rows = await self._all("SELECT * FROM job WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id"
-                               " LIMIT ?", iso(now), limit)
+        rows = await self._all(
+            "SELECT * FROM job WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?", iso(now), limit
+        )
         return [self._job(r) for r in rows]
 
     async def next_job_time(self) -> datetime | None:
@@ -754,16 +986,27 @@ class Repository(QueueRepository):
         return datetime.fromisoformat(row["t"]) if row and row["t"] else None
 
     async def finish_job(self, job_id: int, status: str, now: datetime, note: str | None = None) -> None:
-        await self._run("UPDATE job SET status = ?, done_at = ?, note = ? WHERE id = ? AND status = 'pending'",
-                        status, iso(now), note, job_id)
+        await self._run(
+            "UPDATE job SET status = ?, done_at = ?, note = ? WHERE id = ? AND status = 'pending'",
+            status,
+            iso(now),
+            note,
+            job_id,
+        )
 
     # -- justering ------------------------------------------------------------------------
     async def justering(self, meeting_id: int) -> JusteringRow | None:
         r = await self._one("SELECT * FROM justering WHERE meeting_id = ?", meeting_id)
         if r is None:
             return None
-        return JusteringRow(r["meeting_id"], _date(r["date"]), tuple(json.loads(r["justerare"])),
-                            tuple(json.loads(r["omedelbart"])), _date(r["justerad"]), _date(r["anslag"]))
+        return JusteringRow(
+            r["meeting_id"],
+            _date(r["date"]),
+            tuple(json.loads(r["justerare"])),
+            tuple(json.loads(r["omedelbart"])),
+            _date(r["justerad"]),
+            _date(r["anslag"]),
+        )
 
     async def save_justering(self, j: JusteringRow, now: datetime) -> None:
         await self._run(
@@ -771,28 +1014,40 @@ class Repository(QueueRepository):
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET date = excluded.date,"
             " justerare = excluded.justerare, omedelbart = excluded.omedelbart, justerad = excluded.justerad,"
             " anslag = excluded.anslag, updated_at = excluded.updated_at",
-            j.meeting_id, j.date.isoformat() if j.date else None, json.dumps(list(j.justerare), ensure_ascii=False),
-            json.dumps(list(j.omedelbart)), j.justerad.isoformat() if j.justerad else None,
-            j.anslag.isoformat() if j.anslag else None, iso(now),
+            j.meeting_id,
+            j.date.isoformat() if j.date else None,
+            json.dumps(list(j.justerare), ensure_ascii=False),
+            json.dumps(list(j.omedelbart)),
+            j.justerad.isoformat() if j.justerad else None,
+            j.anslag.isoformat() if j.anslag else None,
+            iso(now),
         )
 
     async def alert_vacancy(self, meeting_id: int, seat: str, first: int, last: int, now: datetime) -> bool:
         """True the first time this vacancy is seen (then the secretaries are told)."""
         async with self.conn.execute(
-            "INSERT INTO vakans_larm (meeting_id, seat, first, last, at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (meeting_id, seat, first, last, iso(now))) as cur:
+            "INSERT INTO vakans_larm (meeting_id, seat, first, last, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (meeting_id, seat, first, last, iso(now)),
+        ) as cur:
             return bool(cur.rowcount)
 
     async def last_call(self, meeting_id: int, member_id: int) -> dict[str, Any] | None:
         """The latest audited call-in of a member to a meeting (what they were called for)."""
-        row = await self._one("SELECT detail FROM audit WHERE meeting_id = ? AND member_id = ?"
-                              " AND action = 'inkallad' ORDER BY id DESC LIMIT 1", meeting_id, member_id)
+        row = await self._one(
+            "SELECT detail FROM audit WHERE meeting_id = ? AND member_id = ?"
+            " AND action = 'inkallad' ORDER BY id DESC LIMIT 1",
+            meeting_id,
+            member_id,
+        )
         return json.loads(row["detail"]) if row else None
 
     async def justering_changes(self, meeting_id: int) -> tuple[int, datetime | None]:
         """How often a meeting's justering was set or marked done, and when last."""
-        row = await self._one("SELECT count(*) AS n, max(at) AS latest FROM audit WHERE meeting_id = ?"
-                              " AND action IN ('justering_set', 'justerad')", meeting_id)
+        row = await self._one(
+            "SELECT count(*) AS n, max(at) AS latest FROM audit WHERE meeting_id = ?"
+            " AND action IN ('justering_set', 'justerad')",
+            meeting_id,
+        )
         return int(row["n"]), (datetime.fromisoformat(row["latest"]) if row["latest"] else None)
 
     async def justeringar(self, committee_id: int) -> list[tuple[Meeting, JusteringRow]]:
@@ -808,23 +1063,45 @@ class Repository(QueueRepository):
         r = await self._one("SELECT * FROM skrivelse WHERE content_hash = ?", content_hash)
         return dict(r) if r else None
 
-    async def add_skrivelse(self, content_hash: str, committee_id: int | None, title: str | None, dnr: str | None,
-                            source: str, status: str, now: datetime, detail: dict[str, Any]) -> int:
+    async def add_skrivelse(
+        self,
+        content_hash: str,
+        committee_id: int | None,
+        title: str | None,
+        dnr: str | None,
+        source: str,
+        status: str,
+        now: datetime,
+        detail: dict[str, Any],
+    ) -> int:
         return await self._run(
             "INSERT INTO skrivelse (content_hash, committee_id, title, dnr, source, received_at, status, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            content_hash, committee_id, title, dnr, source, iso(now), status,
-            json.dumps(detail, ensure_ascii=False, default=str))
+            content_hash,
+            committee_id,
+            title,
+            dnr,
+            source,
+            iso(now),
+            status,
+            json.dumps(detail, ensure_ascii=False, default=str),
+        )
 
     async def inbox_seen(self, path: str, size: int, mtime: float) -> bool:
         r = await self._one("SELECT 1 FROM inbox_file WHERE path = ? AND size = ? AND mtime = ?", path, size, mtime)
         return r is not None
 
     async def mark_inbox(self, path: str, size: int, mtime: float, content_hash: str, now: datetime) -> None:
-        await self._run("INSERT INTO inbox_file (path, size, mtime, content_hash, seen_at) VALUES (?, ?, ?, ?, ?)"
-                        " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
-                        " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
-                        path, size, mtime, content_hash, iso(now))
+        await self._run(
+            "INSERT INTO inbox_file (path, size, mtime, content_hash, seen_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
+            " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
+            path,
+            size,
+            mtime,
+            content_hash,
+            iso(now),
+        )
 
     # -- calendar feed history (0007) ----------------------------------------------------------
     async def feed_history(self, feed: str) -> tuple[tuple[str, datetime] | None, dict[str, tuple[str, int, datetime]]]:
@@ -834,11 +1111,19 @@ class Repository(QueueRepository):
         if row is None:
             return None, {}
         rows = await self._all("SELECT uid, digest, sequence, stamp FROM feed_event_state WHERE feed = ?", feed)
-        return ((row["digest"], datetime.fromisoformat(row["last_modified"])),
-                {r["uid"]: (r["digest"], r["sequence"], datetime.fromisoformat(r["stamp"])) for r in rows})
+        return (
+            (row["digest"], datetime.fromisoformat(row["last_modified"])),
+            {r["uid"]: (r["digest"], r["sequence"], datetime.fromisoformat(r["stamp"])) for r in rows},
+        )
 
-    async def save_feed_history(self, feed: str, based_on: str | None, digest: str, last_modified: datetime,
-                                events: list[tuple[str, str, int, datetime]]) -> bool:
+    async def save_feed_history(
+        self,
+        feed: str,
+        based_on: str | None,
+        digest: str,
+        last_modified: datetime,
+        events: list[tuple[str, str, int, datetime]],
+    ) -> bool:
         """Record a feed as served, if what is stored is still what it was rendered from
         (``based_on``: the stored digest, None if none); False (and nothing written) otherwise.
         ``events``: ``(uid, digest, sequence, stamp)`` of the events that changed."""
@@ -848,10 +1133,14 @@ class Repository(QueueRepository):
         await self._run(
             "INSERT INTO feed_state (feed, digest, last_modified) VALUES (?, ?, ?) ON CONFLICT (feed)"
             " DO UPDATE SET digest = excluded.digest, last_modified = excluded.last_modified",
-            feed, digest, iso(last_modified))
+            feed,
+            digest,
+            iso(last_modified),
+        )
         await self.conn.executemany(
             "INSERT INTO feed_event_state (feed, uid, digest, sequence, stamp) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (feed, uid) DO UPDATE SET digest = excluded.digest, sequence = excluded.sequence,"
             " stamp = excluded.stamp",
-            [(feed, uid, d, seq, iso(stamp)) for uid, d, seq, stamp in events])
+            [(feed, uid, d, seq, iso(stamp)) for uid, d, seq, stamp in events],
+        )
         return True
