@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from aiohttp import ClientSession
 
-from namndbot.bot import messages
+from namndbot.blocks import messages
 from namndbot.bot.fake_slack import select, text_input
 
 from .slack_support import (

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from ..blocks import messages
 from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando
 from ..services.core import NamndService, utcnow
@@ -29,7 +30,6 @@ from ..services.scheduler import Scheduler
 from ..services.skrivelse import SkrivelseService
 from ..settings import Settings
 from ..storage import Database
-from . import messages
 from .documents import Documents
 from .notifier import Notifier
 from .outbox import Outbox, Sender

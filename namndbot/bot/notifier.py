@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from ..blocks import messages, views
 from ..calendar.web import feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.meeting import Meeting
@@ -19,7 +20,6 @@ from ..services.feeds import FeedService, personal_status
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
-from . import messages, views
 from .outbox import DM_FALLBACK
 from .reminders import to_secretaries
 

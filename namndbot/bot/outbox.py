@@ -23,9 +23,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from ..blocks.messages import Message
 from ..storage import Database
 from ..storage.repository import OutboxRow
-from .messages import Message
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
+from ..blocks import messages
 from ..domain import paminnelser as p
 from ..services.scheduler import Decision, Scheduler
 from ..storage import Database
 from ..storage.repository import Repository, StoredCommittee
-from . import messages
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from ..bot.app import Bot
+    from .ports import BotPort
 
 
-def register_all(app: AsyncApp, bot: Bot) -> None:
+def register_all(app: AsyncApp, bot: BotPort) -> None:
     from . import actions, commands, events, views
 
     for module in (commands, actions, views, events):

@@ -8,14 +8,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ..bot import messages
+from ..blocks import messages
 from ..domain.errors import NamndbotError
 from .common import NotOnRoster
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from ..bot.app import Bot
+    from .ports import BotPort
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ async def answering(
         log.exception("could not tell %s why button %s failed", body.get("user", {}).get("id"), what)
 
 
-def register(app: AsyncApp, bot: Bot) -> None:
+def register(app: AsyncApp, bot: BotPort) -> None:
     @app.action("forhinder_angra")
     @app.action("svar_kommer")
     @app.action("svar_kan_inte")

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..bot import messages
+from ..blocks import messages
 from ..calendar.web import committee_url, feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError
@@ -17,12 +17,12 @@ from .common import choose_committee, choose_meeting, choose_member, today_in
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from ..bot.app import Bot
+    from .ports import BotPort
 
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, bot: Bot) -> None:
+def register(app: AsyncApp, bot: BotPort) -> None:
     @app.command("/namnd")
     async def namnd(ack, body: dict[str, Any], client) -> None:
         try:
@@ -37,7 +37,7 @@ def register(app: AsyncApp, bot: Bot) -> None:
             )
 
 
-async def dispatch(bot: Bot, ack, body: dict[str, Any], client) -> None:
+async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
     user, channel = body["user_id"], body.get("channel_id")
     directory = await bot.directory.get()
     cmd = parse_command(body.get("text", ""), set(directory.committees))

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from ..bot.app import Bot
+    from .ports import BotPort
 
 
-def register(app: AsyncApp, bot: Bot) -> None:
+def register(app: AsyncApp, bot: BotPort) -> None:
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..bot import messages
+from ..blocks import messages
 from ..domain.errors import NamndbotError
 from ..domain.meeting import CHAT_ORD, absence
 from ..domain.names import match_name
@@ -16,7 +16,7 @@ from .common import today_in
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from ..bot.app import Bot
+    from .ports import BotPort
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def _value(values: dict, block: str) -> Any:
     return element.get("value")
 
 
-def register(app: AsyncApp, bot: Bot) -> None:
+def register(app: AsyncApp, bot: BotPort) -> None:
     @app.view(messages.FORHINDER_MODAL)
     async def submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
@@ -120,7 +120,7 @@ class FieldError(NamndbotError):
         self.block = block
 
 
-async def validate(bot: Bot, user: str, values: dict) -> dict[str, Any]:
+async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
     """Read the modal into an intake payload, or say which field is wrong."""
     directory = await bot.directory.get()
     chosen = _value(values, "mote")

@@ -1,0 +1,40 @@
+"""What the listeners need from the running bot, as a Protocol: the handlers depend on this, not on
+``bot/`` (which assembles the app and registers them), so the arrows point one way."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from ..domain.kommando import Kommando
+from ..services.core import NamndService
+from ..services.directory import CommitteeInfo, DirectoryCache
+from ..services.feeds import FeedService
+from ..services.intake import Intake
+
+
+class OutboxPort(Protocol):
+    async def fetch_file(self, file_id: str, committee: str, *, dedupe: str | None = None) -> None: ...
+
+    async def home(self, user: str) -> None: ...
+
+
+class BotPort(Protocol):
+    namnd: NamndService
+    feeds: FeedService
+    intake: Intake
+    directory: DirectoryCache
+    outbox: OutboxPort
+    base_url: str
+    clock: Callable[[], datetime]
+
+    def poke(self) -> None: ...
+
+    def after_ack(self, work: Awaitable[Any], user: str, what: str) -> None: ...
+
+    async def forhinder_modal(self, user: str, selected: tuple[str, date] | None) -> dict: ...
+
+    async def extra_command(
+        self, ack: Any, body: dict[str, Any], cmd: Kommando, info: CommitteeInfo, client: Any
+    ) -> None: ...
