@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (python3 with venv, and make):
 #   make demo   the bot against a local stand-in for Slack, with the seed data
-#   make test   the code checks and the test suite
+#   make test   the code checks (ruff, mypy) and the test suite
 # Installs come from requirements-dev.lock (exact versions, with hashes); `make lock` refreshes it.
 PYTHON ?= python3
 VENV   := .venv
@@ -23,6 +23,7 @@ demo: $(READY)
 check: $(READY)
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/mypy
 
 test: check
 	$(BIN)/python -m pytest

@@ -41,7 +41,7 @@ def synthetic(rng: random.Random) -> tuple[Roster, list[Forhinder]]:
     seats = []
     for p, k in PARTIES.items():
         for i in range(k):
-            personal = ()
+            personal: tuple[str, ...] = ()
             if i < 3 and by_party[p]:
                 personal = (by_party[p][i % len(by_party[p])].key,)
             seats.append(Member(f"Led {p}{i}", p, "ledamot", personliga_ersattare=personal))

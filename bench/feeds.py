@@ -74,7 +74,7 @@ async def main_async() -> dict[str, float]:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]
+        port = runner.addresses[0][1]
         async with ClientSession(headers={"Accept-Encoding": "identity"}) as http:
             async with http.get(f"http://127.0.0.1:{port}/kalender/AMN.ics") as r:
                 body = await r.read()

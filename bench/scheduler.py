@@ -22,6 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import count
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
 from namndbot.settings import Settings
@@ -69,6 +70,7 @@ async def main_async() -> dict[str, float]:
         first = clock.now.date() + timedelta(days=1)
         async with bot.db.transaction() as repo:
             stored = await repo.committee("AMN")
+            assert stored is not None
             from namndbot.domain.meeting import Meeting
 
             for i in range(MEETINGS):
@@ -84,7 +86,7 @@ async def main_async() -> dict[str, float]:
         await bot.scheduler.reconcile(clock.now)  # what the bot does at start: every meeting's reminders
         reconcile_s = time.perf_counter() - t0
         async with bot.db.read() as repo:
-            pending = (await repo._one("SELECT count(*) AS n FROM job WHERE status = 'pending'"))["n"]
+            pending = await count(repo, "SELECT count(*) AS n FROM job WHERE status = 'pending'")
         # Two days pass (the bot was down, say): the reminders of those mornings are now due.
         clock.now += timedelta(days=2, hours=3)
 
@@ -96,8 +98,8 @@ async def main_async() -> dict[str, float]:
         handled = await bot.reminders.process(limit=1000)
         queue_ms = (time.perf_counter() - t0) * 1000
         async with bot.db.read() as repo:
-            done = (await repo._one("SELECT count(*) AS n FROM job WHERE status = 'done'"))["n"]
-            dropped = (await repo._one("SELECT count(*) AS n FROM job WHERE status = 'dropped'"))["n"]
+            done = await count(repo, "SELECT count(*) AS n FROM job WHERE status = 'done'")
+            dropped = await count(repo, "SELECT count(*) AS n FROM job WHERE status = 'dropped'")
         t0 = time.perf_counter()
         while await bot.sender.process(limit=500) is not None:
             pass

@@ -28,6 +28,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bench import count
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
 from namndbot.domain.dates import MANADER
@@ -97,7 +98,7 @@ async def bare_app(fake: FakeSlack, secret: str, process_before_response: bool) 
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/slack/events"
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
 
 
 async def main_async() -> dict[str, float]:
@@ -137,7 +138,7 @@ async def main_async() -> dict[str, float]:
             results["bare_default"] += await fire(default_url, secret, command, users, fake)
         await default_runner.cleanup()
         async with running.bot.db.read() as repo:
-            stored = (await repo._one("SELECT count(*) AS n FROM intake"))["n"]
+            stored = await count(repo, "SELECT count(*) AS n FROM intake")
         await bare_runner.cleanup()
         await running.stop()
     await fake.stop()

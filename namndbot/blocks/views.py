@@ -125,11 +125,15 @@ def summary(r: NarvaroResult) -> Message:
     return Message(text, [b.to_dict() for b in blocks], attachments)
 
 
+# One committee on the Home tab (see home()).
+HomeSection = tuple[
+    NarvaroResult | None, str, list[tuple[NarvaroResult, str | None]], tuple[str, str] | None, list[str]
+]
+
+
 def home(
     user: str,
-    sections: list[
-        tuple[NarvaroResult | None, str, list[tuple[NarvaroResult, str | None]], tuple[str, str] | None, list[str]]
-    ],
+    sections: list[HomeSection],
 ) -> dict:
     """App Home: for each committee, the next meetings with the member's status, duties and links.
 

@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from ..blocks import messages
 from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando
+from ..domain.model import Member
 from ..services.core import NamndService, utcnow
 from ..services.directory import CommitteeInfo, DirectoryCache
 from ..services.feeds import FeedService
@@ -140,7 +141,7 @@ class Bot:
         if not mine:
             raise NamndbotError(messages.not_on_roster().text)
         choices = []
-        members = []
+        members: list[Member] = []
         for short in mine:
             info: CommitteeInfo = directory.committees[short]
             today = self.clock().astimezone(ZoneInfo(info.committee.timezone)).date()
@@ -160,9 +161,11 @@ class Bot:
         """Members with an email and no Slack id: find them with users.lookupByEmail."""
         async with self.db.read() as repo:
             todo = await repo.members_to_link()
+        client = self.client
+        assert client is not None  # set in __post_init__
         for member_id, email in todo:
             try:
-                resp = await self.client.users_lookupByEmail(email=email)
+                resp = await client.users_lookupByEmail(email=email)
             except Exception as exc:  # users_not_found and the like: not on this workspace
                 log.info("no Slack user for %s: %s", email, exc)
                 continue

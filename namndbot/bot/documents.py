@@ -91,12 +91,10 @@ class Documents:
         if not url or Path(name).suffix.lower() not in SUFFIXES:
             log.info("shared file %s (%s) is not a document we read", file_id, name)
             return
-        session = self.client.session
-        own = session is None
-        if own:
-            from aiohttp import ClientSession
+        from aiohttp import ClientSession
 
-            session = ClientSession()
+        own = self.client.session is None
+        session = self.client.session or ClientSession()
         try:
             async with session.get(url, headers={"Authorization": f"Bearer {self.client.token}"}) as resp:
                 if resp.status != 200:

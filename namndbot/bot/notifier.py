@@ -162,6 +162,7 @@ class Notifier:
             await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
 
     async def _skrivelse(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        assert ev.committee_id is not None  # a skrivelse event names its committee
         stored = await repo.committee_by_id(ev.committee_id)
         c = stored.committee
         if ev.kind == "skrivelse_fel":
@@ -228,7 +229,7 @@ class Notifier:
 
     async def render_home(self, user: str) -> dict:
         feeds = FeedService(self.namnd)
-        sections = []
+        sections: list[views.HomeSection] = []
         async with self.db.read() as repo:
             committees = await repo.committees()
         for stored in committees:

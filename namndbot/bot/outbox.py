@@ -56,6 +56,13 @@ Renderer = Callable[[OutboxRow], Awaitable[Any]]
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
 
 
+def _target(row: OutboxRow) -> str:
+    """The channel, user or URL a row goes to (every kind but the summary and file has one)."""
+    if not row.target:
+        raise ValueError(f"outbox row {row.id} ({row.kind}) has no target")
+    return row.target
+
+
 class Outbox:
     """Putting messages in the outbox (called from the notifier and the handlers)."""
 
@@ -138,13 +145,13 @@ class Sender:
     # -- delivery by kind ----------------------------------------------------------------
     async def _deliver(self, row: OutboxRow) -> tuple[str | None, str | None]:
         if row.kind in ("dm", "post"):
-            channel = await self._dm_channel(row.target) if row.kind == "dm" else row.target
+            channel = await self._dm_channel(_target(row)) if row.kind == "dm" else _target(row)
             return await self._post_once(row, channel, row.payload)
         if row.kind == "response":
             body = dict(row.payload)
             fallback = body.pop(DM_FALLBACK, None)
             await self._mark_sending(row, None)
-            resp = await AsyncWebhookClient(row.target).send_dict(body)
+            resp = await AsyncWebhookClient(_target(row)).send_dict(body)
             if resp.status_code == 429 or resp.status_code >= 500:
                 raise RuntimeError(f"response_url answered {resp.status_code}")
             if resp.status_code >= 400:
@@ -157,11 +164,12 @@ class Sender:
             return None, None
         if row.kind == "update":
             await self._mark_sending(row, row.target)
-            await self.client.chat_update(channel=row.target, **row.payload)
+            await self.client.chat_update(channel=_target(row), **row.payload)
             return row.target, row.payload.get("ts")
         if row.kind == "home":
             await self._mark_sending(row, None)
-            await self.client.views_publish(user_id=row.target, view=await self.render_home(row.target))
+            user = _target(row)
+            await self.client.views_publish(user_id=user, view=await self.render_home(user))
             return None, None
         if row.kind == "summary":
             await self._mark_sending(row, None)
@@ -213,8 +221,9 @@ class Sender:
             resp = await self.client.conversations_history(
                 channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
             )
+            msg: dict[str, Any]
             for msg in resp.get("messages", []):
-                meta = msg.get("metadata") or {}
+                meta: dict[str, Any] = msg.get("metadata") or {}
                 if meta.get("event_type") == METADATA_TYPE and meta.get("event_payload") == marker:
                     return msg["ts"]
             cursor = (resp.get("response_metadata") or {}).get("next_cursor")

@@ -16,6 +16,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
@@ -95,13 +96,13 @@ class _Rule:
 
 def _transitions(tz: ZoneInfo, year: int) -> list[tuple[datetime, timedelta, timedelta, str, bool]]:
     """(UTC instant, offset before, offset after, name after, is DST after) for changes in ``year``."""
-    out = []
+    out: list[tuple[datetime, timedelta, timedelta, str, bool]] = []
     t = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
-    prev = t.astimezone(tz).utcoffset()
+    prev = t.astimezone(tz).utcoffset() or timedelta(0)
     while t < end:
         nxt = t + timedelta(days=1)
-        off = nxt.astimezone(tz).utcoffset()
+        off = nxt.astimezone(tz).utcoffset() or timedelta(0)
         if off != prev:
             lo, hi = t, nxt  # bisect to the hour
             while hi - lo > timedelta(minutes=1):
@@ -177,4 +178,4 @@ def _vtimezone_bytes(tzid: str, year: int) -> bytes:
 
 def vtimezone(tzid: str) -> Timezone:
     """A VTIMEZONE for ``tzid`` whose RRULEs follow today's rules (Europe/Stockholm: EU's)."""
-    return Timezone.from_ical(_vtimezone_bytes(tzid, 2025))
+    return cast(Timezone, Timezone.from_ical(_vtimezone_bytes(tzid, 2025)))

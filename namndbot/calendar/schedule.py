@@ -81,7 +81,6 @@ wrong weekday, impossible time or duplicated date raises
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -191,6 +190,13 @@ _YEAR = r"(?:19|20|21)[0-9]{2}"
 
 _BULLETS = "-–—•·*▪◦‣○●■□►▶➤➢→|\uf0b7"
 _PREFIX = re.compile(rf"[ \t]*(?:[{re.escape(_BULLETS)}][ \t]*)*(?P<strike>~~[ \t]*)?")
+
+
+def _after_prefix(text: str) -> int:
+    """Where a line's text begins after its bullets (the prefix always matches, if only empty)."""
+    m = _PREFIX.match(text)
+    return m.end() if m else 0
+
 
 # One date, optionally with weekday and "den".  Groups: wd, iso y/m/d, d+mon, sd/sm, y.
 _ITEM_SRC = rf"""
@@ -307,6 +313,7 @@ def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
     cannot be read (impossible day, bad time, unreadable date after a weekday).
     """
     prefix = _PREFIX.match(text, pos)
+    assert prefix is not None  # every part of it is optional
     pos = prefix.end()
     m = _ITEM.match(text, pos)
     if m is None:
@@ -321,6 +328,7 @@ def _read_line(text: str, line: int, pos: int = 0) -> list[_Item] | None:
     while m is not None:
         g = m.groupdict()
         quoted = text[m.start() : m.end()].strip()
+        year: int | None
         if g["iy"]:
             day, month, year = int(g["id"]), int(g["im"]), int(g["iy"])
         else:
@@ -405,7 +413,8 @@ def _is_continuation(raw: str) -> bool:
 
 def _distance(a: str, b: str) -> int:
     """Edit distance, a swap of two neighbouring letters counting as one edit."""
-    previous2, previous = [], list(range(len(b) + 1))
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
@@ -467,7 +476,7 @@ def _meeting_like(raw: str, *, clock: bool = True) -> bool:
     """Whether a line that :func:`_read_line` could not read looks meant as a meeting:
     a day number next to a (perhaps misspelt) month, a weekday with a number or a
     month after it, a meeting word with a date, or (``clock``) a ``kl.`` time."""
-    pos = _PREFIX.match(raw).end()
+    pos = _after_prefix(raw)
     text = raw[pos:].rstrip()
     if not text:
         return False
@@ -484,7 +493,7 @@ def _meeting_like(raw: str, *, clock: bool = True) -> bool:
 
 
 def _unreadable(raw: str, line: int) -> ScheduleError:
-    text = raw[_PREFIX.match(raw).end() :]
+    text = raw[_after_prefix(raw) :]
     return ScheduleError(
         f"Rad {line}: ”{_quote(text)}” går inte att läsa som ett datum.",
         line,
@@ -533,7 +542,7 @@ def _read_block(lines: list[str], start: int, first: list[_Item], *, list_mode: 
                 if neutral["y"]:
                     year_hint = int(neutral["y"])
                 can_continue = False
-            elif can_continue and _KL_START.match(raw, _PREFIX.match(raw).end()):
+            elif can_continue and _KL_START.match(raw, _after_prefix(raw)):
                 _continued_time(items[-1], raw, j + 1)  # "8 februari" / "kl. 18.30"
             elif _meeting_like(raw):
                 raise _unreadable(raw, j + 1)
@@ -573,7 +582,7 @@ def _check_after(lines: list[str], end: int, *, list_mode: bool) -> None:
         if _read_line(raw, j + 1) is not None:
             if list_mode:
                 return
-            text = lines[end][_PREFIX.match(lines[end]).end() :]
+            text = lines[end][_after_prefix(lines[end]) :]
             raise ScheduleError(
                 f"Rad {end + 1}: ”{_quote(text)}” står mitt i listan med sammanträden,"
                 f" men fler datum följer på rad {j + 1}.",
@@ -674,7 +683,7 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
         return first_items[i]
 
     # Headings are prose lines: find them without raising on broken meeting lines.
-    meeting_lines = {i for i, raw in enumerate(lines) if _ITEM.match(raw, _PREFIX.match(raw).end())}
+    meeting_lines = {i for i, raw in enumerate(lines) if _ITEM.match(raw, _after_prefix(raw))}
     headings = _headings(lines, meeting_lines)
     any_year = next((y for _, y, _ in headings if y is not None), None)
 
@@ -702,9 +711,11 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
             if start >= len(lines) or prose >= _MAX_PREAMBLE or not items_at(start):
                 continue
             _check_before(lines, h + 1, start)
-            block = _read_block(lines, start, items_at(start))
+            first = items_at(start)
+            assert first is not None  # checked just above
+            block = _read_block(lines, start, first)
         # the year of the heading nearest the list (headings in its preamble included)
-        years = [y for i, y, _ in itertools.takewhile(lambda hd, start=start: hd[0] <= start, headings[k:]) if y]
+        years = [y for i, y, _ in headings[k:] if i <= start and y]  # headings are in line order
         block.year = years[-1] if years else None
         # a heading with its own list of dates: only its words before the list
         block.default = _default_time(lines, h, max(start, h + 1), colon)

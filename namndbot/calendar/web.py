@@ -30,7 +30,7 @@ from .feeds import Feed, committee_feed, personal_feed
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 NOT_FOUND = "Kalendern finns inte.\n"
 FEED_SERVICE = web.AppKey("feed_service", FeedService)
-FEED_CACHE = web.AppKey("feed_cache", "FeedCache")
+FEED_CACHE: web.AppKey[FeedCache] = web.AppKey("feed_cache")
 log = logging.getLogger(__name__)
 
 
@@ -73,8 +73,10 @@ class FeedCache:
         if self._generation is None or now - self._checked > self.recheck or self._generation[0] != commits:
             if self._pending is None or self._pending.done():  # one check shared by concurrent requests
                 self._pending = asyncio.ensure_future(self._read_generation())
-            self._generation = await asyncio.shield(self._pending)
+            generation = await asyncio.shield(self._pending)
+            self._generation = generation
             self._checked = now
+            return generation
         return self._generation
 
     async def _read_generation(self) -> tuple[int, int]:
@@ -216,7 +218,7 @@ def _not_modified(request: web.Request, entry: _Entry, gzipped: bool) -> bool:
             since = parsedate_to_datetime(ims)
         except (TypeError, ValueError):
             return False
-        if since.tzinfo is None:
+        if since.tzinfo is None or entry.feed is None:
             return False
         return entry.feed.last_modified.replace(microsecond=0) <= since
     return False

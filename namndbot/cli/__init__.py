@@ -13,15 +13,16 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from ..domain.errors import NamndbotError
 from ..settings import Settings
 
-Handler = Callable[[argparse.Namespace, "Context"], Awaitable[int]]
+Handler = Callable[[argparse.Namespace, "Context"], Coroutine[Any, Any, int]]
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="visa den här hjälpen")
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"Fel: {swedish(message).rstrip('.')}.\nSe ”{self.prog} --help”.\n")
 

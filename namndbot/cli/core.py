@@ -445,7 +445,7 @@ async def narvaro(args: argparse.Namespace, ctx: Context) -> int:
 
 def print_change(ctx: Context, change: PlanChange) -> None:
     n = change.plan.paragraphs
-    reasons = {}
+    reasons: dict[str, str] = {}
     for a in change.plan.assignments:
         reasons.setdefault(a.ersattare, a.explanation)
     for call in change.called:
@@ -459,8 +459,8 @@ def print_change(ctx: Context, change: PlanChange) -> None:
         where = span_words(v.first, v.last, n)
         seat = change.roster.by_key()[v.seat]
         ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
-    for a, z in change.plan.not_quorate:
-        where = span_words(a, z, n)
+    for first, last in change.plan.not_quorate:
+        where = span_words(first, last, n)
         ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
 
 

@@ -36,6 +36,7 @@ Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -55,9 +56,9 @@ class Justerare:
 @dataclass(frozen=True)
 class JusteringInfo:
     justerare: tuple[Justerare, ...]
-    date: date | None
+    date: dt.date | None  # (a field named date: the type is spelt dt.date here)
     omedelbart_justerade: tuple[int, ...]
-    meeting_date: date | None
+    meeting_date: dt.date | None
 
 
 class JusteringError(NamndbotError):

@@ -168,8 +168,8 @@ def resolve_date(when: str | None, today: date, meetings: list[date]) -> date:
         except ValueError:
             raise CommandError(f"”{when}” är inget giltigt datum.") from None
     m = re.fullmatch(r"(?:nasta\s+)?([a-z]+)(?:en)?", text)
-    if m and (m.group(1) in _WEEKDAYS or m.group(1).rstrip("en") in _WEEKDAYS):
-        wd = _WEEKDAYS.get(m.group(1), _WEEKDAYS.get(m.group(1).rstrip("en")))
+    wd = _WEEKDAYS.get(m.group(1), _WEEKDAYS.get(m.group(1).rstrip("en"))) if m else None
+    if wd is not None:
         for d in upcoming:
             if d.weekday() == wd:
                 return d

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
-from typing import Literal
+from typing import Final, Literal
 
 from .names import fold
 
-LEDAMOT = "ledamot"
-ERSATTARE = "ersattare"
+LEDAMOT: Final = "ledamot"
+ERSATTARE: Final = "ersattare"
 Kind = Literal["ledamot", "ersattare"]
 
 ORDFORANDE = "ordförande"

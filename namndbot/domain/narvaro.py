@@ -107,18 +107,18 @@ def build(situation: Situation, plan: Plan) -> Narvaro:
     by_pair: dict[tuple[str, str], int] = {}
     for a in plan.assignments:
         by_pair[(a.seat, a.ersattare)] = by_pair.get((a.seat, a.ersattare), 0) | a.mask
-    for (seat, e), mask in by_pair.items():
-        text = f"{members[e].label} för {members[seat].label}"
+    for (seat, ers), mask in by_pair.items():
+        text = f"{members[ers].label} för {members[seat].label}"
         serving.append(text if mask == everything else f"{text} {format_mask(mask)}")
 
-    here = attendance(situation, plan)
+    attending = attendance(situation, plan)
     ersattare: list[str] = []
     absent_ersattare: list[Member] = []
     for e in roster.ersattare:
-        listed = here[e.key] & ~plan.serving_mask(e.key)
+        listed = attending[e.key] & ~plan.serving_mask(e.key)
         if listed:
             ersattare.append(e.label if listed == everything else f"{e.label} {format_mask(listed)}")
-        elif not here[e.key] and (nonjav.get(e.key, 0) == everything or e.key in situation.declined):
+        elif not attending[e.key] and (nonjav.get(e.key, 0) == everything or e.key in situation.declined):
             absent_ersattare.append(e)
 
     groups = list(role_lines)

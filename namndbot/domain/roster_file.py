@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Any, Literal, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import RosterError
@@ -20,6 +20,7 @@ from .model import (
     ROLES,
     Committee,
     CommitteeSettings,
+    Kind,
     Member,
     PartiKontakt,
     Roster,
@@ -236,6 +237,14 @@ class _Reader:
             paminnelser_dagar=tuple(sorted(set(dagar), reverse=True)),
         )
 
+    @overload
+    def _str(self, raw: dict[str, Any], key: str, where: str, line: int | None, *, required: Literal[True]) -> str: ...
+
+    @overload
+    def _str(
+        self, raw: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = False
+    ) -> str | None: ...
+
     def _str(
         self, raw: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = False
     ) -> str | None:
@@ -248,7 +257,7 @@ class _Reader:
             raise self.fail(f"”{key}” i {where} ska vara en text, inte {value!r}.", line)
         return value.strip()
 
-    def _member(self, raw: dict[str, Any], index: int, kind: str) -> Member:
+    def _member(self, raw: dict[str, Any], index: int, kind: Kind) -> Member:
         table = "ledamot" if kind == LEDAMOT else "ersattare"
         line = self._member_line(table, index)
         who = f"{'ledamot' if kind == LEDAMOT else 'ersättare'} nr {index + 1}"

@@ -256,11 +256,11 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b", re.A)
 
 def _first_date(text: str) -> date | None:
     """The first valid date in ``text``, Swedish ("8 december 2020") or ISO."""
-    found = [(m.start(), (m[3], MANADER.index(m[2].lower()) + 1, m[1])) for m in _SV_DATE.finditer(text)]
-    found += [(m.start(), (m[1], m[2], m[3])) for m in _ISO_DATE.finditer(text)]
+    found = [(m.start(), (int(m[3]), MANADER.index(m[2].lower()) + 1, int(m[1]))) for m in _SV_DATE.finditer(text)]
+    found += [(m.start(), (int(m[1]), int(m[2]), int(m[3]))) for m in _ISO_DATE.finditer(text)]
     for _, (y, mo, d) in sorted(found):
         try:
-            return date(int(y), int(mo), int(d))
+            return date(y, mo, d)
         except ValueError:
             continue
     return None
@@ -512,11 +512,11 @@ def _attest(lines: list[str]) -> tuple[list[str], list[date]]:
     for line in lines:
         m = _ISO_DATE.search(line)
         day = _first_date(m[0]) if m else None
-        if not day:
+        if m is None or not day:
             continue
         dates.append(day)
         who = line[: m.start()].split(",")[0]
-        tokens = []
+        tokens: list[str] = []
         for tok in who.split():
             if not (_NAME_TOKEN.fullmatch(tok) or (tokens and tok in _PARTICLES)):
                 break
@@ -588,7 +588,7 @@ def parse_svar(text: str) -> SvarPaSkrivelse:
         dates += found_dates
     if not names:
         blocks = [b for k, b in sections if k == "signature"] + [rest]
-        names = next((found for block in blocks if (found := _signers(block))), [])
+        names = next((signers for block in blocks if (signers := _signers(block))), [])
 
     return SvarPaSkrivelse(
         title=title,

@@ -119,12 +119,12 @@ async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
     elif cmd.verb == "narvaro":
         if user not in info.secretaries and not any(user in s for s in info.party_contacts.values()):
             raise NamndbotError("Närvarolistan är till för nämndens sekreterare.")
-        meetings = [m.date for m in info.open_meetings()]
+        dates = [m.date for m in info.open_meetings()]
         if cmd.when is None:
             today = today_in(info, now)
-            past = [d for d in meetings if d <= today]
-            day = past[-1] if past and (today - past[-1]).days <= 14 else None
-            meeting = info.meeting(day) if day else choose_meeting(info, None, now)
+            past = [d for d in dates if d <= today]
+            recent = info.meeting(past[-1]) if past and (today - past[-1]).days <= 14 else None
+            meeting = recent or choose_meeting(info, None, now)
         else:
             meeting = choose_meeting(info, cmd.when, now)
         result = await bot.namnd.narvaro(info.committee.short, meeting.date)

@@ -24,7 +24,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         channel = event.get("channel_id") or event.get("channel")
         short = directory.by_channel.get(channel or "")
         info = directory.committees.get(short) if short else None
-        if info is None or info.committee.secretaries_channel != channel:
+        if short is None or info is None or info.committee.secretaries_channel != channel:
             return
         await bot.outbox.fetch_file(event["file_id"], short, dedupe=body.get("event_id"))
         bot.poke()

@@ -21,13 +21,20 @@ class OutboxPort(Protocol):
 
 
 class BotPort(Protocol):
-    namnd: NamndService
-    feeds: FeedService
-    intake: Intake
-    directory: DirectoryCache
-    outbox: OutboxPort
-    base_url: str
-    clock: Callable[[], datetime]
+    @property
+    def namnd(self) -> NamndService: ...
+    @property
+    def feeds(self) -> FeedService: ...
+    @property
+    def intake(self) -> Intake: ...
+    @property
+    def directory(self) -> DirectoryCache: ...
+    @property
+    def outbox(self) -> OutboxPort: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
 
     def poke(self) -> None: ...
 

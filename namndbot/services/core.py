@@ -490,7 +490,7 @@ class NamndService:
             await repo.remove_forhinder(meeting.id, ids[member.key], jav=False)
             # Under way: what was handled stays as it was (the protocol must say so).
             kept_parts = {_handled_part(a, meeting, before=anmalan.first or 1) for a in existing if not a.jav}
-            for kept in sorted(kept_parts - {None, anmalan}, key=lambda k: k.first or 1):
+            for kept in sorted((k for k in kept_parts if k is not None and k != anmalan), key=lambda k: k.first or 1):
                 await repo.add_forhinder(meeting.id, ids[member.key], kept, now, actor)
         await repo.add_forhinder(meeting.id, ids[member.key], anmalan, now, actor)
         await repo.audit(
@@ -929,13 +929,13 @@ def narvaro_dict(r: NarvaroResult) -> dict:
     seat_order = {m.key: i for i, m in enumerate(r.roster.ledamoter)}
     ers_order = {m.key: i for i, m in enumerate(r.roster.ersattare)}
     forhinder = []
-    for a in sorted(
+    for anm in sorted(
         r.anmalningar, key=lambda a: (a.member not in seat_order, seat_order.get(a.member, ers_order.get(a.member, 0)))
     ):
-        m = members.get(a.member)
+        m = members.get(anm.member)
         if m is None:
             continue
-        resolved = a.resolve(r.meeting.units)
+        resolved = anm.resolve(r.meeting.units)
         f, t = rng(resolved.first, resolved.last) if resolved else (None, None)
         entry = {
             "name": m.name,
@@ -943,10 +943,10 @@ def narvaro_dict(r: NarvaroResult) -> dict:
             "role": m.role if m.is_ledamot else "ersättare",
             "from": f,
             "to": t,
-            "jav": a.jav,
+            "jav": anm.jav,
         }
-        if a.tid:
-            entry["tid"] = a.describe(r.meeting.paragraphs)
+        if anm.tid:
+            entry["tid"] = anm.describe(r.meeting.paragraphs)
         forhinder.append(entry)
     avbojt = [
         {"name": members[k].name, "party": members[k].party, "kind": v}

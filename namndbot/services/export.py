@@ -62,8 +62,8 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
     for a in r.plan.assignments:
         mask, rule = by_pair.get((a.ersattare, a.seat), (0, a.rule.value))
         by_pair[(a.ersattare, a.seat)] = (mask | a.mask, rule)
-    for (e, seat), (mask, rule) in by_pair.items():
-        out.append(row(members[e], True, mask, members[seat], rule))
+    for (ers, seat), (mask, rule) in by_pair.items():
+        out.append(row(members[ers], True, mask, members[seat], rule))
     if r.situation.present is not None:
         # Present without serving, as the meeting's present list has it. Without one (the meeting was
         # not opened in namndbot) nobody is counted as present by presumption: arvode is paid on facts.

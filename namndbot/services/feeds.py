@@ -94,11 +94,11 @@ def personal_status(r: NarvaroResult, key: str) -> str | None:
         parts.append(f"inkallad att tjänstgöra {' och '.join(whom)}" + ("" if answered else " (inte besvarad)"))
     elif key in r.declined:
         parts.append("du har tackat nej" if r.declined[key] == "avbojt" else "inkallelsen gick vidare (inget svar)")
-    for a in own:
+    for anm in own:
         parts.append(
-            f"jäv anmält {a.describe(r.meeting.paragraphs).replace(' (jäv)', '')}"
-            if a.jav
-            else "förhinder anmält" + ("" if a.whole else f" {a.describe(r.meeting.paragraphs)}")
+            f"jäv anmält {anm.describe(r.meeting.paragraphs).replace(' (jäv)', '')}"
+            if anm.jav
+            else "förhinder anmält" + ("" if anm.whole else f" {anm.describe(r.meeting.paragraphs)}")
         )
     return "; ".join(parts) if parts else None
 

@@ -182,7 +182,7 @@ class Intake:
             ord=CHAT_ORD,
         )
         a = result.anmalan
-        undo = {"committee": short, "date": day.isoformat(), "member": name}
+        undo: dict[str, Any] = {"committee": short, "date": day.isoformat(), "member": name}
         if a is not None:
             undo["only"] = {"first": a.first, "last": a.last, "jav": a.jav, "tid": a.tid}
         return _forhinder_text(result), {"undo": undo}
@@ -244,7 +244,7 @@ class Intake:
 
         text = (
             f"Protokollet från sammanträdet {svensk_datum(view.meeting.date)} justeras "
-            f"{svensk_datum(view.row.date)} av {join_names(m.label for m in view.justerare)}. "
+            f"{svensk_datum(view.row.date or view.meeting.date)} av {join_names(m.label for m in view.justerare)}. "
             "Justerarna påminns dagen före och på morgonen."
         )
         if view.late:

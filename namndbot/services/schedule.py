@@ -61,7 +61,11 @@ async def import_schedule(
         by_date = {m.date: m for m in existing}
         wanted = {s.date: s for s in schedule.meetings}
 
-        added, moved, changed, cancelled, unchanged = [], [], [], [], []
+        added: list[Meeting] = []
+        moved: list[tuple[date, Meeting]] = []
+        changed: list[Meeting] = []
+        cancelled: list[Meeting] = []
+        unchanged: list[Meeting] = []
         touched: set[int] = set()
 
         def desired(m: Meeting, s: ScheduledMeeting, day: date) -> Meeting:

@@ -95,24 +95,27 @@ class Scheduler:
         stored = await self.namnd.committee_in(repo, meeting.committee)
         tz = stored.committee.timezone
         start = meeting.starts_at(tz).astimezone(UTC)
-        base = dict(committee=stored, meeting=meeting)
+
+        def decided(send: bool, note: str, data: dict[str, Any] | None = None) -> Decision:
+            return Decision(send, note, job, stored, meeting, data or {})
+
         if job.kind == p.PAMINNELSE:
             if meeting.cancelled:
-                return Decision(False, "sammanträdet är inställt", job, **base)
+                return decided(False, "sammanträdet är inställt")
             if now >= start:
-                return Decision(False, "sammanträdet har redan börjat", job, **base)
+                return decided(False, "sammanträdet har redan börjat")
             later = [
                 x
                 for x in await repo.jobs_for_meeting(meeting.id)
                 if x.kind == p.PAMINNELSE and x.status == "pending" and x.due_at <= now and x.due_at > job.due_at
             ]
             if later:
-                return Decision(False, "en senare påminnelse om samma sammanträde går ut i stället", job, **base)
+                return decided(False, "en senare påminnelse om samma sammanträde går ut i stället")
             r = await self.namnd.narvaro_in(repo, stored, meeting)
             slack_of = await repo.slack_ids(stored.id)
             members = r.roster.by_key()
             calls = await repo.inkallelser(meeting.id)
-            unanswered = {}
+            unanswered: dict[str, dict[str, Any]] = {}
             for a in r.plan.assignments:
                 call = calls.get(a.ersattare)
                 recent = call is not None and now - call.called_at < REMIND_UNANSWERED_AFTER
@@ -121,43 +124,43 @@ class Scheduler:
                         a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name, "seats": []}
                     )["seats"].append(members[a.seat].label)
             days = (meeting.date - now.astimezone(ZoneInfo(tz)).date()).days  # as it is when sent
-            return Decision(True, "skickad", job, **base, data={"days": days, "unanswered": list(unanswered.values())})
+            return decided(True, "skickad", {"days": days, "unanswered": list(unanswered.values())})
         if job.kind == p.SVARSTID:
             if meeting.cancelled or meeting.started:
-                return Decision(False, "sammanträdet är inställt eller har börjat", job, **base)
+                return decided(False, "sammanträdet är inställt eller har börjat")
             open_calls = {mid: at for mid, _k, at in await repo.open_calls(meeting.id)}
-            member_id = job.payload.get("member_id")
+            member_id = int(job.payload.get("member_id") or 0)
             if open_calls.get(member_id) is None or open_calls[member_id].isoformat() != job.payload.get("called_at"):
-                return Decision(False, "inkallelsen är besvarad eller återkallad", job, **base)
+                return decided(False, "inkallelsen är besvarad eller återkallad")
             member = (await repo.member_by_id(member_id)).member
-            return Decision(True, "ej svar i tid: nästa kallas in", job, **base, data={"member": member.name})
+            return decided(True, "ej svar i tid: nästa kallas in", {"member": member.name})
         j = await repo.justering(meeting.id)
         if j is None or j.date is None:
-            return Decision(False, "ingen justering planerad", job, **base)
+            return decided(False, "ingen justering planerad")
         if j.justerad is not None:
-            return Decision(False, f"protokollet justerades {j.justerad.isoformat()}", job, **base)
+            return decided(False, f"protokollet justerades {j.justerad.isoformat()}")
         today = now.astimezone(ZoneInfo(tz)).date()
         data = await self._justering_data(repo, stored, meeting, j)
         if job.kind == p.JUSTERING:
             if today > j.date:
-                return Decision(False, "justeringsdagen har passerat (sekreteraren påminns i stället)", job, **base)
+                return decided(False, "justeringsdagen har passerat (sekreteraren påminns i stället)")
             if today == j.date and job.payload.get("when") != "i dag":
-                return Decision(False, "justeringsdagen har kommit (dagens påminnelse går ut i stället)", job, **base)
-            return Decision(True, "skickad", job, **base, data={**data, "when": job.payload.get("when")})
+                return decided(False, "justeringsdagen har kommit (dagens påminnelse går ut i stället)")
+            return decided(True, "skickad", {**data, "when": job.payload.get("when")})
         if job.kind == p.JUSTERING_FORSENAD:
             if today <= j.date:
-                return Decision(False, "justeringsdagen har inte passerat (den har flyttats)", job, **base)
+                return decided(False, "justeringsdagen har inte passerat (den har flyttats)")
             limit = justering_senast(meeting.date)
             if today > limit + timedelta(days=KEEP_NAGGING_DAYS):
-                return Decision(False, "långt efter lagens gräns; påminnelserna upphör", job, **base)
+                return decided(False, "långt efter lagens gräns; påminnelserna upphör")
             nxt = p.overdue(stored.committee, meeting, next_working_day(today + timedelta(days=1)))
             await repo.put_job(
                 nxt.key, nxt.kind, nxt.at, committee_id=stored.id, meeting_id=meeting.id, payload=nxt.payload
             )
-            return Decision(True, "skickad", job, **base, data={**data, "limit": limit.isoformat()})
+            return decided(True, "skickad", {**data, "limit": limit.isoformat()})
         if job.kind == p.JUSTERING_FRIST:
-            return Decision(True, "skickad", job, **base, data={**data, "limit": job.payload.get("limit")})
-        return Decision(False, f"okänd sorts jobb {job.kind}", job, **base)
+            return decided(True, "skickad", {**data, "limit": job.payload.get("limit")})
+        return decided(False, f"okänd sorts jobb {job.kind}")
 
     async def _justering_data(
         self, repo: Repository, stored: StoredCommittee, meeting: Meeting, j: JusteringRow

@@ -99,6 +99,7 @@ class Database:
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
+        assert row is not None  # a pragma's value
         return int(row[0])
 
     async def _migrate(self) -> None:
@@ -148,6 +149,7 @@ class Database:
         async with self._lock:
             async with self.conn.execute("PRAGMA data_version") as cur:
                 row = await cur.fetchone()
+        assert row is not None  # a pragma's value
         return self.commits, int(row[0])
 
     @asynccontextmanager

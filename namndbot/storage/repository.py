@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -829,6 +830,7 @@ class QueueRepository(CoreRepository):
             " + (SELECT count(*) FROM job WHERE status = 'pending' AND due_at <= ?) AS n",
             iso(now) if now else "",
         )
+        assert row is not None  # an aggregate always has its row
         return int(row["n"])
 
     async def outbox_all(self) -> list[OutboxRow]:
@@ -897,11 +899,11 @@ class JobRow:
 @dataclass(frozen=True, slots=True)
 class JusteringRow:
     meeting_id: int
-    date: date | None
+    date: dt.date | None  # (a field named date: the type is spelt dt.date here)
     justerare: tuple[str, ...]
     omedelbart: tuple[int, ...]
-    justerad: date | None
-    anslag: date | None
+    justerad: dt.date | None
+    anslag: dt.date | None
 
 
 def _date(text: str | None) -> date | None:
@@ -1048,6 +1050,7 @@ class Repository(QueueRepository):
             " AND action IN ('justering_set', 'justerad')",
             meeting_id,
         )
+        assert row is not None  # an aggregate always has its row
         return int(row["n"]), (datetime.fromisoformat(row["latest"]) if row["latest"] else None)
 
     async def justeringar(self, committee_id: int) -> list[tuple[Meeting, JusteringRow]]:
