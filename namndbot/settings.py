@@ -30,6 +30,9 @@ class Settings(BaseSettings):
 
     inbox: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_INBOX"))
 
+    # Personal data of meetings older than this many months is deleted (GDPR art. 5.1 e)
+    gallring_manader: int = Field(24, ge=1, le=1200, validation_alias=AliasChoices("NAMNDBOT_GALLRING_MANADER"))
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -25,6 +25,7 @@ from ..domain.model import Member
 from ..services.core import NamndService, utcnow
 from ..services.directory import CommitteeInfo, DirectoryCache
 from ..services.feeds import FeedService
+from ..services.gallring import GALLRING, GallringService
 from ..services.intake import Intake
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
@@ -72,7 +73,8 @@ class Bot:
         self.justering = JusteringService(self.namnd)
         self.skrivelser = SkrivelseService(self.namnd)
         self.notifier = Notifier(self.namnd, self.base_url, self.clock, self.scheduler, self.justering)
-        self.reminders = Reminders(self.db, self.scheduler, self.clock)
+        self.gallring = GallringService(self.db, self.clock, self.settings.timezone, self.settings.gallring_manader)
+        self.reminders = Reminders(self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in})
         self.client = self.client or web_client(self.settings)
         self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
         self.sender = Sender(
@@ -209,6 +211,10 @@ class Bot:
                 await self.scheduler.reconcile(self.clock())
             except Exception:
                 log.exception("could not bring the reminders up to date at start")
+            try:
+                await self.gallring.plan(self.clock())
+            except Exception:
+                log.exception("could not plan the daily gallring")
             while True:
                 self.wake.clear()
                 try:
