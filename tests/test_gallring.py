@@ -66,6 +66,19 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert any(a["handelse"] == "forhinder_add" for a in before["granskningslogg"])
     assert before["roster"][0]["party"] == "SD"
 
+    # A member who left the committee long ago, and one who left yesterday.
+    conn = sqlite3.connect(amn_cli.db_path)
+    conn.execute(
+        "UPDATE member SET retired_at = '2019-12-31T12:00:00.000000+00:00', slack = 'U0GAMMAL01',"
+        " email = 'gammal@example.se' WHERE name = 'Börje Häggman'"
+    )
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="microseconds")
+    conn.execute(
+        "UPDATE member SET retired_at = ?, email = 'nyss@example.se' WHERE name = 'Salar Rashid'", (yesterday,)
+    )
+    conn.commit()
+    conn.close()
+
     dump = amn_cli.dump()
     out = amn_cli.ok("gallra", "--dry-run")
     assert "provkörning" in out and "förhinder: 1" in out
@@ -80,6 +93,10 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert _count(db, of.format("forhinder", soon)) == 1
     for table in ("inkallelse", "avbojd", "assignment"):
         assert _count(db, of.format(table, OLD)) == 0
+    conn = sqlite3.connect(db)
+    left = dict(conn.execute("SELECT name, coalesce(slack, '') || coalesce(email, '') FROM member").fetchall())
+    conn.close()
+    assert left["Börje Häggman"] == "" and left["Salar Rashid"] == "nyss@example.se"
     # The meeting itself stays, with its paragraphs.
     assert _count(db, f"SELECT paragraphs FROM meeting WHERE date = '{OLD}'") == 16
     # No audit row of the old meeting names a person or who did it.

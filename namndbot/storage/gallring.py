@@ -50,11 +50,11 @@ COLUMNS: dict[str, str] = {
     "member.kind": ROSTER,
     "member.role": ROSTER,
     "member.position": ROSTER,
-    "member.slack": ROSTER,
-    "member.email": ROSTER,
+    "member.slack": AVIDENTIFIERAS,  # of a member who left before the limit
+    "member.email": AVIDENTIFIERAS,
     "member.personliga": ROSTER,
     "member.retired_at": ROSTER,
-    "member.slack_lookup": ROSTER,
+    "member.slack_lookup": AVIDENTIFIERAS,
     "meeting.id": DRIFT,
     "meeting.committee_id": DRIFT,
     "meeting.uid": DRIFT,
@@ -229,7 +229,19 @@ KINDS: tuple[Kind, ...] = (
         f"{_AUDIT_OLD} AND member_id IS NULL AND action IN ({_KEEP}) AND actor != '{GALLRAD_ACTOR}'",
         scrub=f"actor = '{GALLRAD_ACTOR}'",
     ),
-    Kind("återkallade kalenderlänkar", "feed_token", "revoked_at IS NOT NULL AND revoked_at < :at"),
+    Kind(
+        "kalenderlänkar: återkallade, eller för ledamöter som har slutat",
+        "feed_token",
+        "(revoked_at IS NOT NULL AND revoked_at < :at)"
+        " OR member_id IN (SELECT id FROM member WHERE retired_at IS NOT NULL AND retired_at < :at)",
+    ),
+    Kind(
+        "Slack-id och e-post för ledamöter som har slutat",
+        "member",
+        "retired_at IS NOT NULL AND retired_at < :at"
+        " AND (slack IS NOT NULL OR email IS NOT NULL OR slack_lookup IS NOT NULL)",
+        scrub="slack = NULL, email = NULL, slack_lookup = NULL",
+    ),
 )
 ROSTER_KIND = "sammanträdets roster: Slack-id och e-post"
 
