@@ -64,7 +64,9 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     for link in before["kalenderlankar"]:
         assert "…" in link["token"] and len(link["token"]) < 20  # masked
     assert any(a["handelse"] == "forhinder_add" for a in before["granskningslogg"])
-    assert before["roster"][0]["party"] == "SD"
+    assert before["roster"][0]["parti"] == "SD"
+    # The call-in of his ersättare names him: it is his data too.
+    assert any(e["sort"] == "inkallad" for e in before["handelser"])
 
     # A member who left the committee long ago, and one who left yesterday.
     conn = sqlite3.connect(amn_cli.db_path)
@@ -113,7 +115,7 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert len(after["kalenderlankar"]) == 2  # revoked today: not old yet
 
     again = amn_cli.ok("gallra")
-    assert "Raderat: 0 rader" in again
+    assert "Gallrat: 0 rader" in again
 
     text = amn_cli.ok("utdrag", "Martin Westmont")
     assert text.startswith("Registerutdrag för Martin Westmont")

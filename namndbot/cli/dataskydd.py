@@ -30,14 +30,17 @@ async def gallra(args: argparse.Namespace, ctx: Context) -> int:
     async with Database(ctx.db_path) as db:
         service = GallringService(db, utcnow, ctx.settings.timezone, ctx.settings.gallring_manader)
         result = await service.run(args.manader, dry_run=args.dry_run)
-    verb = "Skulle raderas" if result.dry_run else "Raderat"
+    verb = "Skulle gallras" if result.dry_run else "Gallrat"
     ctx.out(
         f"Gallring av personuppgifter om sammanträden före {result.before.isoformat()} "
         f"({result.months} månader){' – provkörning, inget ändrat' if result.dry_run else ''}:"
     )
     for label, n in result.counts:
         ctx.out(f"  {label}: {n}")
-    ctx.out(f"{verb}: {result.total} rader. Sammanträdena själva (datum, plats, paragrafer) finns kvar.")
+    ctx.out(
+        f"{verb}: {result.total} rader (raderade, eller avidentifierade där raden står kvar). "
+        "Sammanträdena själva (datum, plats, paragrafer) finns kvar."
+    )
     return 0
 
 

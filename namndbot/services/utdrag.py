@@ -38,7 +38,7 @@ SECTIONS = {  # key -> heading, in the order printed
     "sammantradesroster": "Sammanträden vars roster nämner personen",
     "skrivelser": "Svar på skrivelser som nämner personen",
 }
-JSON_FIELDS = ("payload", "resultat", "detaljer", "personliga")
+JSON_FIELDS = ("payload", "resultat", "detaljer", "personliga_ersattare")
 
 
 def mask_token(token: str) -> str:
@@ -77,7 +77,7 @@ async def utdrag(db: Database, query: str, clock: Callable[[], datetime]) -> Utd
         members = await sql.member_rows(repo.conn, name)
         ids = [m["id"] for m in members]
         keys = sorted({m.pop("key") for m in members})
-        slack = sorted({s for m in members for s in (m["slack"], m["slack_lookup"]) if s})
+        slack = sorted({s for m in members for s in (m["slack"], m["slack_via_epost"]) if s})
         found = await sql.sections(repo.conn, ids, keys, slack, name)
     for m in members:
         m.pop("id")

@@ -15,6 +15,15 @@ import aiosqlite
 _MEETING = "(SELECT c.short || ' ' || m.date FROM meeting m JOIN committee c ON c.id = m.committee_id WHERE m.id = {})"
 
 
+# A name inside stored JSON: a whole string ("Martin Westmont") or a label ("… för Martin Westmont (SD)"),
+# never a longer name that begins the same ("Anna Lund" is not "Anna Lundgren").
+_NAMES = "(instr({0}, ?) > 0 OR instr({0}, ?) > 0)"
+
+
+def _names(name: str) -> tuple[str, str]:
+    return json.dumps(name, ensure_ascii=False), f"{json.dumps(name, ensure_ascii=False)[1:-1]} ("
+
+
 def _in(values: list[Any]) -> str:
     return ", ".join("?" for _ in values) or "NULL"
 
@@ -34,8 +43,10 @@ async def people(conn: aiosqlite.Connection) -> list[str]:
 async def member_rows(conn: aiosqlite.Connection, name: str) -> list[dict[str, Any]]:
     return await _rows(
         conn,
-        "SELECT m.id, c.short AS namnd, m.name, m.party, m.kind, m.role, m.position, m.slack, m.slack_lookup,"
-        " m.email, m.personliga, m.retired_at, m.key FROM member m JOIN committee c ON c.id = m.committee_id"
+        "SELECT m.id, c.short AS namnd, m.name AS namn, m.party AS parti, m.kind AS sort, m.role AS roll,"
+        " m.position AS plats_i_ordningen, m.slack, m.slack_lookup AS slack_via_epost, m.email AS epost,"
+        " m.personliga AS personliga_ersattare, m.retired_at AS slutade, m.key"
+        " FROM member m JOIN committee c ON c.id = m.committee_id"
         " WHERE m.name = ? ORDER BY c.short",
         name,
     )
@@ -118,17 +129,18 @@ async def sections(
     out["handelser"] = await _rows(
         conn,
         f"SELECT id, at AS tid, kind AS sort, {_MEETING.format('e.meeting_id')} AS sammantrade, payload"
-        f" FROM event e WHERE e.member_id IN ({mid}) ORDER BY id",
+        f" FROM event e WHERE e.member_id IN ({mid}) OR {_NAMES.format('e.payload')} ORDER BY id",
         *ids,
+        *_names(name),
     )
     out["granskningslogg"] = await _rows(
         conn,
         f"SELECT id, at AS tid, actor AS av, action AS handelse, {_MEETING.format('a.meeting_id')} AS sammantrade,"
         f" detail AS detaljer FROM audit a WHERE a.member_id IN ({mid}) OR a.actor IN ({_in(actors)})"
-        " OR instr(a.detail, ?) > 0 ORDER BY id",
+        f" OR {_NAMES.format('a.detail')} ORDER BY id",
         *ids,
         *actors,
-        json.dumps(name, ensure_ascii=False),
+        *_names(name),
     )
     out["kalenderlankar"] = await _rows(
         conn,
@@ -157,7 +169,7 @@ async def sections(
     ]
     out["skrivelser"] = await _rows(
         conn,
-        "SELECT received_at AS mottagen, title AS titel, dnr FROM skrivelse WHERE instr(detail, ?) > 0",
-        json.dumps(name, ensure_ascii=False),
+        f"SELECT received_at AS mottagen, title AS titel, dnr FROM skrivelse WHERE {_NAMES.format('detail')}",
+        *_names(name),
     )
     return out
