@@ -115,6 +115,11 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert [f["sammantrade"] for f in after["forhinder"]] == [f"AMN {soon}"]
     assert len(after["kalenderlankar"]) == 2  # revoked today: not old yet
 
+    conn = sqlite3.connect(db)
+    ((actor, detail),) = conn.execute("SELECT actor, detail FROM audit WHERE action = 'gallring'").fetchall()
+    conn.close()
+    assert actor.startswith("cli") and json.loads(detail)["antal"]["förhinder"] == 1  # the record of it
+
     again = amn_cli.ok("gallra")
     assert "Gallrat: 0 rader" in again
 
