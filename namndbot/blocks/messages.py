@@ -507,7 +507,7 @@ def vacancy(committee: Committee, m: Meeting, seat: str, paragraphs: str) -> Mes
 def chair_instruction(
     committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str
 ) -> Message:
-    start = f" från § {from_paragraph}" if from_paragraph else ""
+    start = f" från § {m.nr(from_paragraph)}" if from_paragraph else ""  # the event holds a position
     text = f":bell: Till ordföranden: kalla in {serves}{start}. ({reason})"
     return plain(text)
 

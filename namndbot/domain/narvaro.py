@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .model import ANDRE_VICE_ORDFORANDE, ORDFORANDE, VICE_ORDFORANDE, Member
 from .names import join_names
-from .paragraphs import all_of, format_mask, runs, span, span_words
+from .paragraphs import all_of, format_mask, number, runs, span, span_words
 from .turordning import Plan, Situation
 
 ROLE_LABELS = {ORDFORANDE: "Ordförande", VICE_ORDFORANDE: "Vice ordf.", ANDRE_VICE_ORDFORANDE: "2:e vice ordf."}
@@ -48,16 +48,16 @@ def masks(situation: Situation, n: int) -> tuple[dict[str, int], dict[str, int]]
     return nonjav, jav
 
 
-def present_suffix(mask: int, n: int) -> str:
+def present_suffix(mask: int, n: int, base: int = 1) -> str:
     """``närvarande till §10``, ``närvarande från §5`` or ``närvarande §1-4, §9-14``."""
     spans = list(runs(mask))
     if len(spans) == 1:
         a, z = spans[0]
         if a == 1:
-            return f"närvarande till §{z}"
+            return f"närvarande till §{number(z, base)}"
         if z == n:
-            return f"närvarande från §{a}"
-    return f"närvarande {format_mask(mask)}"
+            return f"närvarande från §{number(a, base)}"
+    return f"närvarande {format_mask(mask, base=base)}"
 
 
 def attendance(situation: Situation, plan: Plan) -> dict[str, int]:
@@ -96,7 +96,7 @@ def build(situation: Situation, plan: Plan) -> Narvaro:
         if not here:
             absent_ledamoter.append(m)
             continue
-        text = m.label if here == everything else f"{m.label} {present_suffix(here, n)}"
+        text = m.label if here == everything else f"{m.label} {present_suffix(here, n, plan.base)}"
         if m.role in ROLE_LABELS:
             role_lines.append((ROLE_LABELS[m.role], (text,)))
         else:
@@ -109,7 +109,7 @@ def build(situation: Situation, plan: Plan) -> Narvaro:
         by_pair[(a.seat, a.ersattare)] = by_pair.get((a.seat, a.ersattare), 0) | a.mask
     for (seat, ers), mask in by_pair.items():
         text = f"{members[ers].label} för {members[seat].label}"
-        serving.append(text if mask == everything else f"{text} {format_mask(mask)}")
+        serving.append(text if mask == everything else f"{text} {format_mask(mask, base=plan.base)}")
 
     attending = attendance(situation, plan)
     ersattare: list[str] = []
@@ -117,7 +117,7 @@ def build(situation: Situation, plan: Plan) -> Narvaro:
     for e in roster.ersattare:
         listed = attending[e.key] & ~plan.serving_mask(e.key)
         if listed:
-            ersattare.append(e.label if listed == everything else f"{e.label} {format_mask(listed)}")
+            ersattare.append(e.label if listed == everything else f"{e.label} {format_mask(listed, base=plan.base)}")
         elif not attending[e.key] and (nonjav.get(e.key, 0) == everything or e.key in situation.declined):
             absent_ersattare.append(e)
 
@@ -174,9 +174,8 @@ def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav:
         if not affected:
             continue
         instead = [a for a in plan.assignments if a.seat == seat and a.mask & affected and a.ersattare != m.key]
-        sentence = (
-            f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, space=True)}"
-        )
+        where = format_mask(affected, space=True, base=plan.base)
+        sentence = f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {where}"
         if instead:
             names = join_names(dict.fromkeys(members[a.ersattare].label for a in instead))
             word2 = "ersättaren" if len({a.ersattare for a in instead}) == 1 else "ersättarna"
@@ -199,10 +198,10 @@ def _warnings(situation: Situation, plan: Plan) -> list[str]:
     members = situation.roster.by_key()
     out = []
     for v in plan.vacancies:
-        where = span_words(v.first, v.last, plan.paragraphs)
+        where = span_words(v.first, v.last, plan.paragraphs, base=plan.base)
         out.append(f"Platsen för {members[v.seat].label} är vakant ({where}): ingen ersättare kan kallas in.")
     for a, z in plan.not_quorate:
-        where = span_words(a, z, plan.paragraphs)
+        where = span_words(a, z, plan.paragraphs, base=plan.base)
         out.append(f"Nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
     return out
 
