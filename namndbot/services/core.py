@@ -249,7 +249,7 @@ class NamndService:
                 start=start or stored.committee.default_start,
                 paragraphs=paragraphs,
                 first_paragraph=first,
-                location=_clean(location),
+                location=_clean(location) or stored.committee.settings.plats,
                 note=_clean(note),
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
