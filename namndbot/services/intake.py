@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -40,6 +41,8 @@ class Intake:
         self._queue: list[tuple[tuple[str, str, str, dict[str, Any]], asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self.received = asyncio.Event()  # set after every commit of new reports
+        # Told of every report's outcome (received, duplicate, applied, refused) and kind: the bot's metrics.
+        self.observe: Callable[[str, str], None] = lambda outcome, kind: None
         self.handlers: dict[str, Any] = {
             "forhinder_add": self._forhinder_add,
             "forhinder_remove": self._forhinder_remove,
@@ -84,7 +87,8 @@ class Intake:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_, fut), new_id in zip(batch, ids, strict=True):
+            for (row, fut), new_id in zip(batch, ids, strict=True):
+                self.observe("duplicate" if new_id is None else "received", row[1])
                 if not fut.done():
                     fut.set_result(Submitted(new_id, new_id is None))
             self.received.set()
@@ -118,6 +122,7 @@ class Intake:
                 ok, text = False, await self._report_failure(repo, now, row)
             result = {"ok": ok, "text": text, **extra}
             await repo.finish_intake(row.id, "klar" if ok else "fel", result, now)
+            self.observe("applied" if ok else "refused", row.kind)
             await repo.add_event(
                 now,
                 "intake_klar",
