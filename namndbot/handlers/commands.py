@@ -68,6 +68,7 @@ async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
             is_ledamot=who.member.is_ledamot,
             meeting_label=f" {svensk_datum(meeting.date)}",
             ord=CHAT_ORD,
+            base=meeting.first_paragraph,
         )
         await bot.intake.submit(
             f"cmd:{body['trigger_id']}",
@@ -150,7 +151,7 @@ async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
             raise NamndbotError("Det är nämndens sekreterare som sköter sammanträdet här.")
         import re as _re
 
-        number = _re.search(r"\d{1,3}", cmd.rest or "")
+        number = _re.search(r"\d{1,4}", cmd.rest or "")
         started = [m for m in info.open_meetings() if m.started and m.date == today_in(info, now)]
         if not started:
             raise NamndbotError("Inget sammanträde pågår i dag.", hint="Starta det med knappen i sammanfattningen.")

@@ -61,6 +61,7 @@ COLUMNS: dict[str, str] = {
     "meeting.date": OFFENTLIG,
     "meeting.start": OFFENTLIG,
     "meeting.paragraphs": OFFENTLIG,
+    "meeting.first_paragraph": OFFENTLIG,  # the protocol's number of the first paragraph
     "meeting.location": OFFENTLIG,
     "meeting.note": OFFENTLIG,
     "meeting.status": OFFENTLIG,
