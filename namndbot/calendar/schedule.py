@@ -83,12 +83,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from namndbot.domain.dates import FIRST_YEAR, LAST_YEAR, VECKODAGAR, svensk_datum
 
-from .schedule_heading import _headings, _is_prose
+from .schedule_heading import SPRING, _headings, _is_prose, seasons_in
 from .schedule_lines import (
     _ITEM,
     _KL_START,
@@ -120,9 +120,16 @@ class ScheduledMeeting:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
+    """``first``..``last`` is the period the text covers: the half-years it names
+    ("våren 2027", a "Hösten 2021" line), widened to its first and last dates;
+    ``committee`` is the committee its heading names, as written, if any."""
+
     year: int
     default_start: time | None
     meetings: tuple[ScheduledMeeting, ...]
+    first: date
+    last: date
+    committee: str | None = None
 
 
 _DEFAULT_CONTEXT = re.compile(r"sammantr[äa]d|möte", re.I)
@@ -144,6 +151,8 @@ class _Block:
     items: list[_Item]
     year: int | None = None
     default: time | None = None
+    seasons: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, "vår"/"höst", year)
+    committees: list[str] = field(default_factory=list)  # named by its headings
 
 
 def _read_block(lines: list[str], start: int, first: list[_Item], *, list_mode: bool = False) -> _Block:
@@ -229,6 +238,30 @@ def _check_before(lines: list[str], lo: int, start: int) -> None:
             return
 
 
+def _season_lines(lines: list[str], lo: int, block: _Block) -> None:
+    """Add the half-years named by lines such as ``Våren 2021`` or ``Hösten`` in
+    lines ``lo..block.end-1`` to ``block.seasons``."""
+    for i in range(lo, block.end):
+        text = lines[i].strip()
+        if text and _NEUTRAL.fullmatch(text):
+            block.seasons += [(i + 1, season, y) for season, y in seasons_in(text)]
+
+
+def _period(block: _Block, meetings: list[ScheduledMeeting]) -> list[date]:
+    """The first and last days of the half-years a block names (a half-year
+    without a year takes that of the first meeting below its line)."""
+    days = []
+    for line, season, year in block.seasons:
+        if year is None:
+            below = [m.date.year for m in meetings if m.line > line]
+            year = below[0] if below else meetings[-1].date.year
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            days += (
+                [date(year, 1, 1), date(year, 6, 30)] if season == SPRING else [date(year, 7, 1), date(year, 12, 31)]
+            )
+    return days
+
+
 def _preceding_year(lines: list[str], lo: int, start: int) -> int | None:
     """The year of the last ``Våren 2021``-style line in lines ``lo..start-1``."""
     for i in range(start - 1, lo - 1, -1):
@@ -285,11 +318,12 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
     # Headings are prose lines: find them without raising on broken meeting lines.
     meeting_lines = {i for i, raw in enumerate(lines) if _ITEM.match(raw, _after_prefix(raw))}
     headings = _headings(lines, meeting_lines)
-    any_year = next((y for _, y, _ in headings if y is not None), None)
+    any_year = next((hd.year for hd in headings if hd.year is not None), None)
 
     blocks: list[_Block] = []
     covered = 0
-    for k, (h, _, colon) in enumerate(headings):
+    for k, heading in enumerate(headings):
+        h, colon = heading.index, heading.colon
         if h < covered:
             continue
         if colon is not None:  # "Sammanträden 2021: 8 februari, 15 mars"
@@ -315,7 +349,11 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
             assert first is not None  # checked just above
             block = _read_block(lines, start, first)
         # the year of the heading nearest the list (headings in its preamble included)
-        years = [y for i, y, _ in headings[k:] if i <= start and y]  # headings are in line order
+        own = [hd for hd in headings[k:] if hd.index <= start]  # headings are in line order
+        years = [hd.year for hd in own if hd.year]
+        block.committees = [hd.committee for hd in own if hd.committee]
+        block.seasons = [(hd.index + 1, season, y) for hd in own for season, y in hd.seasons]
+        _season_lines(lines, h + 1, block)
         block.year = years[-1] if years else None
         # a heading with its own list of dates: only its words before the list
         block.default = _default_time(lines, h, max(start, h + 1), colon)
@@ -337,6 +375,7 @@ def _find_blocks(lines: list[str]) -> tuple[list[_Block], int | None]:
                 block = _read_block(lines, i, got, list_mode=True)
                 block.default = _default_time(lines, lo, i)
                 block.items[0].year_hint = _preceding_year(lines, lo, i)
+                _season_lines(lines, lo, block)
                 blocks.append(block)
                 covered = i = block.end
             else:
@@ -372,8 +411,10 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
         )
 
     meetings: list[ScheduledMeeting] = []
+    covered: list[date] = []
     schedule_year = year
     for block in blocks:
+        first_of_block = len(meetings)
         explicit = next((it.year for it in block.items if it.year is not None), None)
         current = year or block.year or any_year or explicit
         schedule_year = schedule_year or current
@@ -409,6 +450,7 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
                 )
             start = block.default if item.start is None else item.start
             meetings.append(ScheduledMeeting(day, start, _finish_note(item), item.cancelled, item.line))
+        covered += _period(block, meetings[first_of_block:])
 
     first_line: dict[date, int] = {}
     for meeting in sorted(meetings, key=lambda mt: mt.line):
@@ -423,6 +465,13 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
 
     defaults = {block.default for block in blocks if block.default is not None}
     assert schedule_year is not None  # every block has a meeting, whose year was found (or raised)
+    covered += [m.date for m in meetings]
+    named = [name for block in blocks for name in block.committees]
     return Schedule(
-        schedule_year, defaults.pop() if len(defaults) == 1 else None, tuple(sorted(meetings, key=lambda mt: mt.date))
+        schedule_year,
+        defaults.pop() if len(defaults) == 1 else None,
+        tuple(sorted(meetings, key=lambda mt: mt.date)),
+        first=min(covered),
+        last=max(covered),
+        committee=named[0] if named else None,
     )
