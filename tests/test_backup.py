@@ -135,6 +135,14 @@ async def test_backup_in_the_middle_of_a_burst_then_restore(tmp_path):
         conn.close()
         assert not list(tmp_path.glob(".kopia*"))  # no temporary file left
 
+        # The running bot holds the database: restore refuses, and changes nothing.
+        live = stored_keys(db_path)
+        refused = cli("restore", str(copy), db=db_path)
+        assert refused.returncode == 2
+        assert f"En bot använder databasen {db_path} (process {proc.pid})" in refused.stderr
+        assert stored_keys(db_path) == live
+        assert not list(tmp_path.glob("bot.sqlite3.fore-aterstallning-*"))
+
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
         done = cli("restore", str(copy), db=db_path)
