@@ -266,9 +266,10 @@ def test_console_script_runs_as_a_program(tmp_path):
     assert "Fel: följande saknas: --committee, --meeting." in done.stderr
 
 
-def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli):
+def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli, cli_on):
     out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "1")
     assert out.endswith("är tillagt, 1 paragraf.\n")
+    cli_on("2019-11-26")
     out = amn_cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "bicen")
     assert "närvarande ersättare: Arslan Bicen (M)." in out
 

@@ -68,7 +68,8 @@ def test_a_paragraph_outside_the_range_is_refused_naming_it(ks_cli, flag, value)
     assert ks_cli.dump() == before
 
 
-def test_meeting_paragraph_takes_the_protocols_number(ks_cli, monkeypatch):
+def test_meeting_paragraph_takes_the_protocols_number(ks_cli, cli_on):
+    cli_on(DAY.isoformat())
     ks_cli.ok("meeting", "start", "--committee", "KS", DAY.isoformat(), "--present", "Royne Borgvall")
     out = ks_cli.ok("meeting", "paragraph", "--committee", "KS", DAY.isoformat(), "200")
     assert out == "Nu behandlas § 200; ändringar gäller från § 201.\n"

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
@@ -14,6 +15,7 @@ from ..domain.model import CHAIR_ROLES
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
+from ..services.core import utcnow
 from ..services.documents import file_bytes
 from ..storage import Database
 from . import Context
@@ -73,12 +75,17 @@ def read_text(path: str) -> str:
         raise NamndbotError(f"Filen {path} är inte text i UTF-8.") from None
 
 
+def now() -> datetime:
+    """The commands' clock (the tests move it to a meeting's day)."""
+    return utcnow()
+
+
 @asynccontextmanager
 async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
     """The service over the database the command names, closed when the command is done."""
     db = await Database(ctx.db_path).connect()
     try:
-        yield NamndService(db, default_timezone=ctx.settings.timezone)
+        yield NamndService(db, lambda: now(), default_timezone=ctx.settings.timezone)
     finally:
         await db.close()
 

@@ -79,8 +79,10 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
     if view.late and not view.row.justerad:
         ctx.warn(
             f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
-            "(14 dagar efter sammanträdet, KL 8 kap. 12 §)."
+            "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
         )
+    for w in view.warnings:
+        ctx.warn(f"Obs: {w}")
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:

@@ -352,6 +352,13 @@ class NamndService:
         change takes effect from the next paragraph."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
+        today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
+        if day != today:
+            raise RuleError(
+                f"Sammanträdet {svensk_datum(day)} kan inte öppnas i dag ({svensk_datum(today)}): ett sammanträde "
+                "öppnas samma dag som det hålls.",
+                hint="Kontrollera datumet.",
+            )
         if meeting.started:
             raise RuleError(
                 f"Sammanträdet {day.isoformat()} är redan öppnat.",
