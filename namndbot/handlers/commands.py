@@ -28,6 +28,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         try:
             await dispatch(bot, ack, body, client)
         except NamndbotError as exc:
+            bot.intake.observe("refused", "slash_command")  # answered at once, nothing stored
             await ack(response_type="ephemeral", text=exc.full())
         except Exception:
             log.exception("/namnd %r failed", body.get("text"))

@@ -36,9 +36,11 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         try:
             payload = await validate(bot, user, values)
         except FieldError as exc:
+            bot.intake.observe("refused", "form")
             await ack(response_action="errors", errors={exc.block: exc.message})
             return
         except NamndbotError as exc:
+            bot.intake.observe("refused", "form")
             await ack(response_action="errors", errors={"mote": _short(exc.full())})
             return
         payload["reply"] = {"user": user}
