@@ -110,5 +110,72 @@ def main(rounds: int = 400) -> dict[str, float]:
     return result
 
 
+# -- a kommunfullmäktige of 101 seats (issue 11) -----------------------------------------------
+KF_PARTIES = {"S": 34, "M": 25, "SD": 17, "V": 9, "C": 6, "L": 4, "KD": 3, "MP": 3}
+KF_ERSATTARE = {"S": 18, "M": 14, "SD": 10, "V": 6, "C": 4, "L": 3, "KD": 3, "MP": 2}
+KF_PARAGRAPHS = 80
+KF_FORHINDER = 50
+
+
+def kommunfullmaktige_case(rounds: int = 400) -> dict[str, float]:
+    """101 seats, 60 ersättare, 80 paragraphs, 50 förhinder: the same measurement as :func:`main`."""
+    rng = random.Random(2018_10_16)
+    n = KF_PARAGRAPHS
+    ersattare = [Member(f"Ers {p}{i}", p, "ersattare") for p, k in KF_ERSATTARE.items() for i in range(k)]
+    seats = [Member(f"Led {p}{i}", p, "ledamot") for p, k in KF_PARTIES.items() for i in range(k)]
+    assert len(seats) == 101 and len(ersattare) == 60
+    roster = Roster(Committee("KF", "Kommunfullmäktige"), tuple(seats), tuple(ersattare), TURORDNING)
+
+    def one() -> Forhinder:
+        who = rng.choice(roster.ledamoter if rng.random() < 0.7 else roster.ersattare)
+        shape = rng.random()
+        if shape < 0.3:
+            return Forhinder(who.key, 1, n)
+        if shape < 0.55:
+            return Forhinder(who.key, rng.randint(2, n), n)
+        if shape < 0.8:
+            return Forhinder(who.key, 1, rng.randint(1, n - 1))
+        a = rng.randint(1, n)
+        return Forhinder(who.key, a, min(n, a + rng.randint(0, 3)), jav=True)
+
+    base = tuple(one() for _ in range(KF_FORHINDER))
+    previous: tuple = ()
+    for i in range(len(base)):
+        previous = plan(Situation(roster, n, base[: i + 1], frozenset(), previous)).assignments
+    changes = []
+    for _ in range(rounds):
+        kind = rng.random()
+        if kind < 0.6:
+            changes.append((base + (one(),), frozenset()))
+        elif kind < 0.8:
+            drop = rng.randrange(len(base))
+            changes.append((base[:drop] + base[drop + 1 :], frozenset()))
+        else:
+            changes.append((base, frozenset({rng.choice(roster.ersattare).key})))
+    times = []
+    for fh, dec in changes:
+        s = Situation(roster, n, fh, dec, previous)
+        t0 = time.perf_counter()
+        plan(s)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    median = statistics.median(times)
+    p99 = times[int(len(times) * 0.99) - 1]
+    print(
+        f"engine re-plan after one change (101 seats, 60 ersättare, {KF_FORHINDER} förhinder, {n} §§, {rounds} changes)"
+    )
+    print(f"  median {median:.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.3f} ms")
+    print(
+        f"  target {TARGET_MS:.1f} ms: p99/target {p99 / TARGET_MS:.3f}"
+        f"  -> {'OK' if p99 < TARGET_MS else 'OVER TARGET'}"
+    )
+    return {"median_ms": median, "p99_ms": p99, "max_ms": times[-1]}
+
+
 if __name__ == "__main__":
-    main()
+    r61 = main()
+    r101 = kommunfullmaktige_case()
+    print(
+        f"re-plan median: 61 seats {r61['median_ms']:.3f} ms, 101 seats {r101['median_ms']:.3f} ms "
+        f"(ratio {r101['median_ms'] / r61['median_ms']:.2f}); p99: {r61['p99_ms']:.3f} ms, {r101['p99_ms']:.3f} ms"
+    )
