@@ -142,7 +142,7 @@ def kommunfullmaktige_case(rounds: int = 400) -> dict[str, float]:
     previous: tuple = ()
     for i in range(len(base)):
         previous = plan(Situation(roster, n, base[: i + 1], frozenset(), previous)).assignments
-    changes = []
+    changes: list[tuple[tuple[Forhinder, ...], frozenset[str]]] = []
     for _ in range(rounds):
         kind = rng.random()
         if kind < 0.6:
