@@ -265,6 +265,7 @@ class NamndService:
                 date=day,
                 start=meeting.start.strftime("%H:%M"),
                 paragraphs=paragraphs,
+                first_paragraph=meeting.first_paragraph,
             )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             return MeetingResult(meeting, created=True, changed=True)
@@ -304,6 +305,7 @@ class NamndService:
             date=day,
             start=updated.start.strftime("%H:%M"),
             paragraphs=updated.paragraphs,
+            first_paragraph=updated.first_paragraph,
             reactivated=existing.cancelled,
         )
         await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=existing.id)
