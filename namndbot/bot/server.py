@@ -26,6 +26,7 @@ from ..domain.errors import NamndbotError
 from ..services.core import utcnow
 from ..settings import Settings
 from ..storage import Database
+from ..storage.lock import BotLock, take
 from .app import Bot
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
@@ -131,6 +132,7 @@ class Running:
     jobs: asyncio.Task
     socket: object | None
     port: int
+    lock: BotLock | None = None
 
     async def stop(self) -> None:
         self.jobs.cancel()
@@ -146,12 +148,23 @@ class Running:
                 log.exception("closing Socket Mode")
         await self.runner.cleanup()
         await self.bot.db.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 async def start(
     settings: Settings, *, clock: Callable[[], datetime] = utcnow, mode: Mode | None = None, poll: float = 10.0
 ) -> Running:
     mode = mode or check_settings(settings)
+    lock = take(settings.database)  # one bot per database, before anything is read or migrated
+    try:
+        return await _start(settings, clock, mode, poll, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, poll: float, lock: BotLock) -> Running:
     db = await Database(settings.database).connect()
     bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
     runner = web.AppRunner(web_app(bot, http_mode=not mode.socket), access_log=None)
@@ -175,7 +188,7 @@ async def start(
         socket = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=bot.client)
         await socket.connect_async()
     log.info("namndbot kör (%s) på http://%s:%s", mode.name, settings.host, port)
-    return Running(bot, runner, jobs, socket, port)
+    return Running(bot, runner, jobs, socket, port, lock)
 
 
 async def serve_forever(settings: Settings) -> int:

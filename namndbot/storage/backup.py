@@ -14,7 +14,6 @@ was made by an older version.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ import aiosqlite
 
 from ..domain.errors import NamndbotError
 from .db import BUSY_TIMEOUT_MS, Database, migrations
+from .lock import LockError, holder, take
 
 
 class BackupError(NamndbotError):
@@ -33,49 +33,28 @@ class BackupError(NamndbotError):
 
 
 # -- is a bot using this database? ---------------------------------------------------------
-# One place, so that the bot's lock (``<db>.lock``, flock + pid) is asked the same way everywhere.
-def _lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.lock")
-
-
+# The bot's lock (``<db>.lock``, flock + pid) lives in storage/lock.py, asked the same way everywhere.
 def bot_using(db_path: str | Path) -> int | None:
     """The process id of a bot that uses this database (0 if unknown), or None."""
-    try:
-        fd = os.open(_lock_path(db_path), os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = os.read(fd, 32).decode("ascii", "replace").strip()
-            return int(text) if text.isdigit() else 0
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
+    return holder(db_path)
 
 
 @contextmanager
 def no_bot(db_path: str | Path) -> Iterator[None]:
     """Hold the bot's lock for a while (no bot can start meanwhile), or say which bot has it."""
+    pid = holder(db_path)
+    if pid is not None:
+        raise BackupError(
+            f"En bot använder databasen {db_path}"
+            + (f" (process {pid})" if pid else "")
+            + ": stoppa den först och återställ sedan."
+        )
     try:
-        fd = os.open(_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise BackupError(f"Låsfilen {_lock_path(db_path)} kan inte öppnas ({exc.strerror}).") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pid = bot_using(db_path)
-            raise BackupError(
-                f"En bot använder databasen {db_path}"
-                + (f" (process {pid})" if pid else "")
-                + ": stoppa den först och återställ sedan."
-            ) from None
+        held = take(db_path, what="En annan process")
+    except LockError as exc:
+        raise BackupError(exc.message) from None
+    with held:
         yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 # -- backup ------------------------------------------------------------------------------
