@@ -35,6 +35,7 @@ from .documents import Documents
 from .notifier import Notifier
 from .outbox import Outbox, Sender
 from .reminders import Reminders
+from .sendfel import Failures
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Bot:
             self.notifier.render_home,
             self.link_members,
             self._fetch_file,
+            Failures(self.db, self.clock).row_failed,
         )
         self.wake = asyncio.Event()
         self.in_flight = 0  # Slack requests being answered right now (acks come first)
