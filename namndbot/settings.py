@@ -5,6 +5,7 @@ The names are a contract: tests outside the project set them.
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     base_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_BASE_URL"))
 
     inbox: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_INBOX"))
+
+    # The log: lines of text, or one JSON object a line (for a log collector)
+    log_format: Literal["text", "json"] = Field("text", validation_alias=AliasChoices("NAMNDBOT_LOG_FORMAT"))
+
+    # Personal data of meetings older than this many months is deleted (GDPR art. 5.1 e)
+    gallring_manader: int = Field(24, ge=1, le=1200, validation_alias=AliasChoices("NAMNDBOT_GALLRING_MANADER"))
 
     @field_validator("timezone")
     @classmethod

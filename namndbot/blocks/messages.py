@@ -82,8 +82,8 @@ def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reaso
     seat = serves.removeprefix(member.label + " ")
     text = f"Du är inkallad att tjänstgöra {seat} vid {committee.name}s sammanträde {when(committee, m)}."
     details = [f"*{committee.name}*, {when(committee, m)}"]
-    if m.location:
-        details.append(m.location)
+    if m.location or committee.settings.plats:
+        details.append(m.location or committee.settings.plats or "")
     blocks = [
         HeaderBlock(text=PlainTextObject(text="Du är inkallad att tjänstgöra")),
         section("\n".join(details) + f"\nDu tjänstgör *{seat}*."),
@@ -308,8 +308,8 @@ def meeting_reminder(committee: Committee, m: Meeting, days: int | None) -> Mess
     if days is not None:
         head += f" ({_in_days(days)})"
     lines = [f"*{head}.*"]
-    if m.location:
-        lines.append(f"Plats: {m.location}")
+    if m.location or committee.settings.plats:
+        lines.append(f"Plats: {m.location or committee.settings.plats}")
     if m.note:
         lines.append(f"Huvudärende: {m.note}")
     lines.append("Kan du inte komma, hela eller en del av sammanträdet? Anmäl förhinder så kallas en ersättare in.")
@@ -545,7 +545,7 @@ def vacancy(committee: Committee, m: Meeting, seat: str, paragraphs: str) -> Mes
 def chair_instruction(
     committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str
 ) -> Message:
-    start = f" från § {from_paragraph}" if from_paragraph else ""
+    start = f" från § {m.nr(from_paragraph)}" if from_paragraph else ""  # the event holds a position
     text = f":bell: Till ordföranden: kalla in {serves}{start}. ({reason})"
     return plain(text)
 

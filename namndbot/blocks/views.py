@@ -63,7 +63,7 @@ def summary(r: NarvaroResult) -> Message:
     if r.plan.vacancies:
         lines = []
         for v in r.plan.vacancies:
-            where = span_words(v.first, v.last, n)
+            where = span_words(v.first, v.last, n, base=m.first_paragraph)
             lines.append(f"• {members[v.seat].label}: {where}")
         blocks.append(section("*Vakanta platser (ingen ersättare kan kallas in):*\n" + "\n".join(lines), f"… {whole}"))
     timed = [a for a in r.anmalningar if a.tid]
@@ -72,13 +72,15 @@ def summary(r: NarvaroResult) -> Message:
             section(
                 "*Anmält med klockslag:* "
                 + ", ".join(
-                    f"{members[a.member].label} {a.describe(m.paragraphs)}" for a in timed if a.member in members
+                    f"{members[a.member].label} {a.describe(m.paragraphs, m.first_paragraph)}"
+                    for a in timed
+                    if a.member in members
                 )
             )
         )
     value = ref(c.short, m.date, "")
     if m.started:
-        at = f"§ {m.current_paragraph}" if m.current_paragraph else "början"
+        at = f"§ {m.nr(m.current_paragraph)}" if m.current_paragraph else "början"
         blocks.append(
             SectionBlock(
                 text=_md(
@@ -91,10 +93,11 @@ def summary(r: NarvaroResult) -> Message:
         if m.paragraphs and m.current_paragraph < m.paragraphs:
             # The paragraph is in the value: two clicks on the same button move one paragraph, not two.
             nxt = json.dumps(
-                {**json.loads(value), "p": m.current_paragraph + 1}, ensure_ascii=False, separators=(",", ":")
+                {**json.loads(value), "p": m.nr(m.current_paragraph + 1)}, ensure_ascii=False, separators=(",", ":")
             )
             buttons.insert(
-                0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf", value=nxt)
+                0,
+                ButtonElement(text=f"Nästa § ({m.nr(m.current_paragraph + 1)})", action_id="nasta_paragraf", value=nxt),
             )
         blocks.append(ActionsBlock(elements=buttons))
     else:

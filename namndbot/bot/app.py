@@ -25,6 +25,7 @@ from ..domain.model import Member
 from ..services.core import NamndService, utcnow
 from ..services.directory import CommitteeInfo, DirectoryCache
 from ..services.feeds import FeedService
+from ..services.gallring import GALLRING, GallringService
 from ..services.intake import Intake
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
@@ -32,6 +33,7 @@ from ..services.skrivelse import SkrivelseService
 from ..settings import Settings
 from ..storage import Database
 from .documents import Documents
+from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
 from .outbox import Outbox, Sender
 from .reminders import Reminders
@@ -40,10 +42,23 @@ from .sendfel import Failures
 log = logging.getLogger(__name__)
 
 
-def web_client(settings: Settings) -> AsyncWebClient:
+def web_client(settings: Settings, metrics: Metrics | None = None) -> AsyncWebClient:
+    """The Web API client: slack_sdk's retries for connection errors and 429s (counted, with ``metrics``)."""
+    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    if metrics is not None:
+        return CountedWebClient(
+            metrics,
+            token=settings.slack_bot_token,
+            base_url=base_url,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                CountedRateLimitHandler(metrics, max_retry_count=5),
+            ],
+            timeout=15,
+        )
     return AsyncWebClient(
         token=settings.slack_bot_token,
-        base_url=settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/",
+        base_url=base_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=5),
@@ -63,9 +78,11 @@ class Bot:
     _seen_events: OrderedDict = field(default_factory=OrderedDict, init=False)
 
     def __post_init__(self) -> None:
+        self.metrics = Metrics()
         self.namnd = NamndService(self.db, self.clock, self.settings.timezone)
         self.feeds = FeedService(self.namnd)
         self.intake = Intake(self.namnd)
+        self.intake.observe = self.metrics.report
         self.directory = DirectoryCache(self.db)
         self.outbox = Outbox(self.db, self.clock)
         self.base_url = self.settings.public_base_url
@@ -73,8 +90,9 @@ class Bot:
         self.justering = JusteringService(self.namnd)
         self.skrivelser = SkrivelseService(self.namnd)
         self.notifier = Notifier(self.namnd, self.base_url, self.clock, self.scheduler, self.justering)
-        self.reminders = Reminders(self.db, self.scheduler, self.clock)
-        self.client = self.client or web_client(self.settings)
+        self.gallring = GallringService(self.db, self.clock, self.settings.timezone, self.settings.gallring_manader)
+        self.reminders = Reminders(self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in})
+        self.client = self.client or web_client(self.settings, self.metrics)
         self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
         self.sender = Sender(
             self.db,
@@ -86,6 +104,7 @@ class Bot:
             self._fetch_file,
             Failures(self.db, self.clock).row_failed,
         )
+        self.sender.observe = self.metrics.message
         self.wake = asyncio.Event()
         self.in_flight = 0  # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
@@ -211,6 +230,10 @@ class Bot:
                 await self.scheduler.reconcile(self.clock())
             except Exception:
                 log.exception("could not bring the reminders up to date at start")
+            try:
+                await self.gallring.plan(self.clock())
+            except Exception:
+                log.exception("could not plan the daily gallring")
             while True:
                 self.wake.clear()
                 try:

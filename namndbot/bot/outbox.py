@@ -59,6 +59,17 @@ Renderer = Callable[[OutboxRow], Awaitable[Any]]
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
 
 
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code (``channel_not_found``), or ``http_502`` when the answer was no JSON (a 5xx page)."""
+    response = exc.response
+    if response is None:
+        return ""
+    data = response.data
+    if isinstance(data, dict):
+        return str(data.get("error", ""))
+    return f"http_{response.status_code}"
+
+
 def _target(row: OutboxRow) -> str:
     """The channel, user or URL a row goes to (every kind but the summary and file has one)."""
     if not row.target:
@@ -104,6 +115,7 @@ class Sender:
         self.link_members = link
         self.fetch_file = fetch_file
         self.on_failure = on_failure
+        self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
         """Send what is due; returns when the next row is due (or None when nothing waits)."""
@@ -123,7 +135,7 @@ class Sender:
         try:
             channel, ts = await self._deliver(row)
         except SlackApiError as exc:
-            error = str(exc.response.get("error", "")) if exc.response is not None else ""
+            error = slack_error(exc)
             if error in PERMANENT:
                 await self._failed(row, error, f"Slack svarade {error}")
                 return
@@ -137,11 +149,13 @@ class Sender:
             return
         async with self.db.transaction() as repo:
             await repo.outbox_sent(row.id, self.clock(), channel, ts)
+        self.observe("sent", row.kind)
 
     async def _failed(self, row: OutboxRow, error: str, reason: str) -> None:
         log.error("outbox %s (%s to %s) failed for good: %s", row.id, row.kind, row.target, error)
         async with self.db.transaction() as repo:
             await repo.outbox_failed(row.id, error)
+        self.observe("failed", row.kind)
         if self.on_failure is not None:
             try:
                 await self.on_failure(row, reason)
@@ -153,6 +167,7 @@ class Sender:
         log.warning("outbox %s (%s) will be retried in %ss: %s", row.id, row.kind, delay, error)
         async with self.db.transaction() as repo:
             await repo.outbox_retry(row.id, self.clock() + timedelta(seconds=delay), error)
+        self.observe("retried", row.kind)
 
     async def _mark_sending(self, row: OutboxRow, channel: str | None) -> None:
         async with self.db.transaction() as repo:

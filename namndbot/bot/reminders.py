@@ -8,16 +8,19 @@ sent once, whenever the bot gets to it, restarts and outages included.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from ..blocks import messages
 from ..domain import paminnelser as p
 from ..services.scheduler import Decision, Scheduler
 from ..storage import Database
-from ..storage.repository import Repository, StoredCommittee
+from ..storage.repository import JobRow, Repository, StoredCommittee
 
 log = logging.getLogger(__name__)
+
+# A job kind run by its own service inside the job's transaction; returns the note to store.
+JobHandler = Callable[[Repository, datetime, JobRow], Awaitable[str]]
 
 
 async def to_secretaries(repo: Repository, now: datetime, stored: StoredCommittee, msg: messages.Message) -> None:
@@ -31,11 +34,18 @@ async def to_secretaries(repo: Repository, now: datetime, stored: StoredCommitte
 
 
 class Reminders:
-    def __init__(self, db: Database, scheduler: Scheduler, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        scheduler: Scheduler,
+        clock: Callable[[], datetime],
+        jobs: dict[str, JobHandler] | None = None,
+    ) -> None:
         self.db = db
         self.scheduler = scheduler
         self.clock = clock
         self.namnd = scheduler.namnd
+        self.jobs = jobs or {}  # kinds that are not reminders (gallring)
 
     async def process(self, limit: int = 200) -> int:
         now = self.clock()
@@ -45,6 +55,10 @@ class Reminders:
             async with self.db.transaction() as repo:
                 current = await repo.job(job.key)
                 if current is None or current.status != "pending":
+                    continue
+                handler = self.jobs.get(current.kind)
+                if handler is not None:
+                    await repo.finish_job(current.id, "done", now, await handler(repo, now, current))
                     continue
                 decision = await self.scheduler.decide_in(repo, now, current)
                 if decision.send:

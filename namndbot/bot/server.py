@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -26,6 +27,7 @@ from ..services.core import utcnow
 from ..settings import Settings
 from ..storage import Database
 from .app import Bot
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,20 @@ def check_settings(settings: Settings) -> Mode:
 
 
 def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024)
+    @web.middleware
+    async def count_feeds(request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith("/kalender/"):
+            return await handler(request)
+        feed = "personal" if request.path.startswith("/kalender/p/") else "committee"
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            bot.metrics.feed_requests.labels(feed, str(exc.status)).inc()
+            raise
+        bot.metrics.feed_requests.labels(feed, str(response.status)).inc()
+        return response
+
+    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[count_feeds])
 
     async def slack_events(request: web.Request) -> web.Response:
         bot.request_started()
@@ -94,9 +109,17 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
             return web.json_response({"ok": False}, status=503)
         return web.json_response({"ok": True, "mode": "http" if http_mode else "socket"})
 
+    async def metrics(request: web.Request) -> web.Response:
+        try:
+            await bot.metrics.refresh(bot.db, bot.clock())
+        except Exception:
+            log.exception("metrics: the database could not be read")
+        return web.Response(body=bot.metrics.render(), headers={"Content-Type": METRICS_CONTENT_TYPE})
+
     if http_mode:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     add_routes(app, bot.feeds)
     return app
 

@@ -116,6 +116,25 @@ class ScheduledMeeting:
     note: str | None
     cancelled: bool
     line: int
+    location: str | None = None  # "i Sessionssalen, Stadshuset" written on the meeting's line
+
+
+# A place at the start of the note or after a separator: "i Sessionssalen, Stadshuset",
+# "Budget – i Kommunhuset". The place is a name: it starts with a capital letter.
+_PLACE = re.compile(r"(?:^|[,;–—-]\s*|\s[–—-]\s*)\bi\s+(?P<plats>[A-ZÅÄÖ][^()\[\];]*)$")
+
+
+def split_place(note: str | None) -> tuple[str | None, str | None]:
+    """``(note, place)``: a note's place taken out (``"Budget, i Sessionssalen"`` → ``("Budget",
+    "Sessionssalen")``)."""
+    if not note:
+        return note, None
+    m = _PLACE.search(note)
+    if not m:
+        return note, None
+    place = m.group("plats").strip(" ,.;")
+    rest = note[: m.start()].strip(" ,;:.–—-")
+    return rest or None, place or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,7 +468,8 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
                     hint="Kontrollera datumet och veckodagen.",
                 )
             start = block.default if item.start is None else item.start
-            meetings.append(ScheduledMeeting(day, start, _finish_note(item), item.cancelled, item.line))
+            note, place = split_place(_finish_note(item))
+            meetings.append(ScheduledMeeting(day, start, note, item.cancelled, item.line, place))
         covered += _period(block, meetings[first_of_block:])
 
     first_line: dict[date, int] = {}

@@ -88,13 +88,13 @@ def actor() -> str:
 
 
 def build_parser() -> Parser:
-    from . import bot, core, justering, kalender
+    from . import backup, bot, core, dataskydd, justering, kalender
 
     parser = Parser(prog="namndbot", description="Sammanträdeslogistik för kommunala nämnder.")
     parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=Parser)
     sub.required = True
-    for module in (core, kalender, justering, bot):
+    for module in (core, kalender, justering, dataskydd, backup, bot):
         module.register(sub)
     return parser
 

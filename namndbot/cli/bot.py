@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from . import Context
 
@@ -18,11 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ..bot.metrics import setup_logging
     from ..bot.server import check_settings, serve_forever
 
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(ctx.settings.log_format, verbose=args.verbose)
     settings = ctx.settings.model_copy(update={"database": ctx.db_path})
     check_settings(settings)
     return await serve_forever(settings)

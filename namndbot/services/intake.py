@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -40,6 +41,8 @@ class Intake:
         self._queue: list[tuple[tuple[str, str, str, dict[str, Any]], asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self.received = asyncio.Event()  # set after every commit of new reports
+        # Told of every report's outcome (received, duplicate, applied, refused) and kind: the bot's metrics.
+        self.observe: Callable[[str, str], None] = lambda outcome, kind: None
         self.handlers: dict[str, Any] = {
             "forhinder_add": self._forhinder_add,
             "forhinder_remove": self._forhinder_remove,
@@ -84,7 +87,8 @@ class Intake:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_, fut), new_id in zip(batch, ids, strict=True):
+            for (row, fut), new_id in zip(batch, ids, strict=True):
+                self.observe("duplicate" if new_id is None else "received", row[1])
                 if not fut.done():
                     fut.set_result(Submitted(new_id, new_id is None))
             self.received.set()
@@ -118,6 +122,7 @@ class Intake:
                 ok, text = False, await self._report_failure(repo, now, row)
             result = {"ok": ok, "text": text, **extra}
             await repo.finish_intake(row.id, "klar" if ok else "fel", result, now)
+            self.observe("applied" if ok else "refused", row.kind)
             await repo.add_event(
                 now,
                 "intake_klar",
@@ -287,7 +292,8 @@ class Intake:
         change = await self.namnd.present_in(
             repo, now, p["committee"], date.fromisoformat(p["date"]), p["member"], actor=f"slack:{row.actor}"
         )
-        return f"{p['member']} är närvarande från § {change.meeting.current_paragraph + 1}.", {}
+        m = change.meeting
+        return f"{p['member']} är närvarande från § {m.nr(m.current_paragraph + 1)}.", {}
 
     async def _meeting_paragraph(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._chair(repo, row)
@@ -296,9 +302,10 @@ class Intake:
         number = p.get("number")
         if number is None:
             stored = await self.namnd.committee_in(repo, p["committee"])
-            number = (await self.namnd.meeting_in(repo, stored, day)).current_paragraph + 1
+            current = await self.namnd.meeting_in(repo, stored, day)
+            number = current.nr(current.current_paragraph + 1)
         meeting = await self.namnd.paragraph_in(repo, now, p["committee"], day, int(number), actor=f"slack:{row.actor}")
-        return f"Nu behandlas § {meeting.current_paragraph}.", {}
+        return f"Nu behandlas § {meeting.nr(meeting.current_paragraph)}.", {}
 
 
 def _dag(result: ForhinderResult) -> str:
@@ -314,11 +321,11 @@ def _self(row: IntakeRow, result: ForhinderResult) -> bool:
 def _forhinder_text(result: ForhinderResult) -> str:
     a: Anmalan | None = result.anmalan
     m = result.change.meeting
-    what = a.describe(m.paragraphs) if a else ""
+    what = a.confirm(m.paragraphs, m.first_paragraph) if a else ""
     if result.already:
         return f"Förhindret för {result.member.label} ({what}) var redan anmält till sammanträdet {_dag(result)}."
     text = f"Förhinder anmält för {result.member.label}: {what}, sammanträdet {_dag(result)}."
-    called = [c.describe(result.change.plan.paragraphs) for c in result.change.called]
+    called = [c.describe(result.change.plan.paragraphs, result.change.plan.base) for c in result.change.called]
     if called:
         text += " Inkallas: " + "; ".join(called) + "."
     vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]

@@ -106,6 +106,7 @@ async def _apply(namnd: NamndService, short: str, schedule: Schedule, *, actor: 
                 date=day,
                 start=s.start or default,
                 note=s.note if s.note is not None else m.note,
+                location=s.location or m.location or stored.committee.settings.plats,
                 status=INSTALLD if s.cancelled else PLANERAD,
             )
 
@@ -170,6 +171,7 @@ async def _apply(namnd: NamndService, short: str, schedule: Schedule, *, actor: 
                 date=day,
                 start=s.start or default,
                 note=s.note,
+                location=s.location or stored.committee.settings.plats,
                 status=INSTALLD if s.cancelled else PLANERAD,
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
