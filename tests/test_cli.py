@@ -232,7 +232,10 @@ def test_paragraph_count_that_no_longer_fits_a_forhinder(amn_cli):
 
 
 def test_database_in_a_missing_folder(cli, tmp_path):
-    code, _, err = cli.__class__(tmp_path / "nope" / "x.sqlite3", cli.capsys)("roster", "show", "--committee", "AMN")
+    missing = cli.__class__(tmp_path / "nope" / "x.sqlite3", cli.capsys)
+    code, _, err = missing("roster", "show", "--committee", "AMN")
+    assert code == 2 and "Databasfilen" in err and "finns inte" in err
+    code, _, err = missing("roster", "import", str(AMN_TOML))  # the command that makes a database
     assert code == 2 and "Mappen för databasen finns inte" in err
 
 

@@ -211,13 +211,10 @@ def test_tjanstgoring_export(amn, cli_on):
     cli.ok("forhinder", "add", *M, "Maria Jansson")
 
     def export() -> list[dict]:
-        return list(
-            csv.DictReader(
-                io.StringIO(
-                    cli.ok("tjanstgoring", "export", "--committee", "AMN", "--from", "2019-11-01", "--to", "2019-11-30")
-                )
-            )
-        )
+        text = cli.ok("tjanstgoring", "export", "--committee", "AMN", "--from", "2019-11-01", "--to", "2019-11-30")
+        swedish = {"Namn": "name", "Tjänstgjorde": "served", "För": "for", "Paragrafer": "paragraphs", "Roll": "role"}
+        rows = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";")
+        return [{swedish.get(k, k): v for k, v in r.items()} for r in rows]
 
     # Before the meeting is opened in namndbot nobody is counted as present without serving.
     assert [r for r in export() if r["served"] == "nej"] == []

@@ -37,6 +37,7 @@ from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
 from .outbox import Outbox, Sender
 from .reminders import Reminders
+from .sendfel import Failures
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class Bot:
             self.notifier.render_home,
             self.link_members,
             self._fetch_file,
+            Failures(self.db, self.clock).row_failed,
         )
         self.sender.observe = self.metrics.message
         self.wake = asyncio.Event()
