@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 from namndbot.services.gallring import GALLRING, months_before
+from namndbot.services.utdrag import utdrag
 from namndbot.storage import Database
 from namndbot.storage.gallring import COLUMNS, GALLRAS, KINDS
 
@@ -114,6 +115,11 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert [f["sammantrade"] for f in after["forhinder"]] == [f"AMN {soon}"]
     assert len(after["kalenderlankar"]) == 2  # revoked today: not old yet
 
+    conn = sqlite3.connect(db)
+    ((actor, detail),) = conn.execute("SELECT actor, detail FROM audit WHERE action = 'gallring'").fetchall()
+    conn.close()
+    assert actor.startswith("cli") and json.loads(detail)["antal"]["förhinder"] == 1  # the record of it
+
     again = amn_cli.ok("gallra")
     assert "Gallrat: 0 rader" in again
 
@@ -144,6 +150,16 @@ async def test_the_bot_gallrar_once_a_day(tmp_path):
         assert _count(db, "SELECT count(*) FROM forhinder") == 1
         assert _count(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'pending'") == 1
         assert _count(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") > 0
+
+        # The extract shows the messages sent to him, and no secret: no feed token, no response_url path.
+        found = await utdrag(bot.db, "Martin Westmont", clock)
+        shown = json.dumps(found.as_dict(), ensure_ascii=False, default=str)
+        conn = sqlite3.connect(db)
+        tokens = [r[0] for r in conn.execute("SELECT token FROM feed_token")]
+        conn.close()
+        assert found.sections["anmalningar"] and found.sections["meddelanden"] is not None
+        assert tokens and not any(t in shown for t in tokens)
+        assert "/response/" not in shown
 
         # Two years and a bit later, in the small hours: the job is due and runs once.
         clock.now = datetime(2022, 1, 10, 3, 0, tzinfo=UTC)

@@ -110,7 +110,8 @@ def test_rule4_after_jav_the_ledamot_returns_for_the_next_paragraph(amn):
     cli = amn()
     cli.ok("forhinder", "add", *M, "Stefan Hansson", "--paragraphs", "7-7", "--jav")
     text = cli.ok("narvaro", *M)
-    assert "Stefan Hansson (S)\n" in text  # present, no partial suffix
+    # Back for § 8; not present in § 7 (jäv is absence, KL 6 kap. 30 §).
+    assert "Stefan Hansson (S) närvarande §1-6, §8-16\n" in text
     assert "Erik Persson (S) för Stefan Hansson (S) §7" in text
 
 
@@ -135,7 +136,7 @@ def test_rule6_a_change_during_the_meeting_takes_effect_from_the_next_paragraph(
     cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "Erik Persson")
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "6")
     out = cli.ok("forhinder", "add", *M, "Stefan Hansson")  # leaves now
-    assert "Förhinder anmält: Stefan Hansson (S), från §7" in out
+    assert "Förhinder anmält: Stefan Hansson (S), närvarande t.o.m. § 6, förhinder från § 7" in out
     assert serving(cli) == [("Erik Persson", "Stefan Hansson", 7, 16, "inkallad_under_sammantradet")]
 
 
@@ -321,9 +322,9 @@ def test_during_the_meeting_a_whole_meeting_forhinder_starts_at_the_next_paragra
     cli = amn()
     cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26")
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "8")
-    assert "från §9," in cli.ok("forhinder", "add", *M, "Stefan Hansson")
+    assert "förhinder från § 9," in cli.ok("forhinder", "add", *M, "Stefan Hansson")
     # Given paragraphs are taken as said, even those already handled (the secretary corrects the record).
-    assert "från §5," in cli.ok("forhinder", "add", *M, "Åsa Janlöv", "--until-paragraph", "4")
+    assert "förhinder från § 5," in cli.ok("forhinder", "add", *M, "Åsa Janlöv", "--until-paragraph", "4")
 
 
 def test_a_new_forhinder_during_the_meeting_keeps_what_was_handled(amn):

@@ -8,7 +8,7 @@ import pytest
 from .conftest import AMN_TOML, PROTOCOL_2019_11_26
 from .pdf import make_pdf
 
-SOCIAL = """Socialnämnden sammanträder klockan 18.30 följande datum:
+SOCIAL = """Nämnden sammanträder klockan 18.30 följande datum:
 
 • Måndag 8 februari
 • Måndag 15 mars – mötet är inställt
@@ -149,3 +149,118 @@ def test_a_school_year_decision_leaves_the_earlier_decision_alone(amn, tmp_path)
     assert "0 inställda" in out and "2 nya" in out
     listing = amn.ok("meeting", "list", "--committee", "AMN", "--year", "2020")
     assert "inställt" not in listing and len(listing.splitlines()) == 10
+
+
+# --------------------------------------------------------------------------
+# Imports that cannot do harm (issue 11, point 5). Years in the future: the CLI runs on the real
+# clock, and a meeting already held is never changed by an import.
+
+YEAR_2031 = """Arbetsmarknadsnämndens sammanträdestider 2031
+
+Våren 2031
+Tisdag den 11 februari
+Tisdag den 18 mars
+Tisdag den 22 april
+Hösten 2031
+Tisdag den 26 augusti
+Tisdag den 23 september
+Tisdag den 21 oktober
+"""
+
+
+def _listing(cli, year="2031"):
+    return cli.ok("meeting", "list", "--committee", "AMN", "--year", year)
+
+
+def _write(tmp_path, text, name="tider.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_spring_schedule_leaves_the_autumn_alone(amn, tmp_path):
+    amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, YEAR_2031))
+    spring = "Sammanträdestider våren 2031\n\nTisdag den 11 februari\nTisdag den 22 april\nTisdag den 3 juni\n"
+    out = amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, spring, "var.txt"))
+    assert "1 nya, 0 flyttade, 0 ändrade, 1 inställda, 2 oförändrade" in out
+    assert "Beslutet gäller 1 januari 2031–30 juni 2031" in out
+    assert "  Inställt: tisdag 18 mars 2031" in out
+    listing = _listing(amn)
+    assert "inst" in next(ln for ln in listing.splitlines() if "2031-03-18" in ln).casefold()
+    for autumn in ("2031-08-26", "2031-09-23", "2031-10-21"):
+        line = next(ln for ln in listing.splitlines() if autumn in ln)
+        assert "inställt" not in line.casefold(), line
+
+
+def test_without_a_half_year_an_import_covers_its_first_to_its_last_date(amn, tmp_path):
+    amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, YEAR_2031))
+    middle = "Sammanträdestider 2031\nTisdag den 18 mars\nTisdag den 26 augusti\n"
+    out = amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, middle, "mitt.txt"))
+    assert "0 nya, 0 flyttade, 0 ändrade, 1 inställda, 2 oförändrade" in out  # 22 april only
+    assert "Beslutet gäller 18 mars 2031–26 augusti 2031" in out
+    assert "  Inställt: tisdag 22 april 2031" in out
+
+
+def test_dry_run_prints_the_changes_and_saves_nothing(amn, tmp_path):
+    amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, YEAR_2031))
+    before = amn.dump()
+    spring = "Sammanträdestider våren 2031\nTisdag den 11 februari\nOnsdag den 19 mars\n"
+    path = _write(tmp_path, spring, "var.txt")
+    dry = amn.ok("kalender", "import", "--committee", "AMN", path, "--dry-run")
+    assert dry.startswith("Provkörning (--dry-run): inget sparas.\n")
+    assert "  Flyttat från tisdag 18 mars 2031 till onsdag 19 mars 2031" in dry
+    assert "  Inställt: tisdag 22 april 2031" in dry
+    assert amn.dump() == before
+    real = amn.ok("kalender", "import", "--committee", "AMN", path)
+    assert real == dry.removeprefix("Provkörning (--dry-run): inget sparas.\n")
+    assert amn.dump() != before
+
+
+def test_dry_run_on_a_fresh_committee_adds_nothing(amn, tmp_path):
+    before = amn.dump()
+    out = amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, YEAR_2031), "--dry-run")
+    assert "6 nya" in out and amn.dump() == before
+    assert "2031-" not in _listing(amn)
+
+
+def test_a_schedule_of_another_committee_is_refused_naming_both(amn, tmp_path):
+    amn.ok("kalender", "import", "--committee", "AMN", _write(tmp_path, YEAR_2031))
+    before = amn.dump()
+    other = "Sammanträdestider 2031 för Barn- och utbildningsnämnden\n\nTisdag den 11 februari\nTisdag den 4 mars\n"
+    code, out, err = amn("kalender", "import", "--committee", "AMN", _write(tmp_path, other, "bun.txt"))
+    assert code == 2 and out == ""
+    assert "Barn- och utbildningsnämnden" in err and "Arbetsmarknadsnämnden (AMN)" in err
+    assert "Traceback" not in err
+    assert amn.dump() == before
+    code, _, err = amn("kalender", "import", "--committee", "AMN", _write(tmp_path, other, "bun.txt"), "--dry-run")
+    assert code == 2 and "Barn- och utbildningsnämnden" in err
+
+
+KF_TOML = """
+[committee]
+name = "Kommunfullmäktige"
+short = "KF"
+
+[[ledamot]]
+name = "Anna Andersson"
+party = "S"
+role = "ordförande"
+
+[[ledamot]]
+name = "Bo Berg"
+party = "M"
+
+[[ersattare]]
+name = "Cilla Carlsson"
+party = "S"
+"""
+
+
+def test_a_year_in_a_heading_naming_the_committee_is_read(cli, tmp_path):
+    cli.ok("roster", "import", _write(tmp_path, KF_TOML, "kf.toml"))
+    text = "Kommunfullmäktige 2031\n\nMåndag 10 februari kl. 18.00\nMåndag 17 mars kl. 18.00\n"
+    out = cli.ok("kalender", "import", "--committee", "KF", _write(tmp_path, text))
+    assert out.startswith("Sammanträdestider 2031 för KF: 2 nya")
+    cli.ok("roster", "import", str(AMN_TOML))
+    code, _, err = cli("kalender", "import", "--committee", "AMN", _write(tmp_path, text))
+    assert code == 2 and "Kommunfullmäktige" in err and "Arbetsmarknadsnämnden" in err

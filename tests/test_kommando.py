@@ -29,6 +29,12 @@ COMMITTEES = {"AMN", "KS"}
             "förhinder 26 november för Åsa Janlöv från §5",
             dict(verb="forhinder", when="26 november", for_name="Åsa Janlöv", from_paragraph=5),
         ),
+        # Words that cannot be misread (issue 11): "kommer till § 8" is an arrival, not "till § 8".
+        ("förhinder 17 mars kommer till § 8", dict(verb="forhinder", when="17 mars", from_paragraph=8)),
+        ("förhinder 17 mars går efter § 7", dict(verb="forhinder", when="17 mars", until_paragraph=7)),
+        ("förhinder 17 mars till och med § 10", dict(verb="forhinder", when="17 mars", until_paragraph=10)),
+        ("förhinder 17 mars t.o.m. § 10", dict(verb="forhinder", when="17 mars", until_paragraph=10)),
+        ("förhinder 26 november till § 200", dict(verb="forhinder", when="26 november", until_paragraph=200)),
         ("återkalla 17 mars", dict(verb="aterkalla", when="17 mars")),
         ("aterkalla", dict(verb="aterkalla", when=None)),
         ("närvaro", dict(verb="narvaro")),

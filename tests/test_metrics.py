@@ -70,6 +70,10 @@ async def test_metrics_after_real_traffic(tmp_path):
         await mattias.click("svar_kommer", buttons(dm)["svar_kommer"], message=dm)
         await bot.settled()
 
+        # Someone not on the roster is answered at once; nothing is stored.
+        status, answer = await user(r, "U0OKAND001").slash("förhinder 26 november")
+        assert status == 200 and "Du finns inte med" in answer["text"]
+
         feed = f"http://127.0.0.1:{r.port}/kalender/AMN.ics"
         async with http.get(feed) as resp:
             assert resp.status == 200
@@ -95,6 +99,7 @@ async def test_metrics_after_real_traffic(tmp_path):
     assert value(s, "namndbot_reports_total", outcome="applied", kind="forhinder_add") == 2
     assert value(s, "namndbot_reports_total", outcome="applied", kind="svar_kan_inte") == 1
     assert value(s, "namndbot_reports_total", outcome="refused", kind="svar_kommer") == 1
+    assert value(s, "namndbot_reports_total", outcome="refused", kind="slash_command") == 1
     assert value(s, "namndbot_messages_total", outcome="sent", kind="dm") >= 1
     assert value(s, "namndbot_messages_total", outcome="retried", kind="dm") >= 1
     assert value(s, "namndbot_messages_queued_total") >= value(s, "namndbot_outbox_messages", status="sent") + 1

@@ -84,7 +84,8 @@ def test_late_arrival(amn):
 def test_jav_is_noted_with_who_served_instead(amn):
     out = section(amn, away("Stefan Hansson", 7, 7, jav=True))
     lines = [line.strip() for line in out.splitlines()]
-    assert "Stefan Hansson (S)" in lines  # still present at the meeting
+    # Jäv is absence (KL 6 kap. 30 §): present at the meeting, but not in § 7.
+    assert "Stefan Hansson (S) närvarande §1-6, §8-16" in lines
     assert "Tjänstg. ers. Erik Persson (S) för Stefan Hansson (S) §7" in lines
     assert (
         "Ledamoten Stefan Hansson (S) deltog på grund av jäv inte i handläggningen av § 7; "

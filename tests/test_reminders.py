@@ -183,7 +183,7 @@ async def test_a_moved_meeting_moves_its_reminders(tmp_path, early, fake):
     async with bot_on(tmp_path, early, fake, first=True) as r:
         await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider 2019\nTisdag den 26 november\n", actor="t")
         await r.bot.settled()
-        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider 2019\nTisdag den 3 december\n", actor="t")
+        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider hösten 2019\nTisdag den 3 december\n", actor="t")
         await r.bot.settled()
         async with r.bot.db.read() as repo:
             jobs = {j.key: (j.due_at, j.status) for j in await repo.jobs_for_meeting(1)}
@@ -204,7 +204,7 @@ async def test_a_meeting_moved_closer_drops_the_reminder_whose_time_has_passed(t
         early.now = utc(2019, 11, 16, 10)
         # Moved to Thursday 21 November: "7 days before" was the 14th, already past; it is not sent at all,
         # neither now nor at the old time (the 19th).
-        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider 2019\nTorsdag den 21 november\n", actor="t")
+        await import_schedule(r.bot.namnd, "AMN", "Sammanträdestider hösten 2019\nTorsdag den 21 november\n", actor="t")
         await r.bot.settled()
         async with r.bot.db.read() as repo:
             jobs = {j.key: (j.due_at, j.status) for j in await repo.jobs_for_meeting(1)}

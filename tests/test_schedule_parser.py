@@ -866,3 +866,61 @@ def test_written_schedules_read_back(case):
     schedule = parse_schedule(text)
     assert schedule.year == 2021
     assert [(m.date, m.start, m.note, m.cancelled) for m in schedule.meetings] == expected
+
+
+# --------------------------------------------------------------------------
+# The period a text covers and the committee its heading names (issue 11, point 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Sammanträdestider våren 2027\nTisdag 9 februari\n16 mars\n", date(2027, 1, 1), date(2027, 6, 30)),
+        ("Sammanträdestider hösten 2027\n7 september\n", date(2027, 7, 1), date(2027, 12, 31)),
+        ("Sammanträdestider 2027\n9 februari\n7 september\n", date(2027, 2, 9), date(2027, 9, 7)),
+        ("Sammanträdestider 2027\nVåren\n9 februari\nHösten\n7 september\n", date(2027, 1, 1), date(2027, 12, 31)),
+        (
+            "Sammanträdestider 2026/2027\nHösten 2026\n1 september\nVåren 2027\n12 januari\n",
+            date(2026, 7, 1),
+            date(2027, 6, 30),
+        ),
+        ("Sammanträden hösten 2026 och våren 2027\n1 september 2026\n", date(2026, 7, 1), date(2027, 6, 30)),
+    ],
+)
+def test_the_period_a_schedule_covers(text, first, last):
+    schedule = parse_schedule(text)
+    assert (schedule.first, schedule.last) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("heading", "named"),
+    [
+        ("Arbetsmarknadsnämndens sammanträdestider 2020", "Arbetsmarknadsnämndens"),
+        ("Sammanträdestider 2020 för Barn- och utbildningsnämnden", "Barn- och utbildningsnämnden"),
+        ("Tekniska nämnden – sammanträdesplan 2020", "Tekniska nämnden"),
+        ("Kommunstyrelsens arbetsutskott – sammanträdestider 2020", "Kommunstyrelsens arbetsutskott"),
+        ("Kommunfullmäktige 2020", "Kommunfullmäktige"),
+        ("Datum för nämndens sammanträden 2020", None),
+        ("Sammanträdestider 2020", None),
+    ],
+)
+def test_the_committee_a_heading_names(heading, named):
+    schedule = parse_schedule(f"{heading}\n\n11 februari\n17 mars\n")
+    assert schedule.committee == named
+    assert schedule.year == 2020
+
+
+def test_a_committee_and_a_year_make_a_heading():
+    schedule = parse_schedule("Kommunfullmäktige 2022\n\nMåndag 7 februari\nMåndag 14 mars kl. 18\n")
+    assert [m.date for m in schedule.meetings] == [date(2022, 2, 7), date(2022, 3, 14)]
+    assert schedule.committee == "Kommunfullmäktige"
+
+
+def test_committee_names_compare_without_their_endings():
+    from namndbot.calendar.schedule_heading import same_committee
+
+    assert same_committee("Arbetsmarknadsnämndens", "Arbetsmarknadsnämnden", "AMN")
+    assert same_committee("kommunfullmäktiges", "Kommunfullmäktige", "KF")
+    assert same_committee("AMN", "Arbetsmarknadsnämnden", "AMN")
+    assert not same_committee("Barn- och utbildningsnämnden", "Arbetsmarknadsnämnden", "AMN")
+    assert not same_committee("Kommunstyrelsens arbetsutskott", "Kommunstyrelsen", "KS")

@@ -170,7 +170,9 @@ async def test_modal_for_part_of_the_meeting(bot):
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert "Stefan Hansson (S) närvarande till §10" in result.text()
     confirmation = bot.fake.dms_to(u.user)[-1]
-    assert confirmation["text"].startswith("Förhinder anmält för Stefan Hansson (S): från §11")
+    assert confirmation["text"].startswith(
+        "Förhinder anmält för Stefan Hansson (S): närvarande t.o.m. § 10, förhinder från § 11"
+    )
 
 
 async def test_modal_errors_point_at_the_field(bot):

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -26,6 +27,7 @@ from ..domain.dates import klockslag, svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.meeting import Meeting
 from ..domain.model import Committee, Member
+from .limits import MESSAGE_TEXT, OPTION_TEXT, OPTIONS, cut, section, text_sections
 
 FORHINDER_MODAL = "forhinder_modal"
 JUSTERING_MODAL = "justering_modal"
@@ -40,14 +42,14 @@ class Message:
     attachments: list[dict] | None = None
 
     def payload(self) -> dict:
-        out: dict = {"text": self.text, "blocks": self.blocks}
+        out: dict = {"text": cut(self.text, MESSAGE_TEXT), "blocks": self.blocks}
         if self.attachments:
             out["attachments"] = self.attachments
         return out
 
 
 def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text)
+    return MarkdownTextObject(text=cut(text, 3000))
 
 
 def when(committee: Committee, m: Meeting) -> str:
@@ -71,7 +73,8 @@ def unref(value: str) -> tuple[str, date, str]:
 
 
 def plain(text: str) -> Message:
-    return Message(text, [SectionBlock(text=_md(text)).to_dict()])
+    """A text of any length: split across section blocks, and cut if it is longer than a message holds."""
+    return Message(text, [b.to_dict() for b in text_sections(text)])
 
 
 def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reason: str) -> Message:
@@ -79,11 +82,11 @@ def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reaso
     seat = serves.removeprefix(member.label + " ")
     text = f"Du är inkallad att tjänstgöra {seat} vid {committee.name}s sammanträde {when(committee, m)}."
     details = [f"*{committee.name}*, {when(committee, m)}"]
-    if m.location:
-        details.append(m.location)
+    if m.location or committee.settings.plats:
+        details.append(m.location or committee.settings.plats or "")
     blocks = [
         HeaderBlock(text=PlainTextObject(text="Du är inkallad att tjänstgöra")),
-        SectionBlock(text=_md("\n".join(details) + f"\nDu tjänstgör *{seat}*.")),
+        section("\n".join(details) + f"\nDu tjänstgör *{seat}*."),
     ]
     if m.note:
         blocks.append(ContextBlock(elements=[_md(f"Huvudärende: {m.note}")]))
@@ -123,7 +126,7 @@ def released(committee: Committee, m: Meeting, displaced: bool) -> Message:
 
 def answered(text: str, *, undo: dict | None = None) -> Message:
     """The answer to a report: what was registered, with "Ångra" where it can be undone."""
-    blocks = [SectionBlock(text=_md(text)).to_dict()]
+    blocks = [b.to_dict() for b in text_sections(text, max_blocks=4)]
     if undo:
         value = json.dumps(
             {
@@ -151,14 +154,47 @@ def received(what: str) -> Message:
     return Message(text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
-def meeting_options(committee: Committee, meetings: list[Meeting]) -> list[Option]:
+def meeting_options(
+    committee: Committee, meetings: list[Meeting], *, around: date | None = None, keep: date | None = None
+) -> list[Option]:
+    """The meetings as options, in date order; when there are more than a menu holds, the
+    nearest to ``around`` (default: the first) and always ``keep``."""
+    chosen = nearest(meetings, around, keep)
     return [
         Option(
             value=f"{committee.short}|{m.date.isoformat()}",
-            text=f"{committee.short} {svensk_datum(m.date)} {klockslag(m.start)}"[:75],
+            text=f"{committee.short} {svensk_datum(m.date)} {klockslag(m.start)}"[:OPTION_TEXT],
         )
-        for m in meetings[:100]
+        for m in chosen
     ]
+
+
+def nearest(meetings: list[Meeting], around: date | None, keep: date | None = None, limit: int = OPTIONS) -> list:
+    """At most ``limit`` meetings, the nearest to ``around`` (the earliest, without it) and ``keep``, in date order."""
+    if len(meetings) <= limit:
+        return list(meetings)
+    pivot = around or min(m.date for m in meetings)
+    ranked = sorted(meetings, key=lambda m: (m.date != keep, abs((m.date - pivot).days), m.date))
+    return sorted(ranked[:limit], key=lambda m: m.date)
+
+
+def member_field(block_id: str, label: str, members: list[Member], *, optional: bool, placeholder: str, chosen=None):
+    """A menu of people, or (more than a menu holds: 101 seats and 60 ersättare) a text field
+    where a name is typed, matched as everywhere (``westm``)."""
+    if len(members) <= OPTIONS:
+        options = [Option(value=m.name, text=m.label[:OPTION_TEXT]) for m in members]
+        initial = next((o for o in options if o.value == chosen), None)
+        element: InputInteractiveElement = StaticSelectElement(
+            action_id="v", options=options, placeholder=placeholder, initial_option=initial
+        )
+        return InputBlock(block_id=block_id, label=label, optional=optional, element=element)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=f"Skriv namnet (eller början av det, t.ex. ”westm”); {len(members)} personer är för många för en lista.",
+        element=PlainTextInputElement(action_id="v", placeholder=placeholder, initial_value=chosen),
+    )
 
 
 def forhinder_modal(
@@ -168,23 +204,20 @@ def forhinder_modal(
     private: dict,
 ) -> dict:
     """``/namnd förhinder`` without a date: which meeting, whole or part, and (secretaries) for whom."""
-    options = [o for committee, meetings in choices for o in meeting_options(committee, meetings)]
+    # Every committee's coming meetings in one menu: the nearest first, as many as a menu holds
+    # (and the one asked for, if any).
+    every = [(m.date, i, m) for i, (_, meetings) in enumerate(choices) for m in meetings]
+    every.sort(key=lambda t: (t[0] != (selected[1] if selected else None), t[0], t[1]))
+    kept = sorted(every[:OPTIONS], key=lambda t: (t[0], t[1]))
+    options = [meeting_options(choices[i][0], [m])[0] for _, i, m in kept]
     initial = options[0] if options else None
     if selected:
         wanted = f"{selected[0]}|{selected[1].isoformat()}"
         initial = next((o for o in options if o.value == wanted), initial)
     blocks = []
     if members:
-        member_options = [Option(value=m.name, text=m.label[:75]) for m in members[:100]]
         blocks.append(
-            InputBlock(
-                block_id="vem",
-                label="För vem",
-                optional=True,
-                element=StaticSelectElement(
-                    action_id="v", options=member_options, placeholder="Dig själv, om du inte väljer någon"
-                ),
-            )
+            member_field("vem", "För vem", members, optional=True, placeholder="Dig själv, om du inte väljer någon")
         )
     blocks.append(
         InputBlock(
@@ -275,13 +308,13 @@ def meeting_reminder(committee: Committee, m: Meeting, days: int | None) -> Mess
     if days is not None:
         head += f" ({_in_days(days)})"
     lines = [f"*{head}.*"]
-    if m.location:
-        lines.append(f"Plats: {m.location}")
+    if m.location or committee.settings.plats:
+        lines.append(f"Plats: {m.location or committee.settings.plats}")
     if m.note:
         lines.append(f"Huvudärende: {m.note}")
     lines.append("Kan du inte komma, hela eller en del av sammanträdet? Anmäl förhinder så kallas en ersättare in.")
     blocks = [
-        SectionBlock(text=_md("\n".join(lines))),
+        section("\n".join(lines)),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -300,7 +333,7 @@ def call_in_reminder(committee: Committee, m: Meeting, name: str, seats: list[st
     )
     value = ref(committee.short, m.date, name)
     blocks = [
-        SectionBlock(text=_md(text)),
+        section(text),
         ActionsBlock(
             block_id="svar",
             elements=[
@@ -331,7 +364,7 @@ def justering_reminder(committee: Committee, m: Meeting, day: date, whom: list[s
     if when_word != "i dag":
         return plain(text)
     text += " Tryck Justerat när det är klart (eller låt sekreteraren göra det)."
-    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+    return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_today(committee: Committee, m: Meeting, whom: list[str]) -> Message:
@@ -340,7 +373,7 @@ def justering_today(committee: Committee, m: Meeting, whom: list[str]) -> Messag
         + (f" av {', '.join(whom)}" if whom else "")
         + ". Tryck Justerat när det är klart."
     )
-    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+    return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_overdue(committee: Committee, m: Meeting, day: date, limit: date) -> Message:
@@ -349,7 +382,7 @@ def justering_overdue(committee: Committee, m: Meeting, day: date, limit: date) 
         f"{svensk_datum(day)} men är inte markerat som justerat. Enligt kommunallagen ska det vara justerat "
         f"senast {svensk_datum(limit)}."
     )
-    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+    return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
 def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
@@ -357,7 +390,7 @@ def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
         f":warning: Lagens gräns närmar sig: protokollet från {committee.name}s sammanträde "
         f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet)."
     )
-    return Message(text, [SectionBlock(text=_md(text)).to_dict(), _justerat_button(committee, m)])
+    return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
 def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
@@ -374,7 +407,7 @@ def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
         paragraphs = ", ".join(f"§ {p}" for p in facts["omedelbart_justerade"])
         lines.append(f"• Omedelbart justerade vid sammanträdet: {paragraphs}.")
     text = "\n".join(lines)
-    return Message(text.replace("*", ""), [SectionBlock(text=_md(text)).to_dict()])
+    return Message(text.replace("*", ""), [b.to_dict() for b in text_sections(text)])
 
 
 def _d(iso: str | None) -> str:
@@ -392,14 +425,16 @@ def skrivelse_post(committee: Committee, svar: dict, meeting_day: str | None) ->
     if svar.get("dnr"):
         facts.append(f"*Dnr:* {svar['dnr']}")
     facts.append(f"*Behandlas:* {('sammanträdet ' + _d(meeting_day)) if meeting_day else 'ej bestämt'}")
-    blocks = [HeaderBlock(text=PlainTextObject(text=svar["title"][:150])), SectionBlock(text=_md("\n".join(facts)))]
+    blocks = [HeaderBlock(text=PlainTextObject(text=cut(svar["title"], 150))), section("\n".join(facts))]
     if svar.get("summary"):
-        summary = svar["summary"]
-        if len(summary) > 700:
-            summary = summary[:700].rsplit(" ", 1)[0] + " …"
-        blocks.append(SectionBlock(text=_md(f"*Sammanfattning*\n{summary}")))
+        blocks.append(section(f"*Sammanfattning*\n{cut(svar['summary'], 700, '…')}"))
     if svar.get("proposal"):
-        blocks.append(SectionBlock(text=_md(f"*Förvaltningens förslag till beslut*\n{svar['proposal']}")))
+        # A proposal of any length: split across sections, and past what a message holds cut with a pointer.
+        rest = "… (förslaget fortsätter i ärendets handlingar" + (f", dnr {svar['dnr']})" if svar.get("dnr") else ")")
+        used = sum(len(str(b.to_dict())) for b in blocks)
+        blocks += text_sections(
+            f"*Förvaltningens förslag till beslut*\n{svar['proposal']}", budget=9000 - used, more=rest, max_blocks=4
+        )
     return Message(f"Nytt svar på skrivelse: {svar['title']}", [b.to_dict() for b in blocks])
 
 
@@ -448,11 +483,13 @@ def justering_modal(
     """The secretary's form: which meeting, the two justerare, the justering date."""
     from slack_sdk.models.blocks import DatePickerElement
 
-    options = meeting_options(committee, meetings)
+    # The latest meetings matter here (a protocol is justerat after its meeting): the nearest to the one
+    # chosen, else to the last one.
+    around = selected or (meetings[-1].date if meetings else None)
+    options = meeting_options(committee, meetings, around=around, keep=selected)
     initial = options[-1] if options else None
     if selected:
         initial = next((o for o in options if o.value.endswith(selected.isoformat())), initial)
-    people = [Option(value=m.name, text=m.label[:75]) for m in members[:100]]
     blocks = [
         InputBlock(
             block_id="mote",
@@ -461,13 +498,14 @@ def justering_modal(
         )
     ]
     for i, label in enumerate(("Justerare", "Justerare")):
-        chosen = next((o for o in people if len(justerare) > i and o.value == justerare[i]), None)
         blocks.append(
-            InputBlock(
-                block_id=f"justerare{i + 1}",
-                label=label,
+            member_field(
+                f"justerare{i + 1}",
+                label,
+                members,
                 optional=i > 0,
-                element=StaticSelectElement(action_id="v", options=people, initial_option=chosen),
+                placeholder="Välj justerare",
+                chosen=justerare[i] if len(justerare) > i else None,
             )
         )
     blocks.append(
@@ -507,7 +545,7 @@ def vacancy(committee: Committee, m: Meeting, seat: str, paragraphs: str) -> Mes
 def chair_instruction(
     committee: Committee, m: Meeting, serves: str, from_paragraph: int | None, reason: str
 ) -> Message:
-    start = f" från § {from_paragraph}" if from_paragraph else ""
+    start = f" från § {m.nr(from_paragraph)}" if from_paragraph else ""  # the event holds a position
     text = f":bell: Till ordföranden: kalla in {serves}{start}. ({reason})"
     return plain(text)
 
@@ -516,7 +554,9 @@ def start_modal(committee: Committee, m: Meeting, ersattare: list[Member], expec
     """Open the meeting: which ersättare are here (those called in are ticked)."""
     from slack_sdk.models.blocks import StaticMultiSelectElement
 
-    options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
+    # Those called in first, so that they are always among the options a menu holds.
+    ordered = sorted(ersattare, key=lambda e: e.name not in expected)[:OPTIONS]
+    options = [Option(value=e.name, text=e.label[:OPTION_TEXT]) for e in ordered]
     initial = [o for o in options if o.value in expected] or None
     blocks = [
         SectionBlock(
@@ -544,12 +584,7 @@ def start_modal(committee: Committee, m: Meeting, ersattare: list[Member], expec
 
 
 def anlander_modal(committee: Committee, m: Meeting, ersattare: list[Member]) -> dict:
-    options = [Option(value=e.name, text=e.label[:75]) for e in ersattare[:100]]
-    blocks = [
-        InputBlock(
-            block_id="vem", label="Ersättaren som kommer", element=StaticSelectElement(action_id="v", options=options)
-        )
-    ]
+    blocks = [member_field("vem", "Ersättaren som kommer", ersattare, optional=False, placeholder="Välj ersättare")]
     return View(
         type="modal",
         callback_id=ANLANDER_MODAL,

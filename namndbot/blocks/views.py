@@ -19,13 +19,14 @@ from slack_sdk.models.views import View
 from ..domain.dates import klockslag, svensk_datum
 from ..domain.paragraphs import span_words
 from ..services.core import NarvaroResult
+from .limits import HEADER_TEXT, MESSAGE_BLOCK_CHARS, VIEW_BLOCKS, context, cut, section, text_sections
 from .messages import Message, ref
 
 RED = "#E01E5A"
 
 
 def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text)
+    return MarkdownTextObject(text=cut(text, 3000))
 
 
 def summary(r: NarvaroResult) -> Message:
@@ -37,13 +38,16 @@ def summary(r: NarvaroResult) -> Message:
         return Message(
             f"{title} – inställt",
             [
-                HeaderBlock(text=PlainTextObject(text=title[:150])).to_dict(),
+                HeaderBlock(text=PlainTextObject(text=cut(title, HEADER_TEXT))).to_dict(),
                 SectionBlock(text=_md("Sammanträdet är *inställt*.")).to_dict(),
             ],
         )
-    blocks = [
-        HeaderBlock(text=PlainTextObject(text=title[:150])),
-        SectionBlock(text=_md(f"```{r.text().rstrip()}```")),
+    # The protocol's text in as many sections as it needs (a section holds 3,000 characters; 101 seats and
+    # 60 ersättare make about 8,000); past what a message holds, cut with a pointer to the whole text.
+    whole = f"Hela texten: `/namnd närvaro {m.date.isoformat()}`"
+    blocks: list = [
+        HeaderBlock(text=PlainTextObject(text=cut(title, HEADER_TEXT))),
+        *text_sections(r.text().rstrip(), code=True, budget=MESSAGE_BLOCK_CHARS - 2500, more=f"… {whole}"),
     ]
     n = r.plan.paragraphs
     unanswered = []
@@ -55,28 +59,28 @@ def summary(r: NarvaroResult) -> Message:
         if r.calls.get(a.ersattare) != "kommer":
             unanswered.append(members[a.ersattare].label)
     if unanswered:
-        blocks.append(SectionBlock(text=_md("*Inkallade som inte har svarat:* " + ", ".join(unanswered))))
+        blocks.append(section("*Inkallade som inte har svarat:* " + ", ".join(unanswered)))
     if r.plan.vacancies:
         lines = []
         for v in r.plan.vacancies:
-            where = span_words(v.first, v.last, n)
+            where = span_words(v.first, v.last, n, base=m.first_paragraph)
             lines.append(f"• {members[v.seat].label}: {where}")
-        blocks.append(SectionBlock(text=_md("*Vakanta platser (ingen ersättare kan kallas in):*\n" + "\n".join(lines))))
+        blocks.append(section("*Vakanta platser (ingen ersättare kan kallas in):*\n" + "\n".join(lines), f"… {whole}"))
     timed = [a for a in r.anmalningar if a.tid]
     if timed:
         blocks.append(
-            SectionBlock(
-                text=_md(
-                    "*Anmält med klockslag:* "
-                    + ", ".join(
-                        f"{members[a.member].label} {a.describe(m.paragraphs)}" for a in timed if a.member in members
-                    )
+            section(
+                "*Anmält med klockslag:* "
+                + ", ".join(
+                    f"{members[a.member].label} {a.describe(m.paragraphs, m.first_paragraph)}"
+                    for a in timed
+                    if a.member in members
                 )
             )
         )
     value = ref(c.short, m.date, "")
     if m.started:
-        at = f"§ {m.current_paragraph}" if m.current_paragraph else "början"
+        at = f"§ {m.nr(m.current_paragraph)}" if m.current_paragraph else "början"
         blocks.append(
             SectionBlock(
                 text=_md(
@@ -89,10 +93,11 @@ def summary(r: NarvaroResult) -> Message:
         if m.paragraphs and m.current_paragraph < m.paragraphs:
             # The paragraph is in the value: two clicks on the same button move one paragraph, not two.
             nxt = json.dumps(
-                {**json.loads(value), "p": m.current_paragraph + 1}, ensure_ascii=False, separators=(",", ":")
+                {**json.loads(value), "p": m.nr(m.current_paragraph + 1)}, ensure_ascii=False, separators=(",", ":")
             )
             buttons.insert(
-                0, ButtonElement(text=f"Nästa § ({m.current_paragraph + 1})", action_id="nasta_paragraf", value=nxt)
+                0,
+                ButtonElement(text=f"Nästa § ({m.nr(m.current_paragraph + 1)})", action_id="nasta_paragraf", value=nxt),
             )
         blocks.append(ActionsBlock(elements=buttons))
     else:
@@ -117,7 +122,7 @@ def summary(r: NarvaroResult) -> Message:
     attachments = None
     if not r.plan.beslutfor:
         ranges = ", ".join(span_words(a, z, n) for a, z in r.plan.not_quorate)
-        warn = f":warning: *Nämnden är inte beslutför* ({ranges}): högst hälften av platserna är besatta."
+        warn = cut(f":warning: *Nämnden är inte beslutför* ({ranges}): högst hälften av platserna är besatta.", 2900)
         attachments = [{"color": RED, "blocks": [SectionBlock(text=_md(warn)).to_dict()], "fallback": warn}]
     text = f"{title}: {len(r.plan.assignments)} tjänstgörande ersättare"
     if not r.plan.beslutfor:
@@ -141,6 +146,7 @@ def home(
     [(result, status)], (https, webcal) or None, duties).
     """
     blocks: list = [HeaderBlock(text=PlainTextObject(text="Dina sammanträden"))]
+    shown = _home_budget(sections, VIEW_BLOCKS - 1)
     if not sections:
         blocks.append(
             SectionBlock(
@@ -150,12 +156,14 @@ def home(
                 )
             )
         )
-    for _, name, meetings, links, duties in sections:
+    for k, (_, name, meetings, links, duties) in enumerate(sections):
+        if k not in shown:
+            continue
         blocks.append(DividerBlock())
-        blocks.append(SectionBlock(text=_md(f"*{name}*")))
+        blocks.append(section(f"*{name}*"))
         if not meetings:
             blocks.append(ContextBlock(elements=[_md("Inga kommande sammanträden.")]))
-        for r, status in meetings:
+        for r, status in meetings[: shown[k][0]]:
             m = r.meeting
             line = f"{svensk_datum(m.date)} {klockslag(m.start)}"
             if m.note:
@@ -171,11 +179,42 @@ def home(
                     ),
                 )
             )
-        for duty in duties:
-            blocks.append(SectionBlock(text=_md(f":pencil: {duty}")))
+        if len(meetings) > shown[k][0]:
+            later = len(meetings) - shown[k][0]
+            blocks.append(context(f"… och {later} sammanträden till. Alla finns i din kalender (`/namnd kalender`)."))
+        for duty in duties[: shown[k][1]]:
+            blocks.append(section(f":pencil: {duty}"))
+        if len(duties) > shown[k][1]:
+            blocks.append(context(f"… och {len(duties) - shown[k][1]} justeringar till."))
         if links:
             https, webcal = links
             blocks.append(
                 ContextBlock(elements=[_md(f"Din kalender: <{webcal}|prenumerera (webcal)> · <{https}|https-länk>")])
             )
+    if len(shown) < len(sections):
+        blocks.append(context(f"… och {len(sections) - len(shown)} nämnder till, som inte ryms här."))
     return View(type="home", blocks=blocks).to_dict()
+
+
+def _home_budget(sections: list[HomeSection], room: int) -> dict[int, tuple[int, int]]:
+    """How many meetings and duties of each committee the Home tab shows: every committee's nearest
+    meetings and its duties first, one at a time, until the blocks a view holds are used up."""
+    fixed = [2 + (1 if s[3] else 0) + (0 if s[2] else 1) for s in sections]  # divider, name, links, "inga"
+    shown: dict[int, list[int]] = {}
+    room -= 1  # for a last "… och N nämnder till"
+    for k, cost in enumerate(fixed):
+        if cost + 2 > room:  # the committee and its "… och N till"
+            break
+        shown[k] = [0, 0]
+        room -= cost + 2  # the two "… och N till" lines, if they are needed
+    for rank in range(max((len(s[2]) + len(s[4]) for s in sections), default=0)):
+        for k in shown:
+            meetings, duties = sections[k][2], sections[k][4]
+            i = 0 if rank < len(meetings) else 1
+            n = shown[k][i]
+            if (i == 0 and n < len(meetings)) or (i == 1 and n < len(duties)):
+                if room <= 0:
+                    break
+                shown[k][i] += 1
+                room -= 1
+    return {k: (v[0], v[1]) for k, v in shown.items()}

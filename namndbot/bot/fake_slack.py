@@ -59,6 +59,7 @@ class FakeSlack:
     latency: float = 0.0
     answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
     response_failures: list[int] = field(default_factory=list)  # statuses the next response_url posts get
+    refused: list[tuple[str, list[str]]] = field(default_factory=list)  # payloads beyond Slack's limits, and why
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -201,12 +202,24 @@ class FakeSlack:
     def _channel(self, channel: str) -> str:
         return f"D{channel}" if channel[:1] in ("U", "W") else channel
 
+    def _refuse_message(self, method: str, args: dict) -> dict | None:
+        """Slack's answer to a message beyond its limits (``invalid_blocks``), as the real one refuses it."""
+        from ..blocks.limits import message_problems
+
+        problems = message_problems(args)
+        if not problems:
+            return None
+        self.refused.append((method, problems))
+        return {"ok": False, "error": "invalid_blocks", "errors": problems}
+
     def m_chat_postMessage(self, args: dict) -> dict:
         channel = str(args.get("channel", ""))
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
         if not args.get("text") and not args.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        if refused := self._refuse_message("chat.postMessage", args):
+            return refused
         channel = self._channel(channel)
         message = {
             "ts": self._next_ts(),
@@ -221,6 +234,8 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def m_chat_update(self, args: dict) -> dict:
+        if refused := self._refuse_message("chat.update", args):
+            return refused
         channel = self._channel(str(args.get("channel", "")))
         for message in self.channels.get(channel, []):
             if message["ts"] == args.get("ts"):
@@ -242,13 +257,26 @@ class FakeSlack:
                 m.pop("metadata", None)
         return {"ok": True, "messages": messages, "has_more": False}
 
+    def _refuse_view(self, method: str, view: dict) -> dict | None:
+        from ..blocks.limits import view_problems
+
+        problems = view_problems(view)
+        if not problems:
+            return None
+        self.refused.append((method, problems))
+        return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+
     def m_views_open(self, args: dict) -> dict:
         view = args.get("view") or {}
+        if refused := self._refuse_view("views.open", view):
+            return refused
         view_id = f"V{uuid.uuid4().hex[:10].upper()}"
         self.views[view_id] = {**view, "id": view_id, "trigger_id": args.get("trigger_id")}
         return {"ok": True, "view": self.views[view_id]}
 
     def m_views_publish(self, args: dict) -> dict:
+        if refused := self._refuse_view("views.publish", args.get("view") or {}):
+            return refused
         user = str(args.get("user_id", ""))
         self.views[f"home:{user}"] = args.get("view") or {}
         return {"ok": True, "view": self.views[f"home:{user}"]}
@@ -294,6 +322,11 @@ class FakeSlack:
                 text="expired_url" if status == 404 else "rate_limited",
                 headers={"Retry-After": "1"} if status == 429 else None,
             )
+        from ..blocks.limits import message_problems
+
+        if problems := message_problems(body):
+            self.refused.append(("response_url", problems))
+            return web.Response(status=400, text="invalid_blocks")
         self.responses.append({"url": str(request.url), "key": request.match_info["key"], **body})
         self.calls.append(Call("response_url", body, time.time()))
         self.changed.set()

@@ -118,7 +118,7 @@ def _meeting_event(
         stamp=stamp or m.updated_at or EPOCH,
         sequence=m.sequence if sequence is None else sequence,
         description=description if description is not None else m.note,
-        location=m.location,
+        location=m.location or committee.settings.plats,  # the meeting's own place, else the usual one
         cancelled=m.cancelled,
     )
 

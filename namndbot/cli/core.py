@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
-from ..domain.model import ROLES
+from ..domain.model import CHAIR_ROLES
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
@@ -47,6 +47,21 @@ def paragraph_range(text: str) -> tuple[int, int]:
     if a < 1 or b < a:
         raise argparse.ArgumentTypeError(f"”{text}”: intervallet ska gå från en lägre till en högre paragraf")
     return a, b
+
+
+def paragraph_count(text: str) -> tuple[int | None, int]:
+    """``--paragraphs 26`` (§§ 1–26, or through the year) or ``--paragraphs 194-219`` (the protocol's own
+    numbers): ``(first or None, count)``."""
+    if re.fullmatch(r"\s*\d{1,4}\s*", text or ""):
+        return None, positive(text)
+    try:
+        a, b = paragraph_range(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"”{text}” ska vara ett positivt heltal (antalet paragrafer, t.ex. 26) eller protokollets "
+            "paragrafnummer (t.ex. 194-219)"
+        ) from None
+    return a, b - a + 1
 
 
 def read_text(path: str) -> str:
@@ -87,7 +102,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--committee", required=True, metavar="SHORT")
     p.add_argument("date", type=iso_date, metavar="DATE")
     p.add_argument("--time", type=clock_time, metavar="HH:MM")
-    p.add_argument("--paragraphs", type=positive, metavar="N")
+    p.add_argument(
+        "--paragraphs",
+        type=paragraph_count,
+        metavar="N|A-B",
+        help="antal paragrafer (N), eller protokollets paragrafnummer (A-B, t.ex. 194-219)",
+    )
     p.add_argument("--location", metavar="TEXT")
     p.add_argument("--note", metavar="TEXT", help="huvudärende eller anteckning")
     p.set_defaults(handler=meeting_add)
@@ -232,7 +252,7 @@ async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
     ctx.out("Ledamöter, i platsordning")
     by_key = roster.by_key()
     for i, m in enumerate(roster.ledamoter, start=1):
-        extra = f", {m.role}" if m.role in ROLES[:3] else ""
+        extra = f", {m.role}" if m.role in CHAIR_ROLES else ""
         personal = ""
         if m.personliga_ersattare:
             personal = f"; personliga ersättare: {join_names(by_key[k].name for k in m.personliga_ersattare)}"
@@ -263,13 +283,16 @@ async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
             args.committee,
             args.date,
             start=args.time,
-            paragraphs=args.paragraphs,
+            paragraphs=args.paragraphs[1] if args.paragraphs else None,
+            first_paragraph=args.paragraphs[0] if args.paragraphs else None,
             location=args.location,
             note=args.note,
             actor=ctx.actor,
         )
     m = result.meeting
     extra = f", {antal(m.paragraphs, 'paragraf', 'paragrafer')}" if m.paragraphs else ""
+    if m.paragraphs and m.first_paragraph != 1:
+        extra += f" ({m.range_text})"
     if result.created:
         ctx.out(f"Sammanträdet {meeting_words(m)} är tillagt{extra}.")
     elif result.changed:
@@ -322,7 +345,8 @@ async def meeting_start(args: argparse.Namespace, ctx: Context) -> int:
 async def meeting_present(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         change = await service.present(args.committee, args.date, args.name, actor=ctx.actor)
-    ctx.out(f"Närvarande från § {change.meeting.current_paragraph + 1}: {_ersattare(change, [args.name])[0]}.")
+    m = change.meeting
+    ctx.out(f"Närvarande från § {m.nr(m.current_paragraph + 1)}: {_ersattare(change, [args.name])[0]}.")
     print_change(ctx, change)
     return 0
 
@@ -335,7 +359,8 @@ def _ersattare(change: PlanChange, typed: list[str]) -> list[str]:
 async def meeting_paragraph(args: argparse.Namespace, ctx: Context) -> int:
     async with service_for(ctx) as service:
         meeting = await service.paragraph(args.committee, args.date, args.number, actor=ctx.actor)
-    ctx.out(f"Nu behandlas § {meeting.current_paragraph}; ändringar gäller från § {meeting.current_paragraph + 1}.")
+    now_at = meeting.nr(meeting.current_paragraph)
+    ctx.out(f"Nu behandlas § {now_at}; ändringar gäller från § {now_at + 1}.")
     return 0
 
 
@@ -400,7 +425,7 @@ async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
             actor=ctx.actor,
         )
     m = result.change.meeting
-    what = result.anmalan.describe(m.paragraphs) if result.anmalan else ""
+    what = result.anmalan.confirm(m.paragraphs, m.first_paragraph) if result.anmalan else ""
     if result.already:
         ctx.out(f"Förhindret för {result.member.label} ({what}) var redan anmält; inget har ändrats.")
     else:
@@ -449,18 +474,18 @@ def print_change(ctx: Context, change: PlanChange) -> None:
     for a in change.plan.assignments:
         reasons.setdefault(a.ersattare, a.explanation)
     for call in change.called:
-        ctx.out(f"Inkallas: {call.describe(n)} ({reasons.get(call.ersattare.key, '')}).")
+        ctx.out(f"Inkallas: {call.describe(n, change.plan.base)} ({reasons.get(call.ersattare.key, '')}).")
     for call in change.changed:
-        ctx.out(f"Ändrad inkallelse: {call.describe(n)}.")
+        ctx.out(f"Ändrad inkallelse: {call.describe(n, change.plan.base)}.")
     for member in change.released:
         why = " (en ersättare för platsens eget parti tar över)" if member in change.displaced else ""
         ctx.out(f"Behövs inte längre: {member.label}{why}.")
     for v in change.plan.vacancies:
-        where = span_words(v.first, v.last, n)
+        where = span_words(v.first, v.last, n, base=change.plan.base)
         seat = change.roster.by_key()[v.seat]
         ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
     for first, last in change.plan.not_quorate:
-        where = span_words(first, last, n)
+        where = span_words(first, last, n, base=change.plan.base)
         ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
 
 

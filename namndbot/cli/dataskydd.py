@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def gallra(args: argparse.Namespace, ctx: Context) -> int:
     async with Database(ctx.db_path) as db:
         service = GallringService(db, utcnow, ctx.settings.timezone, ctx.settings.gallring_manader)
-        result = await service.run(args.manader, dry_run=args.dry_run)
+        result = await service.run(args.manader, dry_run=args.dry_run, actor=ctx.actor)
     verb = "Skulle gallras" if result.dry_run else "Gallrat"
     ctx.out(
         f"Gallring av personuppgifter om sammanträden före {result.before.isoformat()} "

@@ -16,9 +16,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     kal = sub.add_parser("kalender", help="sammanträdestider och kalenderflöden")
     ksub = kal.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = ksub.add_parser("import", help="läs in nämndens beslut om sammanträdestider (text eller PDF)")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("--committee", required=True, metavar="SHORT", help="nämndens förkortning, t.ex. AMN")
+    p.add_argument("file", metavar="FILE", help="beslutet som text (.txt) eller PDF")
     p.add_argument("--year", type=positive, metavar="YYYY", help="året, om det inte står i texten")
+    p.add_argument("--dry-run", action="store_true", help="visa vad som skulle ändras, utan att spara något")
     p.set_defaults(handler=kalender_import)
     p = ksub.add_parser("ics", help="skriv ett kalenderflöde (iCalendar) till stdout")
     p.add_argument("--committee", required=True, metavar="SHORT")
@@ -41,12 +42,20 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
 
     text = read_document(args.file)
     async with service_for(ctx) as service:
-        report = await import_schedule(service, args.committee, text, year=args.year, actor=ctx.actor)
+        report = await import_schedule(
+            service, args.committee, text, year=args.year, actor=ctx.actor, dry_run=args.dry_run
+        )
     years = "/".join(str(y) for y in report.years)
+    if report.dry_run:
+        ctx.out("Provkörning (--dry-run): inget sparas.")
     ctx.out(
         f"Sammanträdestider {years} för {report.committee}: {len(report.added)} nya, "
         f"{len(report.moved)} flyttade, {len(report.changed)} ändrade, {len(report.cancelled)} inställda, "
         f"{len(report.unchanged)} oförändrade."
+    )
+    ctx.out(
+        f"Beslutet gäller {svensk_datum(report.first, weekday=False)}–{svensk_datum(report.last, weekday=False)};"
+        " sammanträden före och efter lämnas orörda."
     )
     for m in report.added:
         ctx.out(f"  Nytt: {_when(m)}" + (" (inställt)" if m.cancelled else ""))
@@ -62,7 +71,7 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
             "kontrollera att de fortfarande stämmer."
         )
     if report.nothing_changed:
-        ctx.out("Inget har ändrats.")
+        ctx.out("Inget har ändrats." if not report.dry_run else "Inget skulle ändras.")
     return 0
 
 

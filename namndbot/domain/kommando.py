@@ -76,9 +76,13 @@ class Kommando:
 
 
 _PARTIAL = [
-    (re.compile(r"\btill\s+(?:och\s+med\s+)?§\s*(\d{1,3})\b"), "until"),
-    (re.compile(r"\bfrån\s+§\s*(\d{1,3})\b"), "from"),
-    (re.compile(r"§\s*(\d{1,3})\s*(?:[-–]\s*(\d{1,3}))?\s*(?:\(?\s*jäv\s*\)?)"), "jav"),
+    # "kommer till § 8" is an arrival (absent before § 8), never "till § 8": it is read first.
+    (re.compile(r"\bkommer\s+(?:till\s+|vid\s+|från\s+)?§\s*(\d{1,4})\b"), "from"),
+    # "går efter § 7": present through § 7.
+    (re.compile(r"\b(?:går|gar)\s+efter\s+§\s*(\d{1,4})\b"), "until"),
+    (re.compile(r"(?:\btill\s+(?:och\s+med\s+)?|\bt\.\s?o\.\s?m\.?\s*)§\s*(\d{1,4})\b"), "until"),
+    (re.compile(r"\bfrån\s+§\s*(\d{1,4})\b"), "from"),
+    (re.compile(r"§\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?\s*(?:\(?\s*jäv\s*\)?)"), "jav"),
     (re.compile(r"\b(kommer|går|gar)\s+(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\b"), "tid"),
 ]
 

@@ -14,8 +14,10 @@ Kind = Literal["ledamot", "ersattare"]
 
 ORDFORANDE = "ordförande"
 VICE_ORDFORANDE = "vice ordförande"
+FORSTE_VICE_ORDFORANDE = "1:e vice ordförande"  # where there is also a 2:e vice ordförande
 ANDRE_VICE_ORDFORANDE = "2:e vice ordförande"
-ROLES = (ORDFORANDE, VICE_ORDFORANDE, ANDRE_VICE_ORDFORANDE, LEDAMOT)
+ROLES = (ORDFORANDE, VICE_ORDFORANDE, FORSTE_VICE_ORDFORANDE, ANDRE_VICE_ORDFORANDE, LEDAMOT)
+CHAIR_ROLES = ROLES[:4]  # at most one ledamot holds each
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,13 @@ class CommitteeSettings:
     vaxeltjanstgoring: bool = False
     svarstid_timmar: int = 24
     paminnelser_dagar: tuple[int, ...] = (7, 1)
+    paragrafnumrering: str = "per_sammantrade"  # or "lopande": numbered through the calendar year
+    narvaro_layout: str = "stockholm"  # or "beslutande": how the protocol's attendance section is written
+    plats: str | None = None  # where the committee meets unless a meeting says otherwise
+
+
+PARAGRAFNUMRERING = ("per_sammantrade", "lopande")
+NARVARO_LAYOUTS = ("stockholm", "beslutande")  # each is a module under domain/ (see narvaro.LAYOUTS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import RosterError
 from .model import (
+    CHAIR_ROLES,
     ERSATTARE,
+    FORSTE_VICE_ORDFORANDE,
     LEDAMOT,
+    NARVARO_LAYOUTS,
+    PARAGRAFNUMRERING,
     ROLES,
+    VICE_ORDFORANDE,
     Committee,
     CommitteeSettings,
     Kind,
@@ -43,6 +48,9 @@ _COMMITTEE_KEYS = {
     "vaxeltjanstgoring",
     "svarstid_timmar",
     "paminnelser_dagar",
+    "paragrafnumrering",
+    "narvaro_layout",
+    "plats",
 }
 _LEDAMOT_KEYS = {"name", "party", "role", "slack", "email", "personliga_ersattare"}
 _ERSATTARE_KEYS = {"name", "party", "slack", "email"}
@@ -51,8 +59,12 @@ _TOP_KEYS = {"committee", "ledamot", "ersattare", "turordning", "partikontakt"}
 _ROLE_ALIASES = {fold(r): r for r in ROLES} | {
     "ordf.": "ordförande",
     "vice ordf.": "vice ordförande",
+    "1:e vice ordf.": "1:e vice ordförande",
+    "forste vice ordforande": "1:e vice ordförande",
+    "forste vice ordf.": "1:e vice ordförande",
     "2:e vice ordf.": "2:e vice ordförande",
     "andre vice ordforande": "2:e vice ordförande",
+    "andre vice ordf.": "2:e vice ordförande",
 }
 
 
@@ -231,10 +243,29 @@ class _Reader:
                 "”paminnelser_dagar” ska vara en lista med antal dagar före sammanträdet, t.ex. [7, 1].",
                 self._line_of(r"^\s*paminnelser_dagar\s*=") or line,
             )
+        numrering = raw.get("paragrafnumrering", "per_sammantrade")
+        if numrering not in PARAGRAFNUMRERING:
+            raise self.fail(
+                "”paragrafnumrering” ska vara ”per_sammantrade” (varje sammanträde börjar på § 1) eller "
+                f"”lopande” (numren fortsätter under året), inte {numrering!r}.",
+                self._line_of(r"^\s*paragrafnumrering\s*=") or line,
+            )
+        layout = raw.get("narvaro_layout", "stockholm")
+        if layout not in NARVARO_LAYOUTS:
+            raise self.fail(
+                f"”narvaro_layout” ska vara något av {', '.join(f'”{x}”' for x in NARVARO_LAYOUTS)}, inte {layout!r}.",
+                self._line_of(r"^\s*narvaro_layout\s*=") or line,
+            )
+        plats = raw.get("plats")
+        if plats is not None and (not isinstance(plats, str) or not plats.strip()):
+            raise self.fail("”plats” ska vara en text, t.ex. ”Sessionssalen, Stadshuset”.", line)
         return CommitteeSettings(
             vaxeltjanstgoring=vaxel,
             svarstid_timmar=svarstid,
             paminnelser_dagar=tuple(sorted(set(dagar), reverse=True)),
+            paragrafnumrering=numrering,
+            narvaro_layout=layout,
+            plats=" ".join(plats.split()) if plats else None,
         )
 
     @overload
@@ -278,8 +309,8 @@ class _Reader:
             role = _ROLE_ALIASES.get(fold(text or ""), "")
             if not role:
                 raise self.fail(
-                    f"{who}: okänd roll ”{text}”. Tillåtna: ordförande, vice ordförande, "
-                    "2:e vice ordförande (utan roll: ledamot).",
+                    f"{who}: okänd roll ”{text}”. Tillåtna: ordförande, vice ordförande, 1:e (förste) vice "
+                    "ordförande, 2:e (andre) vice ordförande (utan roll: ledamot).",
                     line,
                 )
         slack = self._str(raw, "slack", who, line)
@@ -318,7 +349,11 @@ class _Reader:
                 slack_seen[m.slack] = m
 
     def _check_roles(self, ledamoter: list[Member]) -> None:
-        for role in ROLES[:3]:
+        if any(m.role == VICE_ORDFORANDE for m in ledamoter) and any(
+            m.role == FORSTE_VICE_ORDFORANDE for m in ledamoter
+        ):
+            raise self.fail("En nämnd har antingen en vice ordförande eller en 1:e vice ordförande, inte båda.")
+        for role in CHAIR_ROLES:
             holders = [m for m in ledamoter if m.role == role]
             if len(holders) > 1:
                 raise self.fail(

@@ -102,6 +102,7 @@ class Situation:
     present: frozenset[str] | None = None
     frozen_through: int = 0
     arrived: dict[str, int] = field(default_factory=dict)  # ersättare present from a later paragraph
+    base: int = 1  # the protocol's number of paragraph 1 (the engine counts positions; texts show numbers)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Plan:
     assignments: tuple[Assignment, ...]
     vacancies: tuple[Vacancy, ...]
     not_quorate: tuple[tuple[int, int], ...] = field(default=())
+    base: int = 1  # the protocol's number of paragraph 1
 
     @property
     def beslutfor(self) -> bool:
@@ -417,7 +419,8 @@ class _Planner:
                     rule, explanation = source.rule, source.explanation
                     gap = span(prev_end + 1, a - 1)
                     if prev_end and gap & ~self.jav[e] == 0 and rule is not Rule.ATER_EFTER_JAV:
-                        explanation = f"Åter efter jäv i {format_mask(gap, space=True)}; {_lower_first(explanation)}"
+                        where = format_mask(gap, space=True, base=self.s.base)
+                        explanation = f"Åter efter jäv i {where}; {_lower_first(explanation)}"
                         rule = Rule.ATER_EFTER_JAV
                     assignments.append(Assignment(e, seat.key, a, z, rule, explanation))
                     prev_end = z
@@ -432,6 +435,7 @@ class _Planner:
             assignments=tuple(assignments),
             vacancies=tuple(vacancies),
             not_quorate=tuple(self.not_quorate(unfilled)),
+            base=self.s.base,
         )
 
     def not_quorate(self, unfilled: list[int]) -> Iterable[tuple[int, int]]:

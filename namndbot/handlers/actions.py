@@ -29,6 +29,7 @@ async def answering(
     client,
     what: str,
     work: Callable[[Callable[..., Awaitable[None]]], Awaitable[None]],
+    observe: Callable[[str, str], None] | None = None,
 ) -> None:
     """Run a button's ``work``; whatever goes wrong, the click is acknowledged and the clicker told
     why, in Swedish (a bug is logged, never shown)."""
@@ -45,6 +46,8 @@ async def answering(
         return
     except NamndbotError as exc:
         text = exc.full()
+        if observe is not None:
+            observe("refused", "button")  # answered at once, nothing stored
     except Exception:
         log.exception("button %s failed", what)
         text = "Något gick fel hos mig; försök igen om en stund."
@@ -93,7 +96,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             if submitted.duplicate:
                 log.info("duplicate click %s from %s ignored", action["action_id"], user)
 
-        await answering(ack, body, respond, client, action.get("action_id", ""), work)
+        await answering(ack, body, respond, client, action.get("action_id", ""), work, bot.intake.observe)
 
     @app.action("justering_klar")
     async def justerat(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
@@ -106,7 +109,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             )
             await ack()
 
-        await answering(ack, body, respond, client, "justering_klar", work)
+        await answering(ack, body, respond, client, "justering_klar", work, bot.intake.observe)
 
     @app.action("starta_sammantrade")
     @app.action("ersattare_anlander")
@@ -131,7 +134,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             await ack()
             bot.after_ack(client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret")
 
-        await answering(ack, body, respond, client, action.get("action_id", ""), work)
+        await answering(ack, body, respond, client, action.get("action_id", ""), work, bot.intake.observe)
 
     @app.action("nasta_paragraf")
     async def next_paragraph(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
@@ -154,7 +157,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             )
             await ack()
 
-        await answering(ack, body, respond, client, "nasta_paragraf", work)
+        await answering(ack, body, respond, client, "nasta_paragraf", work, bot.intake.observe)
 
     @app.action("oppna_forhinder")
     async def open_modal(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
@@ -170,7 +173,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
                 client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret för förhinder"
             )
 
-        await answering(ack, body, respond, client, "oppna_forhinder", work)
+        await answering(ack, body, respond, client, "oppna_forhinder", work, bot.intake.observe)
 
 
 def _reply(body: dict[str, Any]) -> dict[str, str]:

@@ -28,6 +28,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         try:
             await dispatch(bot, ack, body, client)
         except NamndbotError as exc:
+            bot.intake.observe("refused", "slash_command")  # answered at once, nothing stored
             await ack(response_type="ephemeral", text=exc.full())
         except Exception:
             log.exception("/namnd %r failed", body.get("text"))
@@ -67,6 +68,7 @@ async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
             is_ledamot=who.member.is_ledamot,
             meeting_label=f" {svensk_datum(meeting.date)}",
             ord=CHAT_ORD,
+            base=meeting.first_paragraph,
         )
         await bot.intake.submit(
             f"cmd:{body['trigger_id']}",
@@ -149,7 +151,7 @@ async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
             raise NamndbotError("Det är nämndens sekreterare som sköter sammanträdet här.")
         import re as _re
 
-        number = _re.search(r"\d{1,3}", cmd.rest or "")
+        number = _re.search(r"\d{1,4}", cmd.rest or "")
         started = [m for m in info.open_meetings() if m.started and m.date == today_in(info, now)]
         if not started:
             raise NamndbotError("Inget sammanträde pågår i dag.", hint="Starta det med knappen i sammanfattningen.")

@@ -36,9 +36,11 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         try:
             payload = await validate(bot, user, values)
         except FieldError as exc:
+            bot.intake.observe("refused", "form")
             await ack(response_action="errors", errors={exc.block: exc.message})
             return
         except NamndbotError as exc:
+            bot.intake.observe("refused", "form")
             await ack(response_action="errors", errors={"mote": _short(exc.full())})
             return
         payload["reply"] = {"user": user}
@@ -151,19 +153,20 @@ async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
     if part in ("kommer", "gar"):
         if not when:
             raise FieldError("nar", "Skriv från vilken paragraf (§ 5) eller vilket klockslag (17.30).")
-        m_par = re.fullmatch(r"§?\s*(\d{1,3})", when)
+        m_par = re.fullmatch(r"§?\s*(\d{1,4})", when)
         m_time = re.fullmatch(r"(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})", when)
         if m_par:
             p = int(m_par.group(1))
-            if part == "gar" and p <= 1:
-                raise FieldError("nar", "Går du före § 1 gäller förhindret hela sammanträdet.")
-            if part == "kommer" and p <= 1:
-                raise FieldError("nar", "Kommer du till § 1 har du inget förhinder.")
-            if meeting.paragraphs is not None and p > meeting.paragraphs:
+            lo = meeting.first_paragraph
+            if part == "gar" and p <= lo:
+                raise FieldError("nar", f"Går du före § {lo} gäller förhindret hela sammanträdet.")
+            if part == "kommer" and p <= lo:
+                raise FieldError("nar", f"Kommer du till § {lo} har du inget förhinder.")
+            hi = meeting.last_paragraph
+            if hi is not None and p > hi:
                 raise FieldError(
                     "nar",
-                    f"Sammanträdet har § 1-{meeting.paragraphs}; skriv en paragraf "
-                    f"mellan § 2 och § {meeting.paragraphs}.",
+                    f"Sammanträdet har § {lo}-{hi}; skriv en paragraf mellan § {lo + 1} och § {hi}.",
                 )
             if part == "kommer":
                 fields["from"] = p
@@ -181,6 +184,7 @@ async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
                 vaxeltjanstgoring=info.committee.settings.vaxeltjanstgoring,
                 is_ledamot=member.is_ledamot,
                 ord=CHAT_ORD,
+                base=meeting.first_paragraph,
             )
         except NamndbotError as exc:
             raise FieldError("nar", _short(exc.full())) from None

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from ..domain import narvaro as narvaro_mod
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError, NotFound, RuleError
-from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence
+from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence, first_number
 from ..domain.model import Member, Roster
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import format_mask, span_words
@@ -42,12 +42,12 @@ class Call:
     ersattare: Member
     seats: tuple[tuple[Member, int], ...]  # (ledamot, mask)
 
-    def describe(self, paragraphs: int) -> str:
+    def describe(self, paragraphs: int, base: int = 1) -> str:
         everything = (1 << paragraphs) - 1
         parts = []
         for seat, mask in self.seats:
             text = f"för {seat.label}"
-            parts.append(text if mask == everything else f"{text} {format_mask(mask)}")
+            parts.append(text if mask == everything else f"{text} {format_mask(mask, base=base)}")
         return f"{self.ersattare.label} " + " och ".join(parts)
 
 
@@ -197,6 +197,7 @@ class NamndService:
         *,
         start: time | None = None,
         paragraphs: int | None = None,
+        first_paragraph: int | None = None,
         location: str | None = None,
         note: str | None = None,
         actor: str,
@@ -207,6 +208,7 @@ class NamndService:
             day,
             start=start,
             paragraphs=paragraphs,
+            first_paragraph=first_paragraph,
             location=location,
             note=note,
             actor=actor,
@@ -221,21 +223,33 @@ class NamndService:
         *,
         start: time | None = None,
         paragraphs: int | None = None,
+        first_paragraph: int | None = None,
         location: str | None = None,
         note: str | None = None,
         actor: str,
     ) -> MeetingResult:
+        """``paragraphs``: how many; ``first_paragraph``: the protocol's number of the first (194 for
+        §§ 194–219). Without it the committee's ``paragrafnumrering`` decides (1, or through the year)."""
         if paragraphs is not None and not 1 <= paragraphs <= 999:
             raise RuleError(f"Antalet paragrafer ska vara mellan 1 och 999, inte {paragraphs}.")
+        if first_paragraph is not None and not 1 <= first_paragraph <= 9999:
+            raise RuleError(f"Paragrafnumret ska vara mellan 1 och 9999, inte {first_paragraph}.")
         stored = await self.committee_in(repo, short)
         existing = await repo.meeting(stored.id, day)
+        first = existing.first_paragraph if existing else 1
+        if first_paragraph is not None:
+            first = first_paragraph
+        elif paragraphs is not None:
+            year = await repo.meetings(stored.id, start=date(day.year, 1, 1), end=day)
+            first = first_number(year, day, stored.committee.settings.paragrafnumrering)
         if existing is None:
             meeting = Meeting(
                 committee=stored.committee.short,
                 date=day,
                 start=start or stored.committee.default_start,
                 paragraphs=paragraphs,
-                location=_clean(location),
+                first_paragraph=first,
+                location=_clean(location) or stored.committee.settings.plats,
                 note=_clean(note),
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
@@ -258,16 +272,18 @@ class NamndService:
             existing,
             start=start or existing.start,
             paragraphs=paragraphs if paragraphs is not None else existing.paragraphs,
+            first_paragraph=first,
             location=_clean(location) if location is not None else existing.location,
             note=_clean(note) if note is not None else existing.note,
             status=PLANERAD,
         )
         if updated == existing:
             return MeetingResult(existing, created=False, changed=False)
-        if updated.paragraphs != existing.paragraphs:
+        if (updated.paragraphs, updated.first_paragraph) != (existing.paragraphs, existing.first_paragraph):
             if existing.started and (updated.paragraphs or 1) < existing.current_paragraph:
                 raise RuleError(
-                    f"Sammanträdet är redan vid § {existing.current_paragraph}; det kan inte ha färre paragrafer än så."
+                    f"Sammanträdet är redan vid § {existing.nr(existing.current_paragraph)}; det kan inte ha färre "
+                    "paragrafer än så."
                 )
             await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
         visible = (updated.start, updated.location, updated.note, updated.status) != (
@@ -409,12 +425,13 @@ class NamndService:
             raise RuleError(
                 "Sammanträdet är inte indelat i paragrafer.", hint="Ange antalet med ”meeting add … --paragraphs N”."
             )
-        if not meeting.current_paragraph <= number <= meeting.paragraphs:
+        at = meeting.position(number)  # the protocol's § number: a position, or an error naming the range
+        if at < meeting.current_paragraph:
             raise RuleError(
-                f"Paragrafen ska vara mellan {max(1, meeting.current_paragraph)} och {meeting.paragraphs}"
-                f" (sammanträdet är vid § {meeting.current_paragraph})."
+                f"Paragrafen ska vara mellan {meeting.nr(max(1, meeting.current_paragraph))} och "
+                f"{meeting.last_paragraph} (sammanträdet är vid § {meeting.nr(meeting.current_paragraph)})."
             )
-        moved = replace(meeting, current_paragraph=number)
+        moved = replace(meeting, current_paragraph=at)
         await repo.update_meeting(moved)
         await repo.audit(now, actor, "paragraf", committee_id=stored.id, meeting_id=meeting.id, paragraph=number)
         await repo.add_event(now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id)
@@ -474,6 +491,7 @@ class NamndService:
             is_ledamot=member.is_ledamot,
             meeting_label=f" {day.isoformat()}",
             ord=ord,
+            base=meeting.first_paragraph,
         )
         if tid is not None and (first, last) != (None, None):
             raise RuleError("Ange antingen en tid eller paragrafer, inte båda.")
@@ -501,7 +519,7 @@ class NamndService:
             meeting_id=meeting.id,
             member_id=ids[member.key],
             member=member.name,
-            paragraphs=anmalan.describe(meeting.paragraphs),
+            paragraphs=anmalan.describe(meeting.paragraphs, meeting.first_paragraph),
             jav=jav,
         )
         await repo.add_event(
@@ -532,8 +550,8 @@ class NamndService:
                 left_at = a.first or 1
                 if not a.jav and left_at > 1 and left_at <= meeting.current_paragraph:
                     raise RuleError(
-                        f"{member.label} lämnade sammanträdet vid § {left_at} och får inte tjänstgöra igen samma dag "
-                        "(växeltjänstgöring är inte tillåten).",
+                        f"{member.label} lämnade sammanträdet vid § {meeting.nr(left_at)} och får inte tjänstgöra "
+                        "igen samma dag (växeltjänstgöring är inte tillåten).",
                         hint="Nämnder vars reglemente tillåter det sätter vaxeltjanstgoring = true i rosterfilen.",
                     )
         existing = [a for a in own if only is None or a == replace(only, member=member.key)]
@@ -544,7 +562,8 @@ class NamndService:
             if only is not None and own:  # nothing removed: ``own`` is what is in force now
                 raise NotFound(
                     "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
-                    f"{member.label}: {join_names([a.describe(meeting.paragraphs) for a in own])}.",
+                    f"{member.label}: "
+                    f"{join_names([a.describe(meeting.paragraphs, meeting.first_paragraph) for a in own])}.",
                     hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.",
                 )
             raise NotFound(f"{member.label} har inget förhinder anmält till sammanträdet {svensk_datum(day)}.")
@@ -722,7 +741,8 @@ class NamndService:
             if paragraphs is None or max(a.first or 1, a.last or 1) > paragraphs:
                 who = names[a.member].label if a.member in names else a.member
                 raise RuleError(
-                    f"{who} har förhinder för {a.describe(meeting.paragraphs)}, som inte ryms i "
+                    f"{who} har förhinder för {a.describe(meeting.paragraphs, meeting.first_paragraph)}, som inte "
+                    "ryms i "
                     + (
                         f"{antal(paragraphs, 'paragraf', 'paragrafer')}."
                         if paragraphs
@@ -752,6 +772,7 @@ class NamndService:
             present=present,
             frozen_through=meeting.current_paragraph if meeting.started else 0,
             arrived=arrived,
+            base=meeting.first_paragraph,
         )
         return situation, anmalningar, declined
 
@@ -774,7 +795,7 @@ class NamndService:
         """Run the engine, store its plan, audit, record events and return what changed for whom."""
         roster = await repo.roster_for(meeting, committee_id)
         situation, _, _ = await self._situation(repo, roster, meeting)
-        new = Plan(meeting.units, (), ()) if meeting.cancelled else plan(situation)
+        new = Plan(meeting.units, (), (), base=meeting.first_paragraph) if meeting.cancelled else plan(situation)
         old = situation.previous
         ids = await repo.member_ids(committee_id)
         change = diff(meeting, roster, old, new, old_units)
@@ -784,7 +805,7 @@ class NamndService:
         for v in new.vacancies:  # rule 7: an open seat is reported, once (not one in paragraphs already handled)
             if v.last > handled and await repo.alert_vacancy(meeting.id, v.seat, v.first, v.last, now):
                 label = members[v.seat].label
-                where_text = span_words(v.first, v.last, new.paragraphs)
+                where_text = span_words(v.first, v.last, new.paragraphs, base=new.base)
                 await repo.add_event(now, "vakans", **where, seat=label, party=v.party, paragraphs=where_text)
         if change.empty and tuple(old) == new.assignments:
             return change
@@ -802,7 +823,7 @@ class NamndService:
                 **where,
                 member_id=member_id,
                 member=call.ersattare.name,
-                serves=call.describe(n),
+                serves=call.describe(n, new.base),
                 reason=reasons,
             )
             await repo.add_event(
@@ -810,7 +831,7 @@ class NamndService:
                 "inkallad",
                 **where,
                 member_id=member_id,
-                serves=call.describe(n),
+                serves=call.describe(n, new.base),
                 reason=reasons[0] if reasons else "",
                 during=meeting.started,
                 from_paragraph=first,
@@ -827,9 +848,11 @@ class NamndService:
                 **where,
                 member_id=member_id,
                 member=call.ersattare.name,
-                serves=call.describe(n),
+                serves=call.describe(n, new.base),
             )
-            await repo.add_event(now, "inkallelse_andrad", **where, member_id=member_id, serves=call.describe(n))
+            await repo.add_event(
+                now, "inkallelse_andrad", **where, member_id=member_id, serves=call.describe(n, new.base)
+            )
         for member in change.released:
             member_id = ids[member.key]
             displaced = member in change.displaced
@@ -907,7 +930,8 @@ def narvaro_dict(r: NarvaroResult) -> dict:
     n = r.meeting.paragraphs
 
     def rng(first: int, last: int) -> tuple[int | None, int | None]:
-        return (first, last) if n else (None, None)
+        """Positions as the protocol's numbers."""
+        return (r.meeting.nr(first), r.meeting.nr(last)) if n else (None, None)
 
     tjanstgorande = []
     for a in r.plan.assignments:
@@ -946,7 +970,7 @@ def narvaro_dict(r: NarvaroResult) -> dict:
             "jav": anm.jav,
         }
         if anm.tid:
-            entry["tid"] = anm.describe(r.meeting.paragraphs)
+            entry["tid"] = anm.describe(r.meeting.paragraphs, r.meeting.first_paragraph)
         forhinder.append(entry)
     avbojt = [
         {"name": members[k].name, "party": members[k].party, "kind": v}
@@ -966,6 +990,8 @@ def narvaro_dict(r: NarvaroResult) -> dict:
         "start": r.meeting.starts_at(r.committee.committee.timezone).isoformat(),
         "status": r.meeting.status,
         "paragraphs": n,
+        "first_paragraph": r.meeting.first_paragraph if n else None,
+        "last_paragraph": r.meeting.last_paragraph,
         "tjanstgorande": tjanstgorande,
         "forhinder": forhinder,
         "avbojt": avbojt,
@@ -973,7 +999,11 @@ def narvaro_dict(r: NarvaroResult) -> dict:
             {
                 "name": e.name,
                 "party": e.party,
-                "paragraphs": format_mask(attending[e.key] & ~r.plan.serving_mask(e.key)) if n else None,
+                "paragraphs": format_mask(
+                    attending[e.key] & ~r.plan.serving_mask(e.key), base=r.meeting.first_paragraph
+                )
+                if n
+                else None,
             }
             for e in r.roster.ersattare
             if attending[e.key] & ~r.plan.serving_mask(e.key)

@@ -49,8 +49,8 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
             served=served,
             for_name=for_member.name if for_member else None,
             for_party=for_member.party if for_member else None,
-            paragraphs=format_mask(mask) if numbered else None,
-            ranges=tuple(runs(mask)) if numbered else (),
+            paragraphs=format_mask(mask, base=r.meeting.first_paragraph) if numbered else None,
+            ranges=tuple((r.meeting.nr(a), r.meeting.nr(z)) for a, z in runs(mask)) if numbered else (),
             rule=rule,
         )
 

@@ -89,16 +89,21 @@ def personal_status(r: NarvaroResult, key: str) -> str | None:
         whom = []
         for seat, mask in serving.items():
             text = f"för {members[seat].label}"
-            whom.append(text if mask == all_of(n) or not numbered else f"{text} {format_mask(mask)}")
+            whom.append(
+                text
+                if mask == all_of(n) or not numbered
+                else f"{text} {format_mask(mask, base=r.meeting.first_paragraph)}"
+            )
         answered = r.calls.get(key) == "kommer"
         parts.append(f"inkallad att tjänstgöra {' och '.join(whom)}" + ("" if answered else " (inte besvarad)"))
     elif key in r.declined:
         parts.append("du har tackat nej" if r.declined[key] == "avbojt" else "inkallelsen gick vidare (inget svar)")
     for anm in own:
+        said = anm.describe(r.meeting.paragraphs, r.meeting.first_paragraph)
         parts.append(
-            f"jäv anmält {anm.describe(r.meeting.paragraphs).replace(' (jäv)', '')}"
+            f"jäv anmält {said.replace(' (jäv)', '')}"
             if anm.jav
-            else "förhinder anmält" + ("" if anm.whole else f" {anm.describe(r.meeting.paragraphs)}")
+            else "förhinder anmält" + ("" if anm.whole else f" {said}")
         )
     return "; ".join(parts) if parts else None
 

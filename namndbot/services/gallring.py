@@ -70,22 +70,31 @@ class GallringService:
         day = months_before(now.astimezone(self.tz).date(), months)
         return day, datetime.combine(day, time(0, 0), tzinfo=self.tz).astimezone(UTC)
 
-    async def run(self, months: int | None = None, *, dry_run: bool = False) -> GallringResult:
+    async def run(self, months: int | None = None, *, dry_run: bool = False, actor: str = "cli") -> GallringResult:
         """On demand (``namndbot gallra``): one transaction, or a read only for a dry run."""
         now = self.clock()
         if dry_run:
             async with self.db.read() as repo:
                 return await self.gallra_in(repo, now, months, dry_run=True)
         async with self.db.transaction() as repo:
-            return await self.gallra_in(repo, now, months)
+            return await self.gallra_in(repo, now, months, actor=actor)
 
     async def gallra_in(
-        self, repo: Repository, now: datetime, months: int | None = None, *, dry_run: bool = False
+        self,
+        repo: Repository,
+        now: datetime,
+        months: int | None = None,
+        *,
+        dry_run: bool = False,
+        actor: str = "namndbot:gallring",
     ) -> GallringResult:
         months = self.months if months is None else months
         day, at = self.cutoff(now, months)
         counts = await sql.gallra(repo.conn, day.isoformat(), iso(at), dry_run=dry_run)
-        return GallringResult(months, day, dry_run, tuple(counts))
+        result = GallringResult(months, day, dry_run, tuple(counts))
+        if not dry_run and result.total:  # accountability (art. 5.2): what was gallrat, when, by whom
+            await repo.audit(now, actor, sql.GALLRING_ACTION, **result.as_dict())
+        return result
 
     # -- once a day, as a durable job ------------------------------------------------------
     def next_run(self, now: datetime) -> datetime:

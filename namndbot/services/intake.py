@@ -292,7 +292,8 @@ class Intake:
         change = await self.namnd.present_in(
             repo, now, p["committee"], date.fromisoformat(p["date"]), p["member"], actor=f"slack:{row.actor}"
         )
-        return f"{p['member']} är närvarande från § {change.meeting.current_paragraph + 1}.", {}
+        m = change.meeting
+        return f"{p['member']} är närvarande från § {m.nr(m.current_paragraph + 1)}.", {}
 
     async def _meeting_paragraph(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._chair(repo, row)
@@ -301,9 +302,10 @@ class Intake:
         number = p.get("number")
         if number is None:
             stored = await self.namnd.committee_in(repo, p["committee"])
-            number = (await self.namnd.meeting_in(repo, stored, day)).current_paragraph + 1
+            current = await self.namnd.meeting_in(repo, stored, day)
+            number = current.nr(current.current_paragraph + 1)
         meeting = await self.namnd.paragraph_in(repo, now, p["committee"], day, int(number), actor=f"slack:{row.actor}")
-        return f"Nu behandlas § {meeting.current_paragraph}.", {}
+        return f"Nu behandlas § {meeting.nr(meeting.current_paragraph)}.", {}
 
 
 def _dag(result: ForhinderResult) -> str:
@@ -319,11 +321,11 @@ def _self(row: IntakeRow, result: ForhinderResult) -> bool:
 def _forhinder_text(result: ForhinderResult) -> str:
     a: Anmalan | None = result.anmalan
     m = result.change.meeting
-    what = a.describe(m.paragraphs) if a else ""
+    what = a.confirm(m.paragraphs, m.first_paragraph) if a else ""
     if result.already:
         return f"Förhindret för {result.member.label} ({what}) var redan anmält till sammanträdet {_dag(result)}."
     text = f"Förhinder anmält för {result.member.label}: {what}, sammanträdet {_dag(result)}."
-    called = [c.describe(result.change.plan.paragraphs) for c in result.change.called]
+    called = [c.describe(result.change.plan.paragraphs, result.change.plan.base) for c in result.change.called]
     if called:
         text += " Inkallas: " + "; ".join(called) + "."
     vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]

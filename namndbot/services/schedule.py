@@ -3,6 +3,12 @@
 Importing the same decision twice changes nothing. A changed decision moves
 meetings (the UID stays, so calendars move the event), adds new ones, and
 cancels the ones that were dropped: never deleted.
+
+An import changes only the period its text covers (``Schedule.first`` ..
+``Schedule.last``: the half-years it names, else its first to its last date);
+meetings outside it belong to other decisions and are left alone. A text
+whose heading names another committee is refused. ``dry_run`` works out the
+same report and rolls everything back.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from ..calendar.schedule import Schedule, ScheduledMeeting, parse_schedule
+from ..calendar.schedule_heading import same_committee
+from ..domain.errors import NamndbotError
 from ..domain.meeting import INSTALLD, PLANERAD, Meeting
 from .core import NamndService
 
@@ -23,35 +31,59 @@ MOVE_WINDOW_DAYS = 31
 class ScheduleReport:
     committee: str
     years: tuple[int, ...]
+    first: date
+    last: date
     added: tuple[Meeting, ...] = ()
     moved: tuple[tuple[date, Meeting], ...] = ()
     changed: tuple[Meeting, ...] = ()
     cancelled: tuple[Meeting, ...] = ()
     unchanged: tuple[Meeting, ...] = ()
     forhinder_on_moved: int = 0
+    dry_run: bool = False
 
     @property
     def nothing_changed(self) -> bool:
         return not (self.added or self.moved or self.changed or self.cancelled)
 
 
+class OtherCommittee(NamndbotError):
+    """The schedule's heading names another committee than the one imported into."""
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run's transaction, carrying its report."""
+
+    def __init__(self, report: ScheduleReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
 async def import_schedule(
-    namnd: NamndService, short: str, text: str, *, year: int | None = None, actor: str
+    namnd: NamndService, short: str, text: str, *, year: int | None = None, actor: str, dry_run: bool = False
 ) -> ScheduleReport:
     schedule = parse_schedule(text, year=year)
+    try:
+        return await _apply(namnd, short, schedule, actor=actor, dry_run=dry_run)
+    except _DryRun as rolled_back:
+        return rolled_back.report
+
+
+async def _apply(namnd: NamndService, short: str, schedule: Schedule, *, actor: str, dry_run: bool) -> ScheduleReport:
     now = namnd.clock()
     async with namnd.db.transaction() as repo:
         stored = await namnd.committee_in(repo, short)
+        named = schedule.committee
+        if named is not None and not same_committee(named, stored.committee.name, stored.committee.short):
+            raise OtherCommittee(
+                f"Texten gäller {named}, inte {stored.committee.name} ({stored.committee.short});"
+                " inget har importerats.",
+                hint="Importera den med --committee för den nämnden, eller kontrollera att det är rätt fil.",
+            )
         default = schedule.default_start or stored.committee.default_start
         years = tuple(sorted({m.date.year for m in schedule.meetings} | {schedule.year}))
-        # What the decision covers: its calendar year, or, for one that runs across a new year (a
-        # school year, "hösten 2020 och våren 2021"), its first to its last date. Meetings outside
-        # belong to other decisions and are left alone.
-        dates = [m.date for m in schedule.meetings]
-        if len(years) == 1:
-            existing = [m for m in await repo.meetings(stored.id) if m.date.year in years]
-        else:
-            existing = await repo.meetings(stored.id, start=min(dates), end=max(dates))
+        # What the decision covers: the half-years it names, else its first to its last date.
+        # Meetings outside belong to other decisions and are left alone.
+        existing = await repo.meetings(stored.id, start=schedule.first, end=schedule.last)
         today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
 
         def held(m: Meeting) -> bool:
@@ -74,6 +106,7 @@ async def import_schedule(
                 date=day,
                 start=s.start or default,
                 note=s.note if s.note is not None else m.note,
+                location=s.location or m.location or stored.committee.settings.plats,
                 status=INSTALLD if s.cancelled else PLANERAD,
             )
 
@@ -138,6 +171,7 @@ async def import_schedule(
                 date=day,
                 start=s.start or default,
                 note=s.note,
+                location=s.location or stored.committee.settings.plats,
                 status=INSTALLD if s.cancelled else PLANERAD,
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
@@ -167,16 +201,22 @@ async def import_schedule(
         for m in cancelled:
             await namnd.replan_in(repo, stored.id, m, now, actor)
 
-    return ScheduleReport(
-        committee=stored.committee.short,
-        years=years,
-        added=tuple(added),
-        moved=tuple(moved),
-        changed=tuple(changed),
-        cancelled=tuple(cancelled),
-        unchanged=tuple(unchanged),
-        forhinder_on_moved=forhinder_on_moved,
-    )
+        report = ScheduleReport(
+            committee=stored.committee.short,
+            years=years,
+            first=schedule.first,
+            last=schedule.last,
+            added=tuple(added),
+            moved=tuple(moved),
+            changed=tuple(changed),
+            cancelled=tuple(cancelled),
+            unchanged=tuple(unchanged),
+            forhinder_on_moved=forhinder_on_moved,
+            dry_run=dry_run,
+        )
+        if dry_run:
+            raise _DryRun(report)  # rolls the transaction back
+    return report
 
 
-__all__ = ["import_schedule", "ScheduleReport", "Schedule"]
+__all__ = ["import_schedule", "ScheduleReport", "Schedule", "OtherCommittee"]

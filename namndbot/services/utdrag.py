@@ -9,6 +9,7 @@ only its host.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,7 +51,13 @@ def _mask_url(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}/…" if rest else "…"
 
 
+_FEED_LINK = re.compile(r"(/kalender/p/)([A-Za-z0-9_-]{8,})")
+
+
 def _masked(value: Any) -> Any:
+    """Response URLs cut to their host, and feed tokens inside texts (a calendar link sent by DM) masked."""
+    if isinstance(value, str):
+        return _FEED_LINK.sub(lambda m: m.group(1) + mask_token(m.group(2)), value)
     if isinstance(value, dict):
         return {k: _mask_url(v) if k == "response_url" and isinstance(v, str) else _masked(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -92,7 +99,8 @@ async def utdrag(db: Database, query: str, clock: Callable[[], datetime]) -> Utd
             for key in JSON_FIELDS:
                 if isinstance(row.get(key), str):
                     try:
-                        row[key] = _masked(json.loads(row[key]))
+                        row[key] = json.loads(row[key])
                     except ValueError:
                         pass
+            row.update({k: _masked(v) for k, v in row.items()})
     return Utdrag(name, clock(), {k: sections.get(k, []) for k in SECTIONS})

@@ -61,6 +61,7 @@ COLUMNS: dict[str, str] = {
     "meeting.date": OFFENTLIG,
     "meeting.start": OFFENTLIG,
     "meeting.paragraphs": OFFENTLIG,
+    "meeting.first_paragraph": OFFENTLIG,  # the protocol's number of the first paragraph
     "meeting.location": OFFENTLIG,
     "meeting.note": OFFENTLIG,
     "meeting.status": OFFENTLIG,
@@ -181,7 +182,9 @@ AUDIT_KEEP = (
     "schedule_cancel",
     "paragraf",
     "justerad",
+    "gallring",  # a gallring's own record: counts per kind, no names
 )
+GALLRING_ACTION = "gallring"
 _KEEP = ", ".join(f"'{a}'" for a in AUDIT_KEEP)
 _AUDIT_OLD = f"(meeting_id IN ({OLD_MEETINGS}) OR (meeting_id IS NULL AND at < :at))"
 GALLRAD_ACTOR = "gallrad"

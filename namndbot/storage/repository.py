@@ -335,6 +335,7 @@ class CoreRepository:
             started_at=_dt(row["started_at"]),
             current_paragraph=row["current_paragraph"],
             id=row["id"],
+            first_paragraph=row["first_paragraph"],
         )
 
     async def meeting(self, committee_id: int, day: date) -> Meeting | None:
@@ -367,13 +368,14 @@ class CoreRepository:
     async def insert_meeting(self, committee_id: int, m: Meeting, now: datetime) -> int:
         self._catalog_changed()
         return await self._run(
-            "INSERT INTO meeting (committee_id, uid, date, start, paragraphs, location, note, status, sequence,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meeting (committee_id, uid, date, start, paragraphs, first_paragraph, location, note, status,"
+            " sequence, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             committee_id,
             m.uid,
             m.date.isoformat(),
             m.start.strftime("%H:%M"),
             m.paragraphs,
+            m.first_paragraph,
             m.location,
             m.note,
             m.status,
@@ -387,11 +389,12 @@ class CoreRepository:
         self._catalog_changed()
         assert m.updated_at is not None
         await self._run(
-            "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, location = ?, note = ?, status = ?,"
-            " sequence = ?, started_at = ?, current_paragraph = ?, updated_at = ? WHERE id = ?",
+            "UPDATE meeting SET date = ?, start = ?, paragraphs = ?, first_paragraph = ?, location = ?, note = ?,"
+            " status = ?, sequence = ?, started_at = ?, current_paragraph = ?, updated_at = ? WHERE id = ?",
             m.date.isoformat(),
             m.start.strftime("%H:%M"),
             m.paragraphs,
+            m.first_paragraph,
             m.location,
             m.note,
             m.status,

@@ -1,0 +1,134 @@
+"""The protocol's own paragraph numbers (issue 11, point 1): §§ 194–219, numbered through the year."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .ks_support import BEFORE, DAY, KS_TOML, ks_with_slack
+from .slack_support import SECRETARY, running_bot, slack_id, user
+
+M = ("--committee", "KS", "--meeting", DAY.isoformat())
+
+
+@pytest.fixture
+def ks_cli(cli):
+    cli.ok("roster", "import", str(KS_TOML))
+    out = cli.ok("meeting", "add", "--committee", "KS", BEFORE.isoformat(), "--paragraphs", "170-193")
+    assert "24 paragrafer (§§ 170–193)" in out
+    # "lopande": a count continues from the year's previous meeting.
+    out = cli.ok("meeting", "add", "--committee", "KS", DAY.isoformat(), "--paragraphs", "26")
+    assert out.endswith("är tillagt, 26 paragrafer (§§ 194–219).\n"), out
+    return cli
+
+
+def narvaro_json(cli) -> dict:
+    return json.loads(cli.ok("narvaro", *M, "--format", "json"))
+
+
+def test_the_count_continues_through_the_year_and_restarts_in_january(ks_cli):
+    data = narvaro_json(ks_cli)
+    assert (data["paragraphs"], data["first_paragraph"], data["last_paragraph"]) == (26, 194, 219)
+    out = ks_cli.ok("meeting", "add", "--committee", "KS", "2020-01-28", "--paragraphs", "12")
+    assert "12 paragrafer." in out  # §§ 1–12: the first of the year starts at 1
+    data = json.loads(ks_cli.ok("narvaro", "--committee", "KS", "--meeting", "2020-01-28", "--format", "json"))
+    assert (data["first_paragraph"], data["last_paragraph"]) == (1, 12)
+
+
+def test_per_sammantrade_takes_the_protocols_numbers_when_given(amn_cli):
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "194-219")
+    assert "(§§ 194–219)" in out
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2020-01-21", "--paragraphs", "10")
+    data = json.loads(amn_cli.ok("narvaro", "--committee", "AMN", "--meeting", "2020-01-21", "--format", "json"))
+    assert (data["first_paragraph"], data["last_paragraph"]) == (1, 10)  # per_sammantrade: from § 1
+
+
+def test_forhinder_flags_take_the_protocols_numbers(ks_cli):
+    out = ks_cli.ok("forhinder", "add", *M, "Karin Lundkvist", "--until-paragraph", "200")
+    assert "förhinder från § 201" in out
+    assert "Inkallas: Royne Borgvall (S) för Karin Lundkvist (S) §201-219" in out
+    data = narvaro_json(ks_cli)
+    (serving,) = data["tjanstgorande"]
+    assert (serving["from"], serving["to"]) == (201, 219)
+    (f,) = data["forhinder"]
+    assert (f["from"], f["to"]) == (201, 219)
+    assert data["paragraphs"] == 26
+
+
+@pytest.mark.parametrize(
+    "flag, value",
+    [("--until-paragraph", "10"), ("--from-paragraph", "194"), ("--until-paragraph", "219"), ("--paragraphs", "7-7")],
+)
+def test_a_paragraph_outside_the_range_is_refused_naming_it(ks_cli, flag, value):
+    before = ks_cli.dump()
+    extra = ("--jav",) if flag == "--paragraphs" else ()
+    code, _, err = ks_cli("forhinder", "add", *M, "Karin Lundkvist", flag, value, *extra)
+    assert code == 2 and "§§ 194–219" in err, err
+    assert ks_cli.dump() == before
+
+
+def test_meeting_paragraph_takes_the_protocols_number(ks_cli, monkeypatch):
+    ks_cli.ok("meeting", "start", "--committee", "KS", DAY.isoformat(), "--present", "Royne Borgvall")
+    out = ks_cli.ok("meeting", "paragraph", "--committee", "KS", DAY.isoformat(), "200")
+    assert out == "Nu behandlas § 200; ändringar gäller från § 201.\n"
+    code, _, err = ks_cli("meeting", "paragraph", "--committee", "KS", DAY.isoformat(), "5")
+    assert code == 2 and "§ 5 finns inte: sammanträdet har §§ 194–219." in err
+    out = ks_cli.ok("forhinder", "add", *M, "Karin Lundkvist")  # leaves now: from the next paragraph
+    assert "Royne Borgvall (S) för Karin Lundkvist (S) §201-219" in out
+
+
+def test_export_uses_the_protocols_numbers(ks_cli):
+    ks_cli.ok("forhinder", "add", *M, "Karin Lundkvist", "--until-paragraph", "200")
+    data = json.loads(
+        ks_cli.ok(
+            "tjanstgoring",
+            "export",
+            "--committee",
+            "KS",
+            "--from",
+            "2019-11-01",
+            "--to",
+            "2019-11-30",
+            "--format",
+            "json",
+        )
+    )
+    royne = next(r for r in data["rows"] if r["name"] == "Royne Borgvall")
+    assert royne["paragraphs"] == "§201-219" and royne["ranges"] == [{"from": 201, "to": 219}]
+    karin = next(r for r in data["rows"] if r["name"] == "Karin Lundkvist")
+    assert karin["paragraphs"] == "§194-200"
+
+
+async def test_the_personal_feed_shows_the_protocols_numbers(tmp_path, clock):
+    async with running_bot(tmp_path, clock, roster=ks_with_slack()) as running:
+        namnd = running.bot.namnd
+        await namnd.add_meeting("KS", BEFORE, paragraphs=24, first_paragraph=170, actor="t")
+        await namnd.add_meeting("KS", DAY, paragraphs=26, actor="t")
+        await namnd.add_forhinder("KS", DAY, "Karin Lundkvist", until_paragraph=200, actor="t")
+        from namndbot.services.feeds import personal_status
+
+        result = await namnd.narvaro("KS", DAY)
+        assert personal_status(result, "royne borgvall").startswith(
+            "inkallad att tjänstgöra för Karin Lundkvist (S) §201-219"
+        )
+        assert personal_status(result, "karin lundkvist") == "förhinder anmält från §201"
+
+
+async def test_chat_says_and_hears_the_protocols_numbers(tmp_path, clock):
+    async with running_bot(tmp_path, clock, roster=ks_with_slack()) as running:
+        namnd = running.bot.namnd
+        await namnd.add_meeting("KS", BEFORE, paragraphs=24, first_paragraph=170, actor="t")
+        await namnd.add_meeting("KS", DAY, paragraphs=26, actor="t")
+        await running.bot.settled()
+        status, _ = await user(running, "Karin Lundkvist").slash("förhinder 26 november till § 200")
+        assert status == 200
+        await running.bot.settled()
+        reply = running.fake.responses[-1]["text"]
+        assert "närvarande t.o.m. § 200, förhinder från § 201" in reply, reply
+        assert "Royne Borgvall (S) för Karin Lundkvist (S) §201-219" in reply
+        status, body = await user(running, "Lennart Wallensäter").slash("förhinder 26 november till § 10")
+        assert "§§ 194–219" in body["text"], body
+        (dm,) = running.fake.dms_to(slack_id("Royne Borgvall"))
+        assert "§201-219" in dm["text"]
+        assert SECRETARY  # the secretary's summary is checked with the layout (test_narvaro_layout)
