@@ -172,6 +172,70 @@ def kommunfullmaktige_case(rounds: int = 400) -> dict[str, float]:
     return {"median_ms": median, "p99_ms": p99, "max_ms": times[-1]}
 
 
+# -- issue 15: a large council, and growth with the number of förhinder -----------------------
+
+
+def scaled(seats: int, ersattare: int) -> Roster:
+    """A nämnd of ``seats`` seats and ``ersattare`` ersättare, the parties in the proportions above."""
+    total_seats, total_ers = sum(PARTIES.values()), sum(ERSATTARE.values())
+    seat_n = {p: max(1, round(k * seats / total_seats)) for p, k in PARTIES.items()}
+    seat_n["S"] += seats - sum(seat_n.values())
+    ers_n = {p: max(1, round(k * ersattare / total_ers)) for p, k in ERSATTARE.items()}
+    ers_n["S"] += ersattare - sum(ers_n.values())
+    ers = [Member(f"Ers {p}{i}", p, "ersattare") for p, k in ers_n.items() for i in range(k)]
+    by_party = {p: [e for e in ers if e.party == p] for p in ers_n}
+    led = []
+    for p, k in seat_n.items():
+        for i in range(k):
+            personal = (by_party[p][i % len(by_party[p])].key,) if i < 3 else ()
+            led.append(Member(f"Led {p}{i}", p, "ledamot", personliga_ersattare=personal))
+    assert len(led) == seats and len(ers) == ersattare
+    return Roster(Committee("BIG", "Stora nämnden"), tuple(led), tuple(ers), TURORDNING)
+
+
+def replan_times(roster: Roster, n_forhinder: int, rounds: int, seed: int = 15) -> list[float]:
+    """CPU milliseconds per re-plan after one change, with ``n_forhinder`` förhinder standing."""
+    rng = random.Random(seed)
+    base = tuple(random_forhinder(rng, roster) for _ in range(n_forhinder))
+    previous = plan(Situation(roster, PARAGRAPHS, base)).assignments
+    times = []
+    for _ in range(rounds):
+        fh = base + (random_forhinder(rng, roster),) if rng.random() < 0.7 else base[1:]
+        s = Situation(roster, PARAGRAPHS, fh, frozenset(), previous)
+        t0 = time.process_time()  # CPU time: the engine is pure CPU, and the machine is shared
+        plan(s)
+        times.append((time.process_time() - t0) * 1000)
+    times.sort()
+    return times
+
+
+def council(rounds: int = 200) -> dict[str, float]:
+    """349 seats, 207 ersättare, 173 förhinder (a kommunfullmäktige-sized body): p99 under 5 ms."""
+    times = replan_times(scaled(349, 207), 173, rounds)
+    median, p99 = statistics.median(times), times[int(len(times) * 0.99) - 1]
+    print(f"engine re-plan, 349 seats, 207 ersättare, 173 förhinder, {PARAGRAPHS} §§, {rounds} changes (CPU time)")
+    print(
+        f"  median {median:.3f} ms, p99 {p99:.3f} ms; p99/target {p99 / TARGET_MS:.3f}"
+        f"  -> {'OK' if p99 < TARGET_MS else 'OVER TARGET'}"
+    )
+    return {"council_median_ms": median, "council_p99_ms": p99}
+
+
+def growth(rounds: int = 60) -> dict[str, float]:
+    """101 seats, 40 ersättare: the ersättare run out. Time per förhinder must not grow."""
+    roster = scaled(101, 40)
+    medians = {n: statistics.median(replan_times(roster, n, rounds)) for n in (25, 50, 100, 200)}
+    print("engine growth with förhinder, 101 seats, 40 ersättare (they run out; CPU time)")
+    for n, m in medians.items():
+        print(f"  {n:>3} förhinder: median {m:.3f} ms ({1000 * m / n:.1f} µs per förhinder)")
+    ratio = (medians[200] / 200) / (medians[25] / 25)
+    print(
+        f"  time per förhinder at 200 / at 25: {ratio:.2f} (linear: at most 1; "
+        f"N^1.7 would be {8**0.7:.1f})  -> {'OK' if ratio <= 1.5 else 'GROWS FASTER THAN LINEAR'}"
+    )
+    return {f"growth_{n}_ms": m for n, m in medians.items()} | {"growth_ratio": ratio}
+
+
 if __name__ == "__main__":
     r61 = main()
     r101 = kommunfullmaktige_case()
@@ -179,3 +243,5 @@ if __name__ == "__main__":
         f"re-plan median: 61 seats {r61['median_ms']:.3f} ms, 101 seats {r101['median_ms']:.3f} ms "
         f"(ratio {r101['median_ms'] / r61['median_ms']:.2f}); p99: {r61['p99_ms']:.3f} ms, {r101['p99_ms']:.3f} ms"
     )
+    council()
+    growth()
