@@ -140,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_settings_error(exc), file=sys.stderr)
         return 2
     ctx = Context(settings=settings, db_path=args.db or settings.database, actor=actor())
-    if not getattr(args, "creates_db", False) and (error := missing_database(ctx.db_path)):
+    reads_db = getattr(args, "uses_db", True) and not getattr(args, "creates_db", False)
+    if reads_db and (error := missing_database(ctx.db_path)):
         print(error, file=sys.stderr)
         return 2
     handler: Handler = args.handler

@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ssub.add_parser("parse", help="läs ett svar på skrivelse (text eller PDF) och visa fälten")
     p.add_argument("file", metavar="FILE", help="svaret på skrivelsen (text eller PDF)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
-    p.set_defaults(handler=skrivelse_parse)
+    p.set_defaults(handler=skrivelse_parse, uses_db=False)
     p = ssub.add_parser("post", help="publicera ett nytt svar på skrivelse i nämndens kanal (en gång)")
     p.add_argument("file", metavar="FILE", help="svaret på skrivelsen (text eller PDF)")
     p.add_argument("--committee", metavar="SHORT", help="behövs om det finns flera nämnder")
