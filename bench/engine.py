@@ -1,7 +1,8 @@
 """The turordning engine on a large synthetic nämnd: re-planning after one change.
 
 61 seats, 40 ersättare (some of them personal ersättare), 30 förhinder with
-partial ranges and jäv, 60 paragraphs. Every measured change is one event
+partial ranges and jäv, 60 paragraphs; and a kommunfullmäktige of 101 seats,
+60 ersättare, 50 förhinder and 80 paragraphs (issue 11). Every measured change is one event
 (a new förhinder, a withdrawal or a decline) applied to the plan the first 30
 left, as the service does it: the previous plan goes in, the new one comes out.
 
@@ -33,24 +34,33 @@ TURORDNING = {
     "SD": (),
 }
 PARAGRAPHS = 60
+# A kommunfullmäktige of 101 seats and 60 ersättare.
+KF_PARTIES = {"S": 30, "M": 21, "V": 14, "SD": 11, "L": 8, "C": 7, "MP": 6, "KD": 4}
+KF_ERSATTARE = {"S": 15, "M": 11, "V": 9, "SD": 7, "L": 6, "C": 5, "MP": 4, "KD": 3}
+SIZES = {
+    "61": (PARTIES, ERSATTARE, 30, 60),
+    "101": (KF_PARTIES, KF_ERSATTARE, 50, 80),
+}
 
 
-def synthetic(rng: random.Random) -> tuple[Roster, list[Forhinder]]:
-    ersattare = [Member(f"Ers {p}{i}", p, "ersattare") for p, k in ERSATTARE.items() for i in range(k)]
-    by_party = {p: [e for e in ersattare if e.party == p] for p in ERSATTARE}
+def synthetic(
+    rng: random.Random, parties=PARTIES, ers=ERSATTARE, count: int = 30, paragraphs: int = PARAGRAPHS
+) -> tuple[Roster, list[Forhinder]]:
+    ersattare = [Member(f"Ers {p}{i}", p, "ersattare") for p, k in ers.items() for i in range(k)]
+    by_party = {p: [e for e in ersattare if e.party == p] for p in ers}
     seats = []
-    for p, k in PARTIES.items():
+    for p, k in parties.items():
         for i in range(k):
             personal: tuple[str, ...] = ()
             if i < 3 and by_party[p]:
                 personal = (by_party[p][i % len(by_party[p])].key,)
             seats.append(Member(f"Led {p}{i}", p, "ledamot", personliga_ersattare=personal))
-    assert len(seats) == 61 and len(ersattare) == 40
+    assert (len(seats), len(ersattare)) == (sum(parties.values()), sum(ers.values()))
     roster = Roster(Committee("BIG", "Stora nämnden"), tuple(seats), tuple(ersattare), TURORDNING)
-    return roster, [random_forhinder(rng, roster) for _ in range(30)]
+    return roster, [random_forhinder(rng, roster, paragraphs) for _ in range(count)]
 
 
-def random_forhinder(rng: random.Random, roster: Roster) -> Forhinder:
+def random_forhinder(rng: random.Random, roster: Roster, PARAGRAPHS: int = PARAGRAPHS) -> Forhinder:  # noqa: N803
     who = rng.choice(roster.ledamoter if rng.random() < 0.7 else roster.ersattare)
     shape = rng.random()
     if shape < 0.3:
@@ -64,8 +74,17 @@ def random_forhinder(rng: random.Random, roster: Roster) -> Forhinder:
 
 
 def main(rounds: int = 400) -> dict[str, float]:
+    result = one(rounds, "61")
+    big = one(rounds, "101")
+    ratio, ratio99 = big["median_ms"] / result["median_ms"], big["p99_ms"] / result["p99_ms"]
+    print(f"  101 seats vs 61: median {ratio:.2f}×, p99 {ratio99:.2f}×")
+    return {**result, **{f"kf_{k}": v for k, v in big.items()}}
+
+
+def one(rounds: int, size: str) -> dict[str, float]:
+    parties, ers, count, PARAGRAPHS = SIZES[size]  # noqa: N806
     rng = random.Random(2019_11_26)
-    roster, forhinder = synthetic(rng)
+    roster, forhinder = synthetic(rng, parties, ers, count, PARAGRAPHS)
     previous: tuple = ()
     declined: frozenset[str] = frozenset()
     for i in range(len(forhinder)):  # the first thirty, one by one, as they came in
@@ -76,7 +95,7 @@ def main(rounds: int = 400) -> dict[str, float]:
     for _ in range(rounds):
         kind = rng.random()
         if kind < 0.6:
-            changes.append((base + (random_forhinder(rng, roster),), declined))
+            changes.append((base + (random_forhinder(rng, roster, PARAGRAPHS),), declined))
         elif kind < 0.8:
             drop = rng.randrange(len(base))
             changes.append((base[:drop] + base[drop + 1 :], declined))
@@ -100,7 +119,10 @@ def main(rounds: int = 400) -> dict[str, float]:
     median = statistics.median(times)
     p99 = times[int(len(times) * 0.99) - 1]
     result = {"median_ms": median, "p99_ms": p99, "max_ms": times[-1], "scratch_median_ms": statistics.median(scratch)}
-    print(f"engine re-plan after one change (61 seats, 40 ersättare, 30 förhinder, {PARAGRAPHS} §§, {rounds} changes)")
+    print(
+        f"engine re-plan after one change ({len(roster.ledamoter)} seats, {len(roster.ersattare)} ersättare,"
+        f" {count} förhinder, {PARAGRAPHS} §§, {rounds} changes)"
+    )
     print(f"  median {median:.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.3f} ms")
     print(
         f"  target {TARGET_MS:.1f} ms: ratio median/target {median / TARGET_MS:.3f}, "

@@ -154,3 +154,34 @@ def test_the_arvode_csv_opens_in_swedish_excel(amn_cli, capsysbinary=None):
         )
     )
     assert {r["meeting"] for r in data["rows"]} == {"2019-11-26"}
+
+
+async def test_forhinder_list_names_who_reported_through_slack(tmp_path, clock):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    from .slack_support import SECRETARY, running_bot, user
+
+    async with running_bot(tmp_path, clock) as r:
+        await r.bot.namnd.add_meeting("AMN", date(2019, 11, 26), paragraphs=16, actor="sekreteraren")
+        await user(r, "Martin Westmont").slash("förhinder 26 november")
+        await user(r, SECRETARY).slash("förhinder 26 november för Åsa Janlöv från §5")
+        await r.bot.settled()
+        db_path = str(tmp_path / "bot.sqlite3")
+    done = subprocess.run(
+        [sys.executable, "-m", "namndbot", "--db", db_path, "forhinder", "list", "--committee", "AMN"]
+        + ["--meeting", "2019-11-26", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {row["name"]: row for row in json.loads(done.stdout)["forhinder"]}
+    assert rows["Martin Westmont"]["by_self"] is True
+    assert rows["Martin Westmont"]["reported_by"] == "Martin Westmont själv (Slack)"
+    assert rows["Martin Westmont"]["reported_at"].startswith("2019-11-20T10:00")  # the committee's time
+    assert rows["Åsa Janlöv"]["by_self"] is False
+    assert rows["Åsa Janlöv"]["reported_by"] == f"sekreteraren <@{SECRETARY}> (Slack)"
+    assert (rows["Åsa Janlöv"]["from"], rows["Åsa Janlöv"]["to"]) == (1, 4)
