@@ -116,3 +116,14 @@ def amn_cli(cli) -> Cli:
     cli.ok("roster", "import", str(AMN_TOML))
     cli.ok("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "16")
     return cli
+
+
+@pytest.fixture
+def cli_on(monkeypatch):
+    """Sets the ``namndbot`` commands' clock: ``cli_on("2019-11-26")`` is that day at 13:00 UTC."""
+
+    def at(day: str, hhmm: str = "13:00") -> None:
+        moment = datetime.fromisoformat(f"{day}T{hhmm}:00+00:00")
+        monkeypatch.setattr("namndbot.cli.core.now", lambda: moment)
+
+    return at

@@ -236,7 +236,10 @@ def test_paragraph_count_that_no_longer_fits_a_forhinder(amn_cli):
 
 
 def test_database_in_a_missing_folder(cli, tmp_path):
-    code, _, err = cli.__class__(tmp_path / "nope" / "x.sqlite3", cli.capsys)("roster", "show", "--committee", "AMN")
+    missing = cli.__class__(tmp_path / "nope" / "x.sqlite3", cli.capsys)
+    code, _, err = missing("roster", "show", "--committee", "AMN")
+    assert code == 2 and "Databasfilen" in err and "finns inte" in err
+    code, _, err = missing("roster", "import", str(AMN_TOML))  # the command that makes a database
     assert code == 2 and "Mappen för databasen finns inte" in err
 
 
@@ -270,9 +273,10 @@ def test_console_script_runs_as_a_program(tmp_path):
     assert "Fel: följande saknas: --committee, --meeting." in done.stderr
 
 
-def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli):
+def test_names_are_echoed_as_the_roster_spells_them_and_counts_agree(amn_cli, cli_on):
     out = amn_cli.ok("meeting", "add", "--committee", "AMN", "2019-12-17", "--paragraphs", "1")
     assert out.endswith("är tillagt, 1 paragraf.\n")
+    cli_on("2019-11-26")
     out = amn_cli.ok("meeting", "start", "--committee", "AMN", "2019-11-26", "--present", "bicen")
     assert "närvarande ersättare: Arslan Bicen (M)." in out
 

@@ -68,7 +68,8 @@ def test_a_paragraph_outside_the_range_is_refused_naming_it(ks_cli, flag, value)
     assert ks_cli.dump() == before
 
 
-def test_meeting_paragraph_takes_the_protocols_number(ks_cli, monkeypatch):
+def test_meeting_paragraph_takes_the_protocols_number(ks_cli, cli_on):
+    cli_on(DAY.isoformat())
     ks_cli.ok("meeting", "start", "--committee", "KS", DAY.isoformat(), "--present", "Royne Borgvall")
     out = ks_cli.ok("meeting", "paragraph", "--committee", "KS", DAY.isoformat(), "200")
     assert out == "Nu behandlas § 200; ändringar gäller från § 201.\n"
@@ -132,3 +133,53 @@ async def test_chat_says_and_hears_the_protocols_numbers(tmp_path, clock):
         (dm,) = running.fake.dms_to(slack_id("Royne Borgvall"))
         assert "§201-219" in dm["text"]
         assert SECRETARY  # the secretary's summary is checked with the layout (test_narvaro_layout)
+
+
+async def test_during_the_meeting_slack_moves_by_the_protocols_numbers(tmp_path, clock):
+    from datetime import UTC, datetime
+
+    from namndbot.bot.fake_slack import select, text_input
+
+    from .slack_support import SECRETARIES_CHANNEL
+
+    async with running_bot(tmp_path, clock, roster=ks_with_slack()) as running:
+        namnd = running.bot.namnd
+        await namnd.add_meeting("KS", BEFORE, paragraphs=24, first_paragraph=170, actor="t")
+        await namnd.add_meeting("KS", DAY, paragraphs=26, actor="t")
+        # The form takes the protocol's numbers too, and refuses one outside the meeting.
+        u = user(running, "Anna Berglund")
+        await u.slash("förhinder")
+        await running.bot.settled()
+        view = running.fake.called("views.open")[-1]["view"]
+        status, text = await u.submit(
+            view, {"mote": select(f"KS|{DAY.isoformat()}"), "del": select("gar"), "nar": text_input("§ 12")}
+        )
+        assert json.loads(text)["errors"]["nar"].startswith("Sammanträdet har § 194-219"), text
+        status, text = await u.submit(
+            view, {"mote": select(f"KS|{DAY.isoformat()}"), "del": select("gar"), "nar": text_input("§ 215")}
+        )
+        assert status == 200 and text == ""
+        await running.bot.settled()
+        assert "närvarande t.o.m. § 214, förhinder från § 215" in running.fake.dms_to(u.user)[-1]["text"]
+
+        clock.now = datetime(2019, 11, 26, 12, 30, tzinfo=UTC)
+        await namnd.start_meeting("KS", DAY, [], actor="t")
+        await running.bot.settled()
+        secretary = user(running, SECRETARY)
+        status, _ = await secretary.slash("paragraf 200")
+        assert status == 200
+        await running.bot.settled()
+        assert running.fake.responses[-1]["text"] == "Nu behandlas § 200."
+        summary = [m for m in running.fake.channels[SECRETARIES_CHANNEL] if m["text"].startswith("Närvaro")][-1]
+        (button,) = [
+            e
+            for b in summary["blocks"]
+            if b.get("type") == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "nasta_paragraf"
+        ]
+        assert button["text"]["text"] == "Nästa § (201)"
+        await secretary.click("nasta_paragraf", button["value"], message=summary)
+        await running.bot.settled()
+        meeting = (await namnd.narvaro("KS", DAY)).meeting
+        assert meeting.nr(meeting.current_paragraph) == 201

@@ -388,7 +388,8 @@ def justering_overdue(committee: Committee, m: Meeting, day: date, limit: date) 
 def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
     text = (
         f":warning: Lagens gräns närmar sig: protokollet från {committee.name}s sammanträde "
-        f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet)."
+        f"{svensk_datum(m.date)} ska vara justerat senast {svensk_datum(limit)} (14 dagar efter sammanträdet, "
+        "KL 6 kap. 35 §)."
     )
     return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 

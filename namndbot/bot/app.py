@@ -30,6 +30,7 @@ from ..services.intake import Intake
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..services.skrivelse import SkrivelseService
+from ..services.stadning import Stadning
 from ..settings import Settings
 from ..storage import Database
 from .documents import Documents
@@ -37,6 +38,7 @@ from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
 from .outbox import Outbox, Sender
 from .reminders import Reminders
+from .sendfel import Failures
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,7 @@ class Bot:
         self.skrivelser = SkrivelseService(self.namnd)
         self.notifier = Notifier(self.namnd, self.base_url, self.clock, self.scheduler, self.justering)
         self.gallring = GallringService(self.db, self.clock, self.settings.timezone, self.settings.gallring_manader)
+        self.stadning = Stadning(self.db, self.clock)
         self.reminders = Reminders(self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in})
         self.client = self.client or web_client(self.settings, self.metrics)
         self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
@@ -101,6 +104,7 @@ class Bot:
             self.notifier.render_home,
             self.link_members,
             self._fetch_file,
+            Failures(self.db, self.clock).row_failed,
         )
         self.sender.observe = self.metrics.message
         self.wake = asyncio.Event()
@@ -215,7 +219,9 @@ class Bot:
         log.exception("unhandled error in a listener", exc_info=error)
 
     # -- the background jobs ------------------------------------------------------------------
-    async def run_jobs(self, external_check: float = 10.0, inbox_every: float = 30.0) -> None:
+    async def run_jobs(
+        self, external_check: float = 10.0, inbox_every: float = 30.0, stada_every: float = 3600.0
+    ) -> None:
         """Apply reports, turn events into messages, send what is due; then sleep until the next
         job or retry is due, or something new arrives in this process (wake). Commits by another
         process (the CLI) are noticed within ``external_check`` seconds; the inbox folder, if any,
@@ -223,6 +229,7 @@ class Bot:
         self.intake_waiter = asyncio.create_task(self._forward_intake())
         loop = asyncio.get_running_loop()
         next_inbox = loop.time()
+        next_stada = loop.time()  # at start, then every stada_every seconds
         try:
             try:
                 await self.scheduler.reconcile(self.clock())
@@ -239,6 +246,9 @@ class Bot:
                         next_inbox = loop.time() + inbox_every
                         await self.documents.scan_inbox()
                     next_due = await self.run_once()
+                    if loop.time() >= next_stada:
+                        next_stada = loop.time() + stada_every
+                        await self.stadning.run()
                 except asyncio.CancelledError:
                     raise
                 except Exception:

@@ -22,6 +22,7 @@ from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
 from .outbox import DM_FALLBACK
 from .reminders import to_secretaries
+from .sendfel import failed_event
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,22 @@ class Notifier:
                         await self.handle(repo, ev, now)
                 except Exception:
                     # A bug must not block the queue: what this event queued is undone, the bug logged,
-                    # and the queue goes on; the event stays recorded.
+                    # the secretaries told, and the queue goes on; the event stays recorded.
                     log.exception("event %s (%s) could not be turned into messages", ev.id, ev.kind)
+                    await self._tell_failed(repo, ev, now)
                 await repo.handle_event(ev.id, now)
         return len(events)
+
+    async def _tell_failed(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        if ev.committee_id is None:
+            return
+        try:
+            async with repo.savepoint("event_failed"):
+                stored = await repo.committee_by_id(ev.committee_id)
+                day = svensk_datum((await repo.meeting_by_id(ev.meeting_id)).date) if ev.meeting_id else None
+                await to_secretaries(repo, now, stored, failed_event(ev.kind, day))
+        except Exception:
+            log.exception("the secretaries could not be told that event %s failed", ev.id)
 
     async def handle(self, repo: Repository, ev: EventRow, now: datetime) -> None:
         kind = ev.kind

@@ -9,7 +9,9 @@ idempotent and are simply done again.
 
 slack_sdk's ``AsyncRateLimitErrorRetryHandler`` waits out 429s; anything
 else transient is retried with backoff; a permanent error (no such user,
-invalid blocks) marks the row ``failed`` with the reason, and is logged.
+invalid blocks) marks the row ``failed`` with the reason, is logged, and the
+secretaries are told (``on_failure``); so is a message that cannot be built
+(beyond Slack's limits), which no retry would mend.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackObjectFormationError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from ..blocks.limits import TooLarge
 from ..blocks.messages import Message
 from ..storage import Database
 from ..storage.repository import OutboxRow
@@ -102,6 +105,7 @@ class Sender:
         home: Callable[[str], Awaitable[dict]],
         link: Callable[[], Awaitable[None]],
         fetch_file: Callable[[dict], Awaitable[None]] | None = None,
+        on_failure: Callable[[OutboxRow, str], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -110,6 +114,7 @@ class Sender:
         self.render_home = home
         self.link_members = link
         self.fetch_file = fetch_file
+        self.on_failure = on_failure
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
@@ -132,12 +137,12 @@ class Sender:
         except SlackApiError as exc:
             error = slack_error(exc)
             if error in PERMANENT:
-                log.error("outbox %s (%s to %s) failed for good: %s", row.id, row.kind, row.target, error)
-                async with self.db.transaction() as repo:
-                    await repo.outbox_failed(row.id, error)
-                self.observe("failed", row.kind)
+                await self._failed(row, error, f"Slack svarade {error}")
                 return
             await self._retry(row, f"slack: {error or exc}")
+            return
+        except (SlackObjectFormationError, TooLarge) as exc:  # can't be built: no retry would mend it
+            await self._failed(row, f"{type(exc).__name__}: {exc}", "meddelandet ryms inte i Slack")
             return
         except Exception as exc:  # network, Slack down, …
             await self._retry(row, f"{type(exc).__name__}: {exc}")
@@ -145,6 +150,17 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_sent(row.id, self.clock(), channel, ts)
         self.observe("sent", row.kind)
+
+    async def _failed(self, row: OutboxRow, error: str, reason: str) -> None:
+        log.error("outbox %s (%s to %s) failed for good: %s", row.id, row.kind, row.target, error)
+        async with self.db.transaction() as repo:
+            await repo.outbox_failed(row.id, error)
+        self.observe("failed", row.kind)
+        if self.on_failure is not None:
+            try:
+                await self.on_failure(row, reason)
+            except Exception:
+                log.exception("the secretaries could not be told that outbox %s failed", row.id)
 
     async def _retry(self, row: OutboxRow, error: str) -> None:
         delay = min(600, 2 ** min(row.attempts, 10))

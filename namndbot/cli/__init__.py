@@ -95,11 +95,35 @@ def build_parser() -> Parser:
 
     parser = Parser(prog="namndbot", description="Sammanträdeslogistik för kommunala nämnder.")
     parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
+    parser.add_argument(
+        "--version", action="version", version=f"namndbot {version()}", help="visa namndbots version och avsluta"
+    )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=Parser)
     sub.required = True
     for module in (core, kalender, justering, dataskydd, backup, bot):
         module.register(sub)
     return parser
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("namndbot")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "0+okänd"
+
+
+def missing_database(path: str) -> str | None:
+    """The error for a command that reads a database file that is not there (instead of making an
+    empty one, in which every committee would seem not to exist)."""
+    if path == ":memory:" or os.path.exists(path):
+        return None
+    return (
+        f"Fel: Databasfilen {path} finns inte.\n"
+        "Ange rätt fil med --db eller NAMNDBOT_DATABASE, eller skapa en ny med ”namndbot roster import FIL.toml”."
+    )
 
 
 def _settings_error(exc: ValidationError) -> str:
@@ -119,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_settings_error(exc), file=sys.stderr)
         return 2
     ctx = Context(settings=settings, db_path=args.db or settings.database, actor=actor())
+    if not getattr(args, "creates_db", False) and (error := missing_database(ctx.db_path)):
+        print(error, file=sys.stderr)
+        return 2
     handler: Handler = args.handler
     try:
         return asyncio.run(handler(args, ctx))

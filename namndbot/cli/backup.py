@@ -10,11 +10,11 @@ from . import Context
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="skriv en kontrollerad säkerhetskopia av databasen (även medan boten kör)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="filen säkerhetskopian skrivs till")
     p.set_defaults(handler=backup_cmd)
     p = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia (boten måste vara stoppad)")
-    p.add_argument("file", metavar="FILE")
-    p.set_defaults(handler=restore_cmd)
+    p.add_argument("file", metavar="FILE", help="säkerhetskopian att återställa från")
+    p.set_defaults(handler=restore_cmd, creates_db=True)
 
 
 async def backup_cmd(args: argparse.Namespace, ctx: Context) -> int:

@@ -10,10 +10,10 @@ from . import Context
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="kör boten: Slack (Socket Mode eller HTTP), webbservern och bakgrundsjobben")
     p.add_argument("--verbose", action="store_true", help="skriv mer i loggen")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, creates_db=True)
     p = sub.add_parser("demo", help="kör boten mot en lokal Slack-ersättare och spela upp en sammanträdesvecka")
     p.add_argument("--serve", action="store_true", help="fortsätt köra efteråt (flöden och låtsas-Slack)")
-    p.set_defaults(handler=demo)
+    p.set_defaults(handler=demo, creates_db=True)
 
 
 async def run(args: argparse.Namespace, ctx: Context) -> int:

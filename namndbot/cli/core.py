@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
@@ -14,6 +16,7 @@ from ..domain.model import CHAIR_ROLES
 from ..domain.names import antal, join_names, match_name
 from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
+from ..services.core import utcnow
 from ..services.documents import file_bytes
 from ..storage import Database
 from . import Context
@@ -73,12 +76,17 @@ def read_text(path: str) -> str:
         raise NamndbotError(f"Filen {path} är inte text i UTF-8.") from None
 
 
+def now() -> datetime:
+    """The commands' clock (the tests move it to a meeting's day)."""
+    return utcnow()
+
+
 @asynccontextmanager
 async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
     """The service over the database the command names, closed when the command is done."""
     db = await Database(ctx.db_path).connect()
     try:
-        yield NamndService(db, default_timezone=ctx.settings.timezone)
+        yield NamndService(db, lambda: now(), default_timezone=ctx.settings.timezone)
     finally:
         await db.close()
 
@@ -88,71 +96,99 @@ def register(sub: argparse._SubParsersAction) -> None:
     roster = sub.add_parser("roster", help="rostern: ledamöter, ersättare och turordning")
     rsub = roster.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = rsub.add_parser("import", help="importera eller uppdatera en nämnds roster från en TOML-fil")
-    p.add_argument("file", metavar="FILE.toml")
-    p.set_defaults(handler=roster_import)
+    p.add_argument("file", metavar="FILE.toml", help="rosterfilen (TOML)")
+    p.set_defaults(handler=roster_import, creates_db=True)
     p = rsub.add_parser("show", help="visa en nämnds roster")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=roster_show)
 
     # meeting
     meeting = sub.add_parser("meeting", help="sammanträden")
     msub = meeting.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = msub.add_parser("add", help="lägg till ett sammanträde, eller ändra det som finns det datumet")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("date", type=iso_date, metavar="DATE")
-    p.add_argument("--time", type=clock_time, metavar="HH:MM")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "--time", type=clock_time, metavar="HH:MM", help="starttid, t.ex. 16:00 (annars nämndens default_start)"
+    )
     p.add_argument(
         "--paragraphs",
         type=paragraph_count,
         metavar="N|A-B",
         help="antal paragrafer (N), eller protokollets paragrafnummer (A-B, t.ex. 194-219)",
     )
-    p.add_argument("--location", metavar="TEXT")
+    p.add_argument("--location", metavar="TEXT", help="plats, t.ex. Sessionssalen, Stadshuset")
     p.add_argument("--note", metavar="TEXT", help="huvudärende eller anteckning")
     p.set_defaults(handler=meeting_add)
     p = msub.add_parser("cancel", help="ställ in ett sammanträde")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
     p.set_defaults(handler=meeting_cancel)
     p = msub.add_parser("list", help="lista en nämnds sammanträden")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--year", type=positive, metavar="YYYY")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--year", type=positive, metavar="YYYY", help="bara sammanträden detta år")
     p.set_defaults(handler=meeting_list)
 
     p = msub.add_parser("start", help="öppna sammanträdet med de ersättare som är närvarande")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("date", type=iso_date, metavar="DATE")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
     p.add_argument("--present", action="append", default=[], metavar="NAME", help="en närvarande ersättare (upprepa)")
     p.set_defaults(handler=meeting_start)
     p = msub.add_parser("present", help="en ersättare som kommer efter att sammanträdet har börjat")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("date", type=iso_date, metavar="DATE")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
     p.set_defaults(handler=meeting_present)
     p = msub.add_parser("paragraph", help="nu behandlas § N: ändringar gäller från nästa paragraf")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("date", type=iso_date, metavar="DATE")
-    p.add_argument("number", type=positive, metavar="N")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument("number", type=positive, metavar="N", help="paragrafen som behandlas nu (protokollets nummer)")
     p.set_defaults(handler=meeting_paragraph)
 
     # tjänstgöring (arvode)
     tj = sub.add_parser("tjanstgoring", help="vem som tjänstgjorde, för arvodena")
     tsub = tj.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = tsub.add_parser("export", help="alla som tjänstgjort eller varit närvarande, per sammanträde")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--from", dest="start", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("--to", dest="end", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--from", dest="start", required=True, type=iso_date, metavar="DATE", help="första dag, ÅÅÅÅ-MM-DD")
+    p.add_argument("--to", dest="end", required=True, type=iso_date, metavar="DATE", help="sista dag, ÅÅÅÅ-MM-DD")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="utdata: csv (för Excel) eller json")
     p.set_defaults(handler=tjanstgoring_export)
 
     # förhinder
     forhinder = sub.add_parser("forhinder", help="anmäl eller återkalla förhinder")
     fsub = forhinder.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = fsub.add_parser("add", help="anmäl förhinder för en ledamot eller ersättare")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--until-paragraph", type=positive, metavar="N", help="närvarande §1-N, borta därefter")
     group.add_argument("--from-paragraph", type=positive, metavar="N", help="borta före §N, närvarande från §N")
@@ -160,25 +196,42 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jav", action="store_true", help="förhindret är jäv (med --paragraphs)")
     p.set_defaults(handler=forhinder_add)
     p = fsub.add_parser("remove", help="återkalla en förhinder")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
     p.set_defaults(handler=forhinder_remove)
+    from .forhinder_lista import register_list
+
+    register_list(fsub)
 
     # ersättare
     ers = sub.add_parser("ersattare", help="ersättarnas svar på inkallelser")
     esub = ers.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = esub.add_parser("decline", help="en ersättare kan inte tjänstgöra: kalla nästa i turordningen")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
     p.set_defaults(handler=ersattare_decline)
 
     # närvaro
     p = sub.add_parser("narvaro", help="protokollets avsnitt Närvarande")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=narvaro)
 
 
@@ -388,11 +441,11 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
             )
         )
         return 0
+    # As a Swedish Excel opens it by double-click: semicolons (the comma is the decimal sign there),
+    # UTF-8 with a byte order mark (else å, ä and ö come out wrong), Swedish column names, CRLF.
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        ["meeting", "committee", "name", "party", "role", "served", "for", "for_party", "paragraphs", "rule"]
-    )
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow(
             [
@@ -408,8 +461,24 @@ async def tjanstgoring_export(args: argparse.Namespace, ctx: Context) -> int:
                 r.rule or "",
             ]
         )
-    print(buf.getvalue(), end="")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    sys.stdout.buffer.flush()
     return 0
+
+
+CSV_COLUMNS = [
+    "Sammanträde",
+    "Nämnd",
+    "Namn",
+    "Parti",
+    "Roll",
+    "Tjänstgjorde",
+    "För",
+    "För parti",
+    "Paragrafer",
+    "Regel",
+]
 
 
 async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:

@@ -21,8 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="visa bara vad som skulle raderas")
     p.set_defaults(handler=gallra)
     p = sub.add_parser("utdrag", help="registerutdrag: allt som finns lagrat om en person")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("name", metavar="NAME", help="personens namn, som i rostern")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=utdrag_cmd)
 
 

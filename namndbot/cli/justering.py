@@ -20,24 +20,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     jus = sub.add_parser("justering", help="justerare, justeringsdag och lagens frister")
     jsub = jus.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = jsub.add_parser("set", help="ange justerare och justeringsdag")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
     p.add_argument("--justerare", action="append", default=[], metavar="NAME", help="två gånger, en per justerare")
     p.add_argument("--date", required=True, type=iso_date, metavar="DATE", help="justeringsdagen")
     p.set_defaults(handler=justering_set)
     p = jsub.add_parser("import", help="läs justerare, justeringsdag och omedelbart justerade § ur protokollet")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("file", metavar="FILE", help="protokollet (text eller PDF) med justeringsparagrafen")
     p.add_argument("--meeting", type=iso_date, metavar="DATE", help="om protokollet inte säger vilket sammanträde")
     p.set_defaults(handler=justering_import)
     p = jsub.add_parser("show", help="visa justeringen och datumen för anslag och överklagande")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=justering_show)
     p = jsub.add_parser("done", help="protokollet är justerat")
-    p.add_argument("--committee", required=True, metavar="SHORT")
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE")
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
     p.add_argument("--date", type=iso_date, metavar="DATE", help="dagen det justerades (annars i dag)")
     p.add_argument("--anslag", type=iso_date, metavar="DATE", help="dagen anslaget sattes upp")
     p.set_defaults(handler=justering_done)
@@ -45,11 +53,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     skr = sub.add_parser("skrivelse", help="svar på skrivelser")
     ssub = skr.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = ssub.add_parser("parse", help="läs ett svar på skrivelse (text eller PDF) och visa fälten")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("file", metavar="FILE", help="svaret på skrivelsen (text eller PDF)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=skrivelse_parse)
     p = ssub.add_parser("post", help="publicera ett nytt svar på skrivelse i nämndens kanal (en gång)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="svaret på skrivelsen (text eller PDF)")
     p.add_argument("--committee", metavar="SHORT", help="behövs om det finns flera nämnder")
     p.set_defaults(handler=skrivelse_post)
 
@@ -79,8 +87,10 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
     if view.late and not view.row.justerad:
         ctx.warn(
             f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
-            "(14 dagar efter sammanträdet, KL 8 kap. 12 §)."
+            "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
         )
+    for w in view.warnings:
+        ctx.warn(f"Obs: {w}")
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:

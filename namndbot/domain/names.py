@@ -28,6 +28,17 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+# Letters Unicode does not decompose into a base letter and a mark: typed without them, the name
+# should still be found ("soren" finds "Søren Østergård", "lukasz" finds "Łukasz").
+_PLAIN = str.maketrans({"ø": "o", "æ": "ae", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "œ": "oe", "ı": "i"})
+
+
+def typed(text: str) -> str:
+    """:func:`fold`, and the letters without a decomposition written as people type them without
+    those keys. For matching what is typed only; a member's key stays :func:`fold` (stored)."""
+    return fold(text).translate(_PLAIN)
+
+
 def _tokens(folded: str) -> list[str]:
     return folded.replace("-", " ").split()
 
@@ -40,10 +51,10 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
     Raises :class:`NameLookupError` listing the candidates when nobody or
     more than one person matches.
     """
-    q = fold(query)
+    q = typed(query)
     if not q:
         raise NameLookupError(f"Ange ett namn på en {what}.", [])
-    exact = [p for p in people if fold(name_of(p)) == q]
+    exact = [p for p in people if typed(name_of(p)) == q]
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
@@ -54,7 +65,7 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
             hint="Skriv ut hela namnet och partiet i rostern för att skilja dem åt.",
         )
     qt = _tokens(q)
-    hits = [p for p in people if _prefix_match(qt, _tokens(fold(name_of(p))))]
+    hits = [p for p in people if _prefix_match(qt, _tokens(typed(name_of(p))))]
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
@@ -65,10 +76,10 @@ def match_name(query: str, people: Sequence[T], name_of: Callable[[T], str], *, 
             hint="Skriv hela namnet.",
         )
     all_names = [name_of(p) for p in people]
-    by_fold = {fold(n): n for n in all_names}
+    by_fold = {typed(n): n for n in all_names}
     close = difflib.get_close_matches(q, list(by_fold), n=3, cutoff=0.75)
     if not close:  # a surname alone, misspelt
-        surnames = {fold(n).split()[-1]: fold(n) for n in all_names}
+        surnames = {typed(n).split()[-1]: typed(n) for n in all_names}
         close = [surnames[s] for s in difflib.get_close_matches(q, list(surnames), n=3, cutoff=0.75)]
     suggestions = [by_fold[c] for c in close]
     if suggestions:

@@ -37,7 +37,7 @@ re-plan of a 61-seat nämnd over 60 paragraphs take well under a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -165,7 +165,6 @@ class _Planner:
         self.by_party: dict[str, list[Member]] = {}
         for e in roster.ersattare:
             self.by_party.setdefault(e.party, []).append(e)
-        self.party_pos = {e.key: i + 1 for lst in self.by_party.values() for i, e in enumerate(lst)}
         self.turordning = roster.turordning
 
         nonjav: dict[str, int] = {}
@@ -177,7 +176,7 @@ class _Planner:
             target = jav if f.jav else nonjav
             target[f.member] = target.get(f.member, 0) | span(first, last)
         self.vacant = {m.key: (nonjav.get(m.key, 0) | jav.get(m.key, 0)) & self.all for m in self.seats}
-        self.ledamot_jav = {m.key: jav.get(m.key, 0) & ~nonjav.get(m.key, 0) for m in self.seats}
+        self.vacant_seats = tuple(m for m in self.seats if self.vacant[m.key] & self.open)
 
         # ``block``: never callable there. ``jav``: callable to hold the seat, not to serve.
         self.block: dict[str, int] = {}
@@ -185,7 +184,7 @@ class _Planner:
         self.segments: dict[str, list[int]] = {}
         for e in roster.ersattare:
             b = nonjav.get(e.key, 0) & self.all
-            if not vaxel:
+            if not vaxel and b:  # (without förhinder: one stretch, nothing to keep)
                 segs = [span(a, z) for a, z in runs(self.all & ~b)]
                 if len(segs) > 1:
                     self.segments[e.key] = segs
@@ -197,6 +196,8 @@ class _Planner:
             self.jav[e.key] = jav.get(e.key, 0) & self.all
 
         self._candidates: dict[str, tuple[list[_Candidate], ...]] = {}
+        self._party_candidates: dict[str, tuple[list[_Candidate], list[_Candidate]]] = {}
+        self._spare: dict[bool, int] = {}
         self.busy: dict[str, int] = {e.key: 0 for e in roster.ersattare}
         self.holds: dict[str, list[_Hold]] = {m.key: [] for m in self.seats}
 
@@ -224,6 +225,15 @@ class _Planner:
                 m |= h.mask
         return m
 
+    def held_both(self, seat: Member) -> tuple[int, int]:
+        """What of ``seat`` is held by anyone, and by its own side (its party, its personal ersättare)."""
+        every = own = 0
+        for h in self.holds[seat.key]:
+            every |= h.mask
+            if self.own(h.ersattare, seat):
+                own |= h.mask
+        return every, own
+
     def holder_at(self, seat: str, p: int) -> _Hold | None:
         if p < 1:
             return None
@@ -247,6 +257,18 @@ class _Planner:
         else:
             self.holds[seat].append(_Hold(e, mask, rule, explanation))
         self.busy[e] |= mask
+        self._spare.clear()
+
+    def spare(self, use_jav: bool) -> int:
+        """Paragraphs at which any ersättare at all is still free (recomputed after a change):
+        once the ersättare have run out, the seats still vacant are passed over at once."""
+        m = self._spare.get(use_jav)
+        if m is None:
+            m = 0
+            for e in self.busy:
+                m |= self.free(e, self.open, use_jav)
+            self._spare[use_jav] = m
+        return m
 
     # -- the phases ---------------------------------------------------------------
     def run(self) -> Plan:
@@ -254,12 +276,13 @@ class _Planner:
         for use_jav in (False, True):
             if use_jav:
                 self.punch_jav_holes()
-            for seat in self.seats:
+            # Only seats with a vacancy (in seat order): the others have nothing to fill.
+            for seat in self.vacant_seats:
                 self.fill(seat, 0, own_only=True, use_jav=use_jav)
-            for seat in self.seats:
+            for seat in self.vacant_seats:
                 self.fill(seat, 1, own_only=True, use_jav=use_jav)
             # Last, everyone in order: also reaches an own-party ersättare freed by a takeover above.
-            for seat in self.seats:
+            for seat in self.vacant_seats:
                 self.fill(seat, 2, own_only=False, use_jav=use_jav)
         return self.result()
 
@@ -290,15 +313,23 @@ class _Planner:
                 if hole:
                     h.mask &= ~hole
                     self.busy[h.ersattare] &= ~hole
+                    self._spare.clear()
             self.holds[seat.key] = [h for h in self.holds[seat.key] if h.mask]
 
     def candidates(self, seat: Member, phase: int) -> list[_Candidate]:
         """Phase 0: personal ersättare; 1: the party's own; 2: everyone, in the rules' order."""
         lists = self._candidates.get(seat.key)
         if lists is None:
+            # The party's lists are the same for each of its seats: made once per party.
+            party = self._party_candidates.get(seat.party)
+            if party is None:
+                party = self._party_candidates[seat.party] = (
+                    self.own_party_candidates(seat),
+                    self.party_list_candidates(seat),
+                )
+            own, others = party
             personal = self.personal_candidates(seat)
-            own = self.own_party_candidates(seat)
-            lists = (personal, own, personal + own + self.party_list_candidates(seat))
+            lists = (personal, own, personal + own + others)
             self._candidates[seat.key] = lists
         return lists[phase]
 
@@ -306,11 +337,14 @@ class _Planner:
         vacant = self.vacant[seat.key] & self.open
         if not vacant:
             return
-        candidates = self.candidates(seat, phase)
+        held_all, held_own = self.held_both(seat)
         # Own-side phases may take cells from an ersättare of another party (rule 5's exception),
         # but only cells the newcomer can really serve: never by a claim across their own jäv.
-        others = self.held(seat.key) & ~self.held(seat.key, own_only=True) if own_only else 0
-        rem = vacant & ~self.held(seat.key, own_only=own_only)
+        rem = vacant & ~(held_own if own_only else held_all)
+        if not rem or not rem & self.spare(use_jav):
+            return  # all held, or nobody is free there (nothing changes: see the skip below)
+        others = held_all & ~held_own if own_only else 0
+        candidates = self.candidates(seat, phase)
 
         def avail(e: str) -> int:
             return self.free(e, rem, use_jav) & ~(others & self.jav[e])
@@ -331,11 +365,29 @@ class _Planner:
                 if chosen is not None:
                     chosen = self.label(seat, chosen, run_from(avail(chosen.ersattare), p))
             if chosen is None:
-                rem &= ~bit(p)
+                # Nothing changes until someone is placed: every paragraph that no candidate can
+                # serve and no holder can carry on into stays empty too (one pass, not one per §).
+                rem &= ~bit(p) & (self.anyone(candidates, avail) | self.carried_on(seat, own_only, avail))
                 continue
             run = run_from(avail(chosen.ersattare), p)
             self.take(seat.key, chosen.ersattare, run, chosen.rule, chosen.explanation)
             rem &= ~run
+
+    @staticmethod
+    def anyone(candidates: list[_Candidate], avail: Callable[[str], int]) -> int:
+        """The paragraphs at which at least one of ``candidates`` is available."""
+        m = 0
+        for c in candidates:
+            m |= avail(c.ersattare)
+        return m
+
+    def carried_on(self, seat: Member, own_only: bool, avail: Callable[[str], int]) -> int:
+        """The paragraphs right after a hold whose holder may and can keep serving there."""
+        m = 0
+        for h in self.holds[seat.key]:
+            if not own_only or self.own(h.ersattare, seat):
+                m |= (h.mask << 1) & avail(h.ersattare)
+        return m
 
     def blocked_start(self, seat: Member, p: int, use_jav: bool) -> bool:
         """May a newcomer of the seat's own side not begin at ``p``?
@@ -404,6 +456,8 @@ class _Planner:
         vacancies: list[Vacancy] = []
         unfilled: list[int] = []
         for seat in self.seats:
+            if not self.vacant[seat.key] and not self.holds[seat.key]:
+                continue
             per_e: dict[str, list[_Hold]] = {}
             filled = 0
             for h in self.holds[seat.key]:

@@ -157,17 +157,16 @@ async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
         m_time = re.fullmatch(r"(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})", when)
         if m_par:
             p = int(m_par.group(1))
-            lo = meeting.first_paragraph
-            if part == "gar" and p <= lo:
-                raise FieldError("nar", f"Går du före § {lo} gäller förhindret hela sammanträdet.")
-            if part == "kommer" and p <= lo:
-                raise FieldError("nar", f"Kommer du till § {lo} har du inget förhinder.")
-            hi = meeting.last_paragraph
-            if hi is not None and p > hi:
+            lo, hi = meeting.first_paragraph, meeting.last_paragraph
+            if hi is not None and not lo <= p <= hi:
                 raise FieldError(
                     "nar",
                     f"Sammanträdet har § {lo}-{hi}; skriv en paragraf mellan § {lo + 1} och § {hi}.",
                 )
+            if part == "gar" and p <= lo:
+                raise FieldError("nar", f"Går du före § {lo} gäller förhindret hela sammanträdet.")
+            if part == "kommer" and p <= lo:
+                raise FieldError("nar", f"Kommer du till § {lo} har du inget förhinder.")
             if part == "kommer":
                 fields["from"] = p
             else:

@@ -265,6 +265,7 @@ class NamndService:
                 date=day,
                 start=meeting.start.strftime("%H:%M"),
                 paragraphs=paragraphs,
+                first_paragraph=meeting.first_paragraph,
             )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             return MeetingResult(meeting, created=True, changed=True)
@@ -304,6 +305,7 @@ class NamndService:
             date=day,
             start=updated.start.strftime("%H:%M"),
             paragraphs=updated.paragraphs,
+            first_paragraph=updated.first_paragraph,
             reactivated=existing.cancelled,
         )
         await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=existing.id)
@@ -352,6 +354,13 @@ class NamndService:
         change takes effect from the next paragraph."""
         stored = await self.committee_in(repo, short)
         meeting = await self._open_meeting(repo, stored, day)
+        today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
+        if day != today:
+            raise RuleError(
+                f"Sammanträdet {svensk_datum(day)} kan inte öppnas i dag ({svensk_datum(today)}): ett sammanträde "
+                "öppnas samma dag som det hålls.",
+                hint="Kontrollera datumet.",
+            )
         if meeting.started:
             raise RuleError(
                 f"Sammanträdet {day.isoformat()} är redan öppnat.",

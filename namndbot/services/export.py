@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from ..domain import narvaro
 from ..domain.paragraphs import all_of, format_mask, runs
@@ -76,12 +77,16 @@ def rows_for(r: NarvaroResult) -> list[Tjanstgoring]:
 
 
 async def tjanstgoring(namnd: NamndService, short: str, start: date, end: date) -> list[Tjanstgoring]:
-    """Every meeting from ``start`` to ``end`` (not cancelled): who served, for whom, which paragraphs,
-    and every ersättare who attended without serving."""
+    """Every meeting held from ``start`` to ``end`` (not cancelled, not still to come): who served,
+    for whom, which paragraphs, and every ersättare who attended without serving."""
     async with namnd.db.read() as repo:
         stored = await namnd.committee_in(repo, short)
+        today = namnd.clock().astimezone(ZoneInfo(stored.committee.timezone)).date()
         out: list[Tjanstgoring] = []
         for meeting in await repo.meetings(stored.id, start=start, end=end):
-            if not meeting.cancelled:
+            # A meeting not yet held never counts as served (arvode is paid on facts): a later day, or
+            # today before it has been opened.
+            held = meeting.date < today or (meeting.date == today and meeting.started)
+            if held and not meeting.cancelled:
                 out.extend(rows_for(await namnd.narvaro_in(repo, stored, meeting)))
         return out

@@ -253,7 +253,9 @@ class Intake:
             "Justerarna påminns dagen före och på morgonen."
         )
         if view.late:
-            text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet."
+            text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet (KL 6 kap. 35 §)."
+        for w in view.warnings:
+            text += f" Obs: {w}"
         return text, {}
 
     async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:

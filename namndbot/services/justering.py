@@ -10,6 +10,7 @@ from ..domain import paminnelser
 from ..domain.dates import check_year
 from ..domain.deadlines import Frister, anslag_senast, frister, justering_senast, last_day_to_appeal
 from ..domain.errors import RuleError
+from ..domain.justerare import dag_varning, hinder
 from ..domain.justering import parse_justering
 from ..domain.meeting import Meeting
 from ..domain.model import Member
@@ -25,6 +26,12 @@ class JusteringView:
     row: JusteringRow
     justerare: tuple[Member, ...]
     frister: Frister
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the secretary should look at again: a justering day on a weekend or holiday."""
+        said = dag_varning(self.row.date) if not self.row.justerad else None
+        return [said] if said else []
 
     @property
     def late(self) -> bool:
@@ -103,6 +110,13 @@ class JusteringService:
             raise RuleError("Samma person står två gånger bland justerarna.")
         if len(people) > 3:
             raise RuleError("Ett protokoll justeras av ordföranden och en eller två justerare, inte fler.")
+        if people:
+            held = await self.namnd.narvaro_in(repo, stored, meeting)
+            serving = {a.ersattare for a in held.plan.assignments}
+            for p in people:
+                why = hinder(p, held.anmalningar, serving)
+                if why:
+                    raise RuleError(why, hint="Välj en ledamot eller en tjänstgörande ersättare som var med.")
         if when is not None:
             check_year(when.year, "Justeringsdagen")
         if when is not None and when < meeting.date:

@@ -10,6 +10,7 @@ busy timeout.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -24,6 +25,9 @@ from .health import damaged, explain, is_storage_fault, quick_check
 from .repository import Repository
 
 BUSY_TIMEOUT_MS = 5000
+INCREMENTAL = 2  # PRAGMA auto_vacuum
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseError(NamndbotError):
@@ -75,6 +79,7 @@ class Database:
                 problems = await quick_check(conn)
                 if problems:
                     raise DatabaseError(damaged(self.path, problems))
+            await _incremental_vacuum(conn, self.path)
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
@@ -194,6 +199,26 @@ class Database:
                 yield Repository(self.conn, self)
             finally:
                 await self.conn.execute("ROLLBACK")
+
+
+async def _incremental_vacuum(conn: aiosqlite.Connection, path: str) -> None:
+    """Pages freed by deleting rows can be given back to the file system (PRAGMA incremental_vacuum).
+    A new file gets it before its first table; an older one is converted by one VACUUM (which
+    needs nobody else writing: if it can't be done now, it is tried at the next start)."""
+    if path == ":memory:":
+        return
+    async with conn.execute("PRAGMA auto_vacuum") as cur:
+        row = await cur.fetchone()
+    if row is not None and int(row[0]) == INCREMENTAL:
+        return
+    await conn.execute(f"PRAGMA auto_vacuum = {INCREMENTAL}")
+    async with conn.execute("SELECT count(*) FROM sqlite_master") as cur:
+        row = await cur.fetchone()
+    if row is not None and int(row[0]) > 0:
+        try:
+            await conn.execute("VACUUM")
+        except aiosqlite.OperationalError as exc:
+            log.warning("the database could not be converted to incremental auto-vacuum now (%s)", exc)
 
 
 def _statements(sql: str) -> list[str]:

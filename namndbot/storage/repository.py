@@ -783,7 +783,8 @@ class QueueRepository(CoreRepository):
 
     async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
         rows = await self._all(
-            "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            # +id: sorted after the search of outbox_due, not by walking the whole table in id order.
+            "SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY +id LIMIT ?",
             iso(now),
             limit,
         )
