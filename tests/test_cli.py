@@ -131,6 +131,10 @@ def test_roster_reimport_retires_and_keeps_history(amn_cli, tmp_path, amn_text):
     changed = changed.replace('name = "Tom Hedrup"', 'name = "Tom Hedrup"\nemail = "tom@example.se"')
     path = tmp_path / "ny.toml"
     path.write_text(changed, encoding="utf-8")
+    code, _, err = amn_cli("roster", "import", str(path))  # Fi's last member left; its turordning stays
+    assert code == 2 and "turordningen nämner partiet ”Fi”, som ingen i rostern tillhör" in err
+    changed = changed.replace('S = ["V", "Fi"]\nV = ["S", "Fi"]\nFi = ["S", "V"]', 'S = ["V"]\nV = ["S"]')
+    path.write_text(changed, encoding="utf-8")
     out = amn_cli.ok("roster", "import", str(path))
     assert "Har lämnat nämnden (historiken finns kvar): Maria Jansson (Fi)." in out
     assert "Ändrade: Tom Hedrup (M)." in out
@@ -243,7 +247,7 @@ def test_not_a_database(cli, tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"this is not sqlite" * 100)
     code, _, err = cli.__class__(bad, cli.capsys)("roster", "show", "--committee", "AMN")
-    assert code == 2 and "går inte att använda" in err
+    assert code == 2 and "är ingen SQLite-databas" in err
     assert bad.read_bytes() == b"this is not sqlite" * 100
 
 

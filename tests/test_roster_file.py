@@ -119,9 +119,45 @@ def test_turordning_that_names_its_own_party():
         parse_roster(MINIMAL + '\n[turordning]\nS = ["S", "V"]\n')
 
 
-def test_turordning_naming_an_unknown_party_warns():
-    parsed = parse_roster(MINIMAL + '\n[turordning]\nS = ["V"]\n')
-    assert parsed.warnings == ["Turordningen (rad 15) nämner partiet V, som ingen i rostern tillhör."]
+def test_turordning_naming_an_unknown_party_is_an_error():
+    # A typo (”MP ” for ”MP”, ”V” for a party not on the roster) would silently leave a party out of the order.
+    with pytest.raises(RosterError, match=r"\(rad 15\): turordningen nämner partiet ”V”, som ingen i rostern tillhör"):
+        parse_roster(MINIMAL + '\n[turordning]\nS = ["V"]\n')
+    with pytest.raises(RosterError, match="partiet ”X”"):
+        parse_roster(MINIMAL + '\n[turordning]\nX = ["S"]\n')
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Anna\\u0007 Andersson",  # a bell
+        "Anna\\u200f A",  # a right-to-left mark
+        "Anna\\u202e A",  # right-to-left override
+        "Anna\\u0000",
+        "Anna\\tA",
+    ],
+)
+def test_names_with_control_or_invisible_characters_are_refused(bad):
+    text = MINIMAL.replace('name = "Anna Andersson"', f'name = "{bad}"', 1)
+    assert text != MINIMAL
+    with pytest.raises(RosterError, match="osynligt tecken eller styrtecken"):
+        parse_roster(text)
+
+
+def test_names_are_at_most_100_characters():
+    long = "Anna " + "A" * 95
+    parsed = parse_roster(MINIMAL.replace('name = "Anna Andersson"', f'name = "{long}"', 1))
+    assert any(m.name == long for m in parsed.roster.members)
+    with pytest.raises(RosterError, match="namnet är 101 tecken långt; högst 100"):
+        parse_roster(MINIMAL.replace('name = "Anna Andersson"', f'name = "{long}B"', 1))
+    with pytest.raises(RosterError, match="högst 100") as caught:
+        parse_roster(MINIMAL.replace('name = "Anna Andersson"', f'name = "{"A" * 100_000}"', 1))
+    assert len(str(caught.value)) < 300  # the message does not repeat the name
+
+
+def test_a_no_break_space_in_a_name_is_a_space():
+    parsed = parse_roster(MINIMAL.replace('name = "Anna Andersson"', 'name = "Anna\\u00a0Andersson"', 1))
+    assert any(m.name == "Anna Andersson" for m in parsed.roster.members)
 
 
 def test_no_ledamoter():

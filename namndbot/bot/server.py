@@ -26,8 +26,11 @@ from ..domain.errors import NamndbotError
 from ..services.core import utcnow
 from ..settings import Settings
 from ..storage import Database
+from ..storage.db import DatabaseError
+from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
 from .app import Bot
+from .healthz import Healthz
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
@@ -103,12 +106,11 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
         finally:
             bot.request_finished()
 
+    health = Healthz(bot.db, bot.clock, "http" if http_mode else "socket")
+
     async def healthz(request: web.Request) -> web.Response:
-        try:
-            await bot.db.generation()
-        except Exception:
-            return web.json_response({"ok": False}, status=503)
-        return web.json_response({"ok": True, "mode": "http" if http_mode else "socket"})
+        status, body = await health.report()
+        return web.json_response(body, status=status, headers={"Cache-Control": "no-store"})
 
     async def metrics(request: web.Request) -> web.Response:
         try:
@@ -165,7 +167,12 @@ async def start(
 
 
 async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, poll: float, lock: BotLock) -> Running:
-    db = await Database(settings.database).connect()
+    db = await Database(settings.database).connect()  # refuses a damaged database (quick_check)
+    try:
+        await probe_write(db)
+    except Exception as exc:
+        await db.close()
+        raise DatabaseError(explain(exc, db.path)) from None
     bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
     runner = web.AppRunner(web_app(bot, http_mode=not mode.socket), access_log=None)
     await runner.setup()

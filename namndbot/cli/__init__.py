@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import getpass
 import os
 import re
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Coroutine, Sequence
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 
 from ..domain.errors import NamndbotError
 from ..settings import Settings
+from ..storage.health import explain
 
 Handler = Callable[[argparse.Namespace, "Context"], Coroutine[Any, Any, int]]
 
@@ -158,6 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``namndbot … | head``): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except sqlite3.Error as exc:  # read-only, full, damaged, locked: the database, not the command
+        print(f"Fel: {explain(exc, ctx.db_path)} Inget har sparats halvvägs.", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Fel: {os_error(exc)}", file=sys.stderr)
+        return 2
+    except (RecursionError, MemoryError):
+        print("Fel: indata är för stort eller för djupt nästlat för att läsas. Inget har sparats.", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: say so briefly, details only on request
         if os.environ.get("NAMNDBOT_DEBUG"):
             traceback.print_exc()
@@ -166,7 +178,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             "kör igen med NAMNDBOT_DEBUG=1 för detaljer och rapportera felet.",
             file=sys.stderr,
         )
-        return 1
+        return 2
+
+
+_ERRNO = {
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.EISDIR: "det är en mapp",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EMFILE: "processen har för många öppna filer",
+    errno.EIO: "disken svarar med ett fel (I/O)",
+    errno.EFBIG: "filen har nått sin största tillåtna storlek",
+}
+
+
+def os_error(exc: OSError) -> str:
+    """An operating system's error as a Swedish sentence."""
+    what = _ERRNO.get(exc.errno or 0, f"systemfel {exc.errno}" if exc.errno else "systemfel")
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"Operativsystemet svarade: {what}{where}. Inget har sparats halvvägs."
 
 
 def run() -> None:

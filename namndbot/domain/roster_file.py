@@ -35,6 +35,7 @@ from .names import fold
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SLACK_CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$|^#[a-z0-9_\-åäö]{1,80}$")
 SHORT = re.compile(r"^[A-Za-zÅÄÖåäö0-9_\-]{1,20}$")
+MAX_NAME = 100  # characters in a person's name
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 _COMMITTEE_KEYS = {
@@ -80,6 +81,10 @@ def parse_roster(text: str, *, default_timezone: str = "Europe/Stockholm") -> Pa
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RosterError(_toml_message(exc, text)) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise RosterError(
+            "Rosterfilen är inte giltig TOML för namndbot: listor eller tabeller ligger för djupt i varandra."
+        ) from None
     return _Reader(text, default_timezone).read(data)
 
 
@@ -288,18 +293,32 @@ class _Reader:
             raise self.fail(f"”{key}” i {where} ska vara en text, inte {value!r}.", line)
         return value.strip()
 
+    def _name(self, name: str, who: str, line: int | None) -> str:
+        """A person's name as it is shown everywhere: printable characters, at most 100."""
+        name = name.replace("\u00a0", " ")  # a no-break space copied from a document is a space
+        if not name.isprintable():
+            bad = next(c for c in name if not c.isprintable())
+            raise self.fail(
+                f"{who}: namnet innehåller ett osynligt tecken eller styrtecken (U+{ord(bad):04X}); "
+                "skriv namnet med vanliga bokstäver.",
+                line,
+            )
+        if len(name) > MAX_NAME:
+            raise self.fail(f"{who}: namnet är {len(name)} tecken långt; högst {MAX_NAME} tecken går.", line)
+        return " ".join(name.split())
+
     def _member(self, raw: dict[str, Any], index: int, kind: Kind) -> Member:
         table = "ledamot" if kind == LEDAMOT else "ersattare"
         line = self._member_line(table, index)
         who = f"{'ledamot' if kind == LEDAMOT else 'ersättare'} nr {index + 1}"
         name = raw.get("name")
-        if isinstance(name, str) and name.strip():
+        if isinstance(name, str) and name.strip() and name.strip().isprintable() and len(name.strip()) <= MAX_NAME:
             who = f"{who} ({name.strip()})"
         allowed = _LEDAMOT_KEYS if kind == LEDAMOT else _ERSATTARE_KEYS
         for key in raw:
             if key not in allowed:
                 raise self.fail(f"{who}: okänd nyckel ”{key}”. Tillåtna: {', '.join(sorted(allowed))}.", line)
-        name = self._str(raw, "name", who, line, required=True)
+        name = self._name(self._str(raw, "name", who, line, required=True), who, line)
         party = self._str(raw, "party", who, line, required=True)
         if len(party) > 12 or " " in party:
             raise self.fail(f"{who}: partiet skrivs med sin förkortning, t.ex. ”S” eller ”MP”, inte ”{party}”.", line)
@@ -408,9 +427,13 @@ class _Reader:
                 )
             if len(set(cleaned)) != len(cleaned):
                 raise self.fail(f"turordningen för {party} nämner samma parti två gånger.", pline)
-            for o in cleaned + [party]:
-                if o not in parties:
-                    self.warnings.append(f"Turordningen (rad {pline}) nämner partiet {o}, som ingen i rostern tillhör.")
+            for o in [party, *cleaned]:
+                if o not in parties:  # a typo would silently leave a party out of the order
+                    raise self.fail(
+                        f"turordningen nämner partiet ”{o}”, som ingen i rostern tillhör "
+                        f"(partierna i rostern: {', '.join(sorted(parties))}).",
+                        pline,
+                    )
             result[party] = tuple(cleaned)
         return result
 

@@ -13,6 +13,9 @@ class DocumentError(NamndbotError):
     pass
 
 
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a schedule, protocol or roster; a scanned PDF of a year's protocols fits
+
+
 def file_bytes(path: str | Path) -> bytes:
     """A file's content, or a Swedish message saying why not."""
     p = Path(path)
@@ -20,10 +23,16 @@ def file_bytes(path: str | Path) -> bytes:
         raise DocumentError(f"Filen {p} finns inte.")
     if p.is_dir():
         raise DocumentError(f"{p} är en mapp, inte en fil.")
+    if not p.is_file():  # /dev/zero, a FIFO, a socket: endless or waiting forever
+        raise DocumentError(f"{p} är ingen vanlig fil; ange ett dokument eller en rosterfil.")
     try:
-        return p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DocumentError(f"Filen {p} går inte att läsa ({exc.strerror or exc}).") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentError(f"Filen {p} är större än {MAX_FILE_BYTES // (1024 * 1024)} MB; det är inget dokument.")
+    return data
 
 
 def read_document(path: str | Path) -> str:

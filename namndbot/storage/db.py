@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -20,6 +21,7 @@ from pathlib import Path
 import aiosqlite
 
 from ..domain.errors import NamndbotError
+from .health import damaged, explain, is_storage_fault, quick_check
 from .repository import Repository
 
 BUSY_TIMEOUT_MS = 5000
@@ -47,12 +49,16 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, check: bool = True) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self.commits = 0  # units of work committed through this object (see generation())
         self.catalog_changes = 0  # writes to committees, members or meetings through this object
+        self.check = check  # PRAGMA quick_check when connecting
+        # The last write that failed for a reason of the database's own (read-only, full, damaged),
+        # in Swedish, until a write succeeds again: /healthz reports it.
+        self.write_failure: str | None = None
 
     async def connect(self) -> Database:
         if self._conn is not None:
@@ -61,12 +67,18 @@ class Database:
             parent = Path(self.path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise DatabaseError(f"Mappen för databasen finns inte: {parent}.")
+            if Path(self.path).exists() and not Path(self.path).is_file():
+                raise DatabaseError(f"{self.path} är ingen vanlig fil och kan inte vara en databas.")
         try:
             conn = await aiosqlite.connect(self.path, isolation_level=None)
         except Exception as exc:  # sqlite3.OperationalError: unable to open …
-            raise DatabaseError(f"Databasen {self.path} kan inte öppnas ({exc}).") from None
+            raise DatabaseError(explain(exc, self.path)) from None
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.check:
+                problems = await quick_check(conn)
+                if problems:
+                    raise DatabaseError(damaged(self.path, problems))
             await _incremental_vacuum(conn, self.path)
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
@@ -81,7 +93,7 @@ class Database:
         except Exception as exc:  # not a database, locked, read-only …
             await conn.close()
             self._conn = None
-            raise DatabaseError(f"Databasen {self.path} går inte att använda ({exc}).") from None
+            raise DatabaseError(explain(exc, self.path)) from None
         return self
 
     async def close(self) -> None:
@@ -131,23 +143,44 @@ class Database:
     async def transaction(self) -> AsyncIterator[Repository]:
         """A unit of work: everything inside commits together or not at all."""
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Repository(self.conn, self)
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Repository(self.conn, self)
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.conn.execute("COMMIT")
+            except Exception as exc:
+                self._failed(exc)
                 raise
-            else:
-                await self.conn.execute("COMMIT")
-                self.commits += 1
+            self.commits += 1
+            self.write_failure = None
 
     @asynccontextmanager
     async def statement(self) -> AsyncIterator[Repository]:
         """One writing statement that is its own transaction (SQLite commits it atomically):
         one round trip to the database thread instead of three. The caller runs exactly one."""
         async with self._lock:
-            yield Repository(self.conn, self)
+            try:
+                yield Repository(self.conn, self)
+            except Exception as exc:
+                self._failed(exc)
+                raise
             self.commits += 1
+            self.write_failure = None
+
+    def _failed(self, exc: Exception) -> None:
+        if is_storage_fault(exc):
+            self.write_failure = explain(exc, self.path)
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection alone, for a statement that is nobody's unit of work (the health probe)."""
+        async with self._lock:
+            yield self.conn
 
     async def generation(self) -> tuple[int, int]:
         """Changes whenever anything is committed, by this process or another (PRAGMA data_version)."""
@@ -189,7 +222,19 @@ async def _incremental_vacuum(conn: aiosqlite.Connection, path: str) -> None:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our literals)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    text = "\n".join(re.sub(r"\s--.*$", "", line) for line in lines)
-    return [s.strip() for s in text.split(";") if s.strip()]
+    """Split a migration into statements the way SQLite does: at a semicolon that ends a complete
+    statement (``sqlite3.complete_statement``), so that a ``CREATE TRIGGER … BEGIN …; …; END;``,
+    a semicolon in a string literal or in a comment stays inside its statement."""
+    statements: list[str] = []
+    start = 0
+    for i, char in enumerate(sql):
+        if char == ";" and sqlite3.complete_statement(sql[start : i + 1]):
+            statements.append(sql[start : i + 1])
+            start = i + 1
+    statements.append(sql[start:])  # what follows the last semicolon: nothing, a comment, or an error
+    return [s.strip() for s in statements if _has_code(s)]
+
+
+def _has_code(text: str) -> bool:
+    """Anything but blanks and comments (a statement of comments alone does nothing)."""
+    return bool(re.sub(r"--[^\n]*|/\*.*?(\*/|$)", "", text, flags=re.S).strip())
