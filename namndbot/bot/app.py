@@ -232,7 +232,7 @@ class Bot:
         next_stada = loop.time()  # at start, then every stada_every seconds
         try:
             try:
-                await self.scheduler.reconcile(self.clock())
+                await self.scheduler.reconcile(self.clock(), pause=self._after_acks)
             except Exception:
                 log.exception("could not bring the reminders up to date at start")
             try:

@@ -7,8 +7,11 @@ gzip when Accept-Encoding allows it (q > 0), Cache-Control. An
 unknown committee or token is a plain 404 that says nothing about whether a
 token ever existed.
 
-Rendered feeds are cached in memory and reused until anything is committed
-to the database, by this process or another (see ``Database.generation``).
+Rendered feeds are cached in memory and reused until something they show
+changes, by this process or another: triggers count the changes to what feeds
+show per committee (``feed_version``, migration 0009), so a report received, a
+message sent or a job done leaves every feed cached, and a change in one
+committee leaves the other committees' feeds cached.
 """
 
 from __future__ import annotations
@@ -31,110 +34,119 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 NOT_FOUND = "Kalendern finns inte.\n"
 FEED_SERVICE = web.AppKey("feed_service", FeedService)
 FEED_CACHE: web.AppKey[FeedCache] = web.AppKey("feed_cache")
+ANY = ""  # the version of any change at all (feed_version row 0)
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class _Entry:
-    generation: tuple[int, int]
+    version: int  # of its committee's feed_version (of any change, for a feed that doesn't exist)
     feed: Feed | None
     etag: str
     etag_gz: str = ""
     last_modified: str = ""
     gzipped: bytes | None = None
+    scope: str = ANY
 
 
 class FeedCache:
-    """Rendered feeds, valid while the database's generation stays the same.
+    """Rendered feeds, valid while what they show stays the same.
 
-    The generation is read at most every ``recheck`` seconds: commits made
-    through this process's own Database are seen at once (its counter is part
-    of the key); commits by another process within ``recheck``.
+    The versions are read at most every ``recheck`` seconds, and at once after a
+    commit through this process's own Database (its counter); commits by another
+    process are seen within ``recheck``. Reading them is one small query on a read
+    connection: it never waits for the writer.
 
     A feed whose content changed is recorded in the feed history (an event's
-    SEQUENCE and DTSTAMP, the feed's Last-Modified) when it is rendered. Those
-    commits change no other feed, so they don't count in the generation: one
-    change doesn't make every feed render again once per feed that changed.
+    SEQUENCE and DTSTAMP, the feed's Last-Modified) when it is rendered. That
+    history is not something a feed shows, so recording it keeps every feed cached.
     """
 
     def __init__(self, service: FeedService, recheck: float = 0.05) -> None:
         self.service = service
         self.recheck = recheck
         self._entries: dict[str, _Entry] = {}
-        self._generation: tuple[int, int] | None = None
+        self._versions: dict[str, int] | None = None
+        self._seen_commits = -1
         self._checked = 0.0
         self._pending: asyncio.Future | None = None
-        self._rendering: dict[str, tuple[tuple[int, int], asyncio.Future]] = {}
-        self._own = 0  # commits that only recorded a feed's history
+        self._rendering: dict[str, tuple[dict[str, int], asyncio.Future]] = {}
+        self.renders = 0  # feeds rendered (not served from the cache), for the tests and benchmarks
 
-    async def generation(self) -> tuple[int, int]:
+    def clear(self) -> None:
+        """Forget every rendered feed (bench/ackfeed.py renders one again and again)."""
+        self._entries.clear()
+
+    async def versions(self) -> dict[str, int]:
         now = time.monotonic()
-        commits = self.service.db.commits - self._own
-        if self._generation is None or now - self._checked > self.recheck or self._generation[0] != commits:
-            if self._pending is None or self._pending.done():  # one check shared by concurrent requests
-                self._pending = asyncio.ensure_future(self._read_generation())
-            generation = await asyncio.shield(self._pending)
-            self._generation = generation
-            self._checked = now
-            return generation
-        return self._generation
-
-    async def _read_generation(self) -> tuple[int, int]:
-        commits, version = await self.service.db.generation()
-        return commits - self._own, version  # no await in between: _own can't move under us
+        commits = self.service.db.commits
+        if self._versions is None or now - self._checked > self.recheck or self._seen_commits != commits:
+            if self._pending is None or self._pending.done():  # one read shared by concurrent requests
+                self._pending = asyncio.ensure_future(self.service.feed_versions())
+            versions = await asyncio.shield(self._pending)
+            self._versions, self._seen_commits, self._checked = versions, commits, now
+            return versions
+        return self._versions
 
     async def get(self, key: str) -> _Entry:
-        gen = await self.generation()
+        versions = await self.versions()
         entry = self._entries.get(key)
-        if entry is not None and entry.generation == gen:
+        if entry is not None and entry.version == versions.get(entry.scope, 0):
             return entry
         pending = self._rendering.get(key)
-        if pending is None or pending[0] != gen or pending[1].done():  # one rendering shared by concurrent requests
-            pending = (gen, asyncio.ensure_future(self._load(key, gen)))
+        if pending is None or pending[0] is not versions or pending[1].done():  # one rendering shared
+            pending = (versions, asyncio.ensure_future(self._load(key, versions)))
             self._rendering[key] = pending
         return await asyncio.shield(pending[1])
 
-    async def _load(self, key: str, gen: tuple[int, int]) -> _Entry:
+    async def _load(self, key: str, versions: dict[str, int]) -> _Entry:
         try:
             for _ in range(3):
-                feed = await self._render(key)
+                feed, scope = await self._render(key)
+                self.renders += 1
                 if feed is None or feed.update is None:
                     break
                 try:
                     recorded = await self.service.record(feed.update)
                 except sqlite3.Error as exc:  # e.g. locked for longer than the busy timeout
                     log.warning("feed history not recorded (%s feed): %s", key.partition(":")[0], exc)
-                    return self._entry(gen, feed)  # served as rendered, not cached: recorded next time
-                self._own += 1  # at once after the commit (no await in between)
+                    return self._entry(versions, scope, feed)  # served as rendered, not cached: recorded next time
                 if recorded:
                     break
             else:  # another process keeps recording this feed: serve it, uncached
-                return self._entry(gen, feed)
-            entry = self._entry(gen, feed)
+                return self._entry(versions, scope, feed)
+            entry = self._entry(versions, scope, feed)
             if len(self._entries) > 10_000:
                 self._entries.clear()
             self._entries[key] = entry
             return entry
         finally:
-            if self._rendering.get(key, (None,))[0] == gen:
+            if self._rendering.get(key, (None,))[0] is versions:
                 del self._rendering[key]
 
     @staticmethod
-    def _entry(gen: tuple[int, int], feed: Feed | None) -> _Entry:
+    def _entry(versions: dict[str, int], scope: str, feed: Feed | None) -> _Entry:
+        version = versions.get(scope, 0)
         if feed is None:
-            return _Entry(gen, None, "")
+            return _Entry(version, None, "", scope=scope)
         etag = feed.etag
         return _Entry(
-            gen, feed, etag, etag[:-1] + '-gz"', format_datetime(feed.last_modified.replace(microsecond=0), usegmt=True)
+            version,
+            feed,
+            etag,
+            etag[:-1] + '-gz"',
+            format_datetime(feed.last_modified.replace(microsecond=0), usegmt=True),
+            scope=scope,
         )
 
-    async def _render(self, key: str) -> Feed | None:
+    async def _render(self, key: str) -> tuple[Feed | None, str]:
+        """The feed, and whose changes make it stale (its committee's, or any for a feed not found)."""
         kind, _, ident = key.partition(":")
         if kind == "c":
             found = await self.service.committee_meetings(ident)
-            return committee_feed(*found) if found else None
+            return (committee_feed(*found), found[0].short.casefold()) if found else (None, ANY)
         agenda = await self.service.personal(ident)
-        return personal_feed(agenda) if agenda else None
+        return (personal_feed(agenda), agenda.committee.short.casefold()) if agenda else (None, ANY)
 
 
 def _not_found() -> web.Response:

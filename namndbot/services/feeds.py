@@ -12,6 +12,7 @@ from ..domain.model import Committee, Member
 from ..domain.names import match_name
 from ..domain.paragraphs import all_of, format_mask
 from ..domain.turordning import Plan
+from ..storage import feed_version
 from .core import NamndService, NarvaroResult
 
 
@@ -130,6 +131,12 @@ class FeedService:
             feed[1] if feed else None,
             {uid: EventMark(*mark) for uid, mark in events.items()},
         )
+
+    async def feed_versions(self) -> dict[str, int]:
+        """How often what the feeds show has changed: per committee (by its short name, casefolded),
+        and in all (under ``""``)."""
+        async with self.db.read() as repo:
+            return await feed_version.versions(repo.conn)
 
     async def record(self, update: FeedUpdate) -> bool:
         """Record a served feed's history; False if another process got there first (render again)."""

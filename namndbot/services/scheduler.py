@@ -10,7 +10,9 @@ together.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +27,7 @@ from .core import NamndService
 log = logging.getLogger(__name__)
 
 KEEP_NAGGING_DAYS = 14  # overdue reminders stop this long after the legal limit
+RECONCILE_CHUNK = 10  # meetings planned per transaction at start
 REMIND_UNANSWERED_AFTER = timedelta(hours=12)  # a call-in younger than this is not nagged about
 
 
@@ -80,13 +83,22 @@ class Scheduler:
         for x in stale:
             await repo.finish_job(x.id, "dropped", now, "ändrat: inte längre aktuellt")
 
-    async def reconcile(self, now: datetime) -> None:
-        """At start: every meeting not yet long past has its jobs (also one made before this version)."""
-        async with self.db.transaction() as repo:
+    async def reconcile(self, now: datetime, pause: Callable[[], Awaitable[None]] | None = None) -> None:
+        """At start: every meeting not yet long past has its jobs (also one made before this version).
+        A few meetings per transaction, ``pause`` awaited between them: the requests that arrive
+        meanwhile (acks, feeds) are answered at once, not after thousands of meetings."""
+        async with self.db.read() as repo:
+            ids = []
             for stored in await repo.committees():
                 today = now.astimezone(ZoneInfo(stored.committee.timezone)).date()
-                for m in await repo.meetings(stored.id, start=today - timedelta(days=31)):
-                    await self.reschedule_in(repo, now, m.id)
+                ids += [m.id for m in await repo.meetings(stored.id, start=today - timedelta(days=31))]
+        for i in range(0, len(ids), RECONCILE_CHUNK):
+            if pause is not None:
+                await pause()
+            async with self.db.transaction() as repo:
+                for meeting_id in ids[i : i + RECONCILE_CHUNK]:  # (meetings are never deleted)
+                    await self.reschedule_in(repo, now, meeting_id)
+            await asyncio.sleep(0)  # let whoever waits for the lock have it
 
     async def decide_in(self, repo: Repository, now: datetime, job: JobRow) -> Decision:
         if job.meeting_id is None:

@@ -1,10 +1,15 @@
 """The database connection: pragmas, migrations, transactions.
 
-One :class:`Database` holds one aiosqlite connection. Every unit of work runs
-under an asyncio lock in ``BEGIN IMMEDIATE`` … ``COMMIT``, so concurrent tasks
-of the bot never interleave statements, and a failure rolls everything back.
-Other processes (the CLI beside a running bot) are handled by WAL and the
-busy timeout.
+One :class:`Database` holds one writing aiosqlite connection. Every unit of
+work runs under an asyncio lock in ``BEGIN IMMEDIATE`` … ``COMMIT``, so
+concurrent tasks of the bot never interleave statements, and a failure rolls
+everything back. Other processes (the CLI beside a running bot) are handled by
+WAL and the busy timeout.
+
+Reads (:meth:`Database.read`: feeds, App Home, summaries, the queues' polls)
+run on a few read-only connections of their own, opened when first needed:
+WAL gives each a consistent snapshot beside the writer, so a long read never
+holds the lock a report's ack needs to write.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from .health import damaged, explain, is_storage_fault, quick_check
 from .repository import Repository
 
 BUSY_TIMEOUT_MS = 5000
+READERS = 3  # read-only connections at most (two cores: more would only queue on the GIL)
 INCREMENTAL = 2  # PRAGMA auto_vacuum
 
 log = logging.getLogger(__name__)
@@ -54,6 +60,9 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self.commits = 0  # units of work committed through this object (see generation())
+        self._idle_readers: list[aiosqlite.Connection] = []
+        self._readers: list[aiosqlite.Connection] = []
+        self._reader_free = asyncio.Condition()
         self.catalog_changes = 0  # writes to committees, members or meetings through this object
         self.check = check  # PRAGMA quick_check when connecting
         # The last write that failed for a reason of the database's own (read-only, full, damaged),
@@ -97,6 +106,9 @@ class Database:
         return self
 
     async def close(self) -> None:
+        readers, self._readers, self._idle_readers = self._readers, [], []
+        for reader in readers:
+            await reader.close()
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -183,22 +195,72 @@ class Database:
             yield self.conn
 
     async def generation(self) -> tuple[int, int]:
-        """Changes whenever anything is committed, by this process or another (PRAGMA data_version)."""
-        async with self._lock:
-            async with self.conn.execute("PRAGMA data_version") as cur:
-                row = await cur.fetchone()
+        """Changes whenever anything is committed, by this process or another (PRAGMA data_version).
+        Without the lock: the pragma reads a counter, between the statements of whatever unit of
+        work is running, and doesn't wait for it to end."""
+        async with self.conn.execute("PRAGMA data_version") as cur:
+            row = await cur.fetchone()
         assert row is not None  # a pragma's value
         return self.commits, int(row[0])
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repository]:
-        """A consistent read (a deferred transaction, rolled back at the end)."""
-        async with self._lock:
-            await self.conn.execute("BEGIN")
+        """A consistent read (a deferred transaction, rolled back at the end), on a read-only
+        connection beside the writer: it neither waits for a unit of work nor holds one up. It
+        sees everything committed before it began. Nothing may be written through it."""
+        if self.path == ":memory:":  # one connection is the whole database: read it under the lock
+            async with self._lock:
+                await self.conn.execute("BEGIN")
+                try:
+                    yield Repository(self.conn, self)
+                finally:
+                    await self.conn.execute("ROLLBACK")
+            return
+        conn = await self._take_reader()
+        healthy = False
+        try:
+            await conn.execute("BEGIN")
             try:
-                yield Repository(self.conn, self)
+                yield Repository(conn, self)
             finally:
-                await self.conn.execute("ROLLBACK")
+                await conn.execute("ROLLBACK")
+                healthy = True
+        finally:
+            await self._give_back(conn, healthy)
+
+    async def _take_reader(self) -> aiosqlite.Connection:
+        async with self._reader_free:
+            while not self._idle_readers:
+                if len(self._readers) < READERS:
+                    conn = await self._open_reader()
+                    self._readers.append(conn)
+                    return conn
+                await self._reader_free.wait()
+            return self._idle_readers.pop()
+
+    async def _give_back(self, conn: aiosqlite.Connection, healthy: bool) -> None:
+        if not healthy:  # interrupted in the middle: a fresh connection next time
+            self._readers = [r for r in self._readers if r is not conn]
+            try:
+                await conn.close()
+            except Exception:
+                log.exception("closing a read connection")
+        elif conn in self._readers:  # (not closed meanwhile)
+            self._idle_readers.append(conn)
+        async with self._reader_free:
+            self._reader_free.notify()
+
+    async def _open_reader(self) -> aiosqlite.Connection:
+        self.conn  # noqa: B018 (connect() first: it creates and migrates the file)
+        uri = Path(self.path).expanduser().resolve().as_uri() + "?mode=ro"
+        conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except BaseException:
+            await conn.close()
+            raise
+        conn.row_factory = aiosqlite.Row
+        return conn
 
 
 async def _incremental_vacuum(conn: aiosqlite.Connection, path: str) -> None:

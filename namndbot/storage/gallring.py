@@ -166,6 +166,9 @@ COLUMNS: dict[str, str] = {
     "feed_event_state.digest": DRIFT,
     "feed_event_state.sequence": DRIFT,
     "feed_event_state.stamp": DRIFT,
+    # 0009 how often what the feeds show has changed, per committee: counters only
+    "feed_version.committee_id": DRIFT,
+    "feed_version.n": DRIFT,
 }
 
 OLD_MEETINGS = "SELECT id FROM meeting WHERE date < :day"
