@@ -11,7 +11,9 @@ import pytest
 from namndbot.cli import main
 from namndbot.domain.roster_file import parse_roster
 from namndbot.services import NamndService
-from namndbot.storage import Database
+from namndbot.storage import open_database
+
+from . import postgresql
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"  # real documents, copied into the clone (see data/README.md)
@@ -53,10 +55,26 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database(tmp_path / "namndbot.sqlite3").connect()
+async def db_target(tmp_path) -> str:
+    """Where a test's database lives: a SQLite file in ``tmp_path``, or with NAMNDBOT_TEST_POSTGRESQL=1
+    the URL of a fresh database on the session's PostgreSQL server (tests/postgresql.py)."""
+    if postgresql.enabled():
+        return await postgresql.server().new_database()
+    return str(tmp_path / "namndbot.sqlite3")
+
+
+@pytest.fixture
+async def db(db_target):
+    database = await open_database(db_target).connect()
     yield database
     await database.close()
+
+
+sqlite_only = pytest.mark.skipif(postgresql.enabled(), reason="SQLite's own (set per test)")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    postgresql.stop()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from ..calendar.web import add_routes
 from ..domain.errors import NamndbotError
 from ..services.core import utcnow
 from ..settings import Settings
-from ..storage import Database
+from ..storage import open_database
 from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
@@ -167,7 +167,7 @@ async def start(
 
 
 async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, poll: float, lock: BotLock) -> Running:
-    db = await Database(settings.database).connect()  # refuses a damaged database (quick_check)
+    db = await open_database(settings.database).connect()  # refuses a damaged database (quick_check)
     try:
         await probe_write(db)
     except Exception as exc:

@@ -18,7 +18,7 @@ from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.core import utcnow
 from ..services.documents import file_bytes
-from ..storage import Database
+from ..storage import open_database
 from . import Context
 
 
@@ -84,7 +84,7 @@ def now() -> datetime:
 @asynccontextmanager
 async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
     """The service over the database the command names, closed when the command is done."""
-    db = await Database(ctx.db_path).connect()
+    db = await open_database(ctx.db_path).connect()
     try:
         yield NamndService(db, lambda: now(), default_timezone=ctx.settings.timezone)
     finally:
