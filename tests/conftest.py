@@ -77,6 +77,33 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     postgresql.stop()
 
 
+_ON_THE_DATABASE = {"db", "db_target", "service", "amn_service"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL half (NAMNDBOT_TEST_POSTGRESQL=1) runs the tests that use the store the
+    fixtures give (the ``db`` fixtures, the bots of slack_support) and those marked ``postgresql``;
+    the rest never touch it and have run in the SQLite half already."""
+    if not postgresql.enabled():
+        return
+    keep, drop = [], []
+    for item in items:
+        module = getattr(item, "module", None)
+        uses = (
+            _ON_THE_DATABASE & set(getattr(item, "fixturenames", ()))
+            or (module is not None and hasattr(module, "running_bot"))
+            or item.get_closest_marker("postgresql") is not None
+        )
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs in the PostgreSQL half of the suite too")
+
+
 @pytest.fixture
 async def service(db, clock) -> NamndService:
     return NamndService(db, clock)

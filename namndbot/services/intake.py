@@ -22,6 +22,7 @@ from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
+from ..storage import shared
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import ForhinderResult, NamndService
 
@@ -97,8 +98,7 @@ class Intake:
     async def process(self, limit: int = 100, pause: Any = None) -> int:
         """Apply every new report; returns how many were handled. ``pause`` is awaited before each
         (the bot lets the requests in flight be answered first)."""
-        async with self.db.read() as repo:
-            rows = await repo.new_intake(limit)
+        rows = await shared.claim_intake(self.db, limit)
         for row in rows:
             if pause is not None:
                 await pause()

@@ -59,6 +59,7 @@ class Database:
 
     dialect = "sqlite"
     shared = False  # no other bot process works on the same database
+    session_pid = 0  # (PostgreSQL: what this process's claims are named by, storage/shared.py)
 
     def __init__(self, path: str | Path, *, check: bool = True) -> None:
         self.path = str(path)
