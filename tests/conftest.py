@@ -86,7 +86,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     the rest never touch it and have run in the SQLite half already."""
     if not postgresql.enabled():
         return
-    keep, drop = [], []
+    keep: list = []
+    drop: list = []
     for item in items:
         module = getattr(item, "module", None)
         uses = (
