@@ -71,6 +71,8 @@ class PgCursor:
         self._next = 0
         self.rowcount = rowcount
         self.lastrowid = lastrowid
+        # DB-API's description: the column names (known from the rows; none without rows)
+        self.description = tuple((name, None, None, None, None, None, None) for name in rows[0].keys()) if rows else ()
 
     async def fetchone(self) -> asyncpg.Record | None:
         if self._next >= len(self._rows):
