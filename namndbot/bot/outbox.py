@@ -266,7 +266,12 @@ class Sender:
             raise MailError("e-post är inte påslaget i den här processen", permanent=True)
         if row.status == "sending":
             log.warning("outbox %s: a mail that may already have been sent is sent again (same Message-ID)", row.id)
-        msg = compose.message(row.payload, self.mailer.mail_from or "namndbot@localhost")
+        try:
+            msg = compose.message(row.payload, self.mailer.mail_from or "namndbot@localhost")
+        except Exception as exc:  # a malformed address or header: no retry would mend it
+            raise MailError(
+                f"e-postmeddelandet kunde inte byggas ({type(exc).__name__}: {exc})", permanent=True
+            ) from exc
         await self._mark_sending(row, None)
         await self.mailer.send(msg, _target(row))
         return None, row.payload.get("message_id")

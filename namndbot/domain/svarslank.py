@@ -30,7 +30,7 @@ class Svarslank:
     def token(self, key: bytes) -> str:
         sig = hmac.new(key, self._message(), hashlib.sha256).digest()[:SIG_BYTES]
         mac = base64.urlsafe_b64encode(sig).decode().rstrip("=")
-        return f"{self.member_id}-{self.meeting_id}-{self.called}-{mac}"
+        return f"{self.member_id}.{self.meeting_id}.{self.called}.{mac}"
 
     @property
     def dedupe_key(self) -> str:
@@ -40,7 +40,7 @@ class Svarslank:
 
 def las(token: str, key: bytes) -> Svarslank | None:
     """The link a token names, or None when it is malformed or its signature is wrong."""
-    parts = token.split("-")
+    parts = token.split(".")
     if len(parts) != 4 or not all(p.isdigit() and len(p) <= 20 for p in parts[:3]):
         return None
     link = Svarslank(int(parts[0]), int(parts[1]), int(parts[2]))

@@ -12,7 +12,6 @@ import html
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
@@ -98,7 +97,7 @@ def message(payload: dict, mail_from: str, *, from_name: str = "namndbot") -> Em
     msg = EmailMessage()
     msg["Subject"] = payload["subject"]
     msg["From"] = formataddr((from_name, mail_from))
-    msg["To"] = Address(display_name=payload.get("namn") or "", addr_spec=payload["to"])
+    msg["To"] = formataddr((payload.get("namn") or "", payload["to"]))
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = payload["message_id"]
     msg["Auto-Submitted"] = "auto-generated"

@@ -29,7 +29,7 @@ class _Handler:
         assert isinstance(msg, EmailMessage)
         self.server.received.append((list(envelope.rcpt_tos), msg))
         self.server.arrived.set()
-        return "250 Meddelandet är mottaget"
+        return "250 OK: mottaget"  # SMTP replies are ASCII
 
 
 class LocalMail:
