@@ -18,6 +18,9 @@ class _Handler:
         self.server = server
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list) -> str:
+        if self.server.hold is not None:  # a server that stalls (the tests' kill -9 mid-SMTP)
+            self.server.held += 1
+            await self.server.hold.wait()
         reply = self.server.refuse.get(address.lower())
         if reply:
             return reply
@@ -41,6 +44,8 @@ class LocalMail:
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.refuse: dict[str, str] = {}  # address -> reply, e.g. "550 5.1.1 Okänd mottagare"
         self.arrived = asyncio.Event()
+        self.hold: asyncio.Event | None = None  # when set to an Event: each RCPT waits for it
+        self.held = 0  # RCPTs that have waited
         self._server: asyncio.base_events.Server | None = None
 
     async def start(self) -> LocalMail:
