@@ -16,7 +16,7 @@ from icalendar import Calendar
 from namndbot.mail.local import LocalMail
 
 from .bot_process import free_port
-from .slack_support import SECRETARIES_CHANNEL, amn_with_slack, running_bot, slack_id, user
+from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, running_bot, slack_id, user
 
 DAY = date(2019, 11, 26)
 HAGGMAN = "borje@example.se"  # Börje Häggman (M), first ersättare for M, has no Slack
@@ -183,3 +183,59 @@ async def test_kontakt_epost_wins_over_slack(tmp_path, clock, mail):
         await running.bot.namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
         await call_haggman(running, mail)
         assert running.fake.dms_to(slack_id("Börje Häggman")) == []
+
+
+def phoned_buttons(message: dict) -> dict[str, tuple[str, str]]:
+    """The summary's "… kommer" buttons: text -> (action_id, value)."""
+    return {
+        e["text"]["text"]: (e["action_id"], e["value"])
+        for b in message.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e["action_id"].startswith("svar_kommer_sekr_")
+    }
+
+
+async def test_a_yes_given_by_phone_is_recorded_from_the_secretaries_summary(bot, mail):
+    await call_haggman(bot, mail)
+    (summary,) = bot.fake.channels[SECRETARIES_CHANNEL][:1]
+    action_id, value = phoned_buttons(summary)["Börje Häggman kommer"]
+    secretary = user(bot, SECRETARY)
+    status, _ = await secretary.click(action_id, value, message=summary)
+    assert status == 200
+    await bot.bot.settled()
+    result = await bot.bot.namnd.narvaro("AMN", DAY)
+    assert result.calls.get("borje haggman") == "kommer"
+    assert bot.fake.responses[-1]["text"] == (
+        "Börje Häggman (M) är anmäld att tjänstgöra vid sammanträdet tisdag 26 november 2019."
+    )
+    assert bot.fake.responses[-1]["replace_original"] is False  # the summary stays
+    (summary,) = bot.fake.channels[SECRETARIES_CHANNEL][:1]
+    assert "Börje Häggman kommer" not in phoned_buttons(summary)
+    # The member's own link now says it is recorded.
+    url = links(mail.to(HAGGMAN)[0])["Jag kommer"]
+    async with ClientSession() as http, http.get(url) as r:
+        assert "Ditt svar är redan registrerat" in await r.text()
+
+
+async def test_a_member_may_not_press_the_summary_button(bot, mail):
+    await call_haggman(bot, mail)
+    (summary,) = bot.fake.channels[SECRETARIES_CHANNEL][:1]
+    action_id, value = phoned_buttons(summary)["Börje Häggman kommer"]
+    await user(bot, "Martin Westmont").click(action_id, value, message=summary)
+    await bot.bot.settled()
+    assert (await bot.bot.namnd.narvaro("AMN", DAY)).calls.get("borje haggman") == "kallad"
+
+
+def test_ersattare_accept_records_a_yes_given_outside_the_bot(amn_cli, cli_on):
+    cli_on("2019-11-20")
+    base = ("--committee", "AMN", "--meeting", "2019-11-26")
+    amn_cli.ok("forhinder", "add", *base, "Andrea Ström")
+    out = amn_cli.ok("ersattare", "accept", *base, "häggman")
+    assert out == (
+        "Börje Häggman (M) kommer till sammanträdet tisdag 26 november 2019 kl. 16.00: svaret är registrerat.\n"
+    )
+    assert "har redan svarat ja" in amn_cli.ok("ersattare", "accept", *base, "häggman")
+    before = amn_cli.dump()
+    code, _, err = amn_cli("ersattare", "accept", *base, "Arslan Bicen")  # not called in
+    assert code == 2 and "behövs inte längre" in err and amn_cli.dump() == before
