@@ -44,6 +44,7 @@ NOT_SHOWN = {
     "feed_event_state",
     "feed_version",
     "slack_event",
+    "hemlighet",
 }
 NOW = datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
 OTHER = (

@@ -55,6 +55,9 @@ COLUMNS: dict[str, str] = {
     "member.personliga": ROSTER,
     "member.retired_at": ROSTER,
     "member.slack_lookup": AVIDENTIFIERAS,
+    "member.kontakt": ROSTER,  # 0010: by e-mail or Slack, as the roster says
+    "hemlighet.namn": DRIFT,  # 0010: the key that signs answer links (no personal data)
+    "hemlighet.varde": DRIFT,
     "meeting.id": DRIFT,
     "meeting.committee_id": DRIFT,
     "meeting.uid": DRIFT,
@@ -169,7 +172,7 @@ COLUMNS: dict[str, str] = {
     # 0009 how often what the feeds show has changed, per committee: counters only
     "feed_version.committee_id": DRIFT,
     "feed_version.n": DRIFT,
-    # 0010 (0012) work shared by several processes: a claim names a database session, not a person
+    # 0011 work shared by several processes: a claim names a database session, not a person
     **{f"{t}.{c}": DRIFT for t in ("intake", "outbox", "job") for c in ("claimed_by", "lease_until")},
     "slack_event.id": DRIFT,
     "slack_event.event_id": DRIFT,  # Slack's id of an event, nothing of its content
