@@ -172,6 +172,20 @@ async def backlog(target: str) -> int:
     return int(row["n"])
 
 
+SIZED = ("intake", "event", "outbox", "audit", "forhinder", "assignment", "inkallelse", "job", "meeting_roster")
+
+
+async def row_sizes(url: str) -> dict[str, tuple[int, float]]:
+    """PostgreSQL: per table, its rows and bytes per row (table, indexes and TOAST), for the sizing."""
+    out = {}
+    async with open_database(url) as db, db.read() as repo:
+        for table in SIZED:
+            row = await repo._one(f"SELECT count(*) AS n, pg_total_relation_size('{table}') AS b FROM {table}")
+            assert row is not None
+            out[table] = (int(row["n"]), int(row["b"]) / max(1, int(row["n"])))
+    return out
+
+
 async def burst(
     target: str, processes: int, reports: int, *, kill: bool, folder: Path, fake_latency: float = 0.0
 ) -> Outcome:
@@ -262,6 +276,7 @@ async def main_async() -> dict[str, float]:
             folder = Path(tmp)
             pg = await server.new_database(template=None)
             several = await burst(pg, 3, REPORTS, kill=True, folder=folder)
+            sizes = await row_sizes(pg)
             (folder / "sqlite").mkdir()
             single = await burst(str(folder / "sqlite" / "bench.sqlite3"), 1, REPORTS, kill=False, folder=folder)
     finally:
@@ -298,6 +313,10 @@ async def main_async() -> dict[str, float]:
     print(
         f"  ratio PostgreSQL/SQLite: p50 {several.p50 / single.p50:.2f}, p99 {several.p99 / single.p99:.2f} "
         f"-> {'OK' if not several.lost and not several.twice else 'FAILED'}"
+    )
+    print(
+        "  PostgreSQL rows after the burst (bytes per row, indexes included): "
+        + ", ".join(f"{t} {n} ({b:.0f} B)" for t, (n, b) in sizes.items())
     )
     return figures
 

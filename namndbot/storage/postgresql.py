@@ -114,6 +114,7 @@ class PgConnection:
     def __init__(self, conn: asyncpg.Connection, id_tables: frozenset[str]) -> None:
         self.raw = conn
         self._id_tables = id_tables  # tables with an identity column ``id``: INSERT … RETURNING id
+        self.wrote = False  # a row was inserted, changed or deleted (only then are the others woken)
 
     @property
     def in_transaction(self) -> bool:
@@ -129,14 +130,19 @@ class PgConnection:
         args = t.args(params)
         if t.returns_rows:
             rows = await self.raw.fetch(t.sql, *args)
+            if rows and not t.sql.upper().startswith(("SELECT", "WITH", "VALUES")):
+                self.wrote = True  # INSERT/UPDATE … RETURNING
             return PgCursor(rows, len(rows), None)
         m = _INSERT_INTO.match(t.sql)
         if m and m.group(1).lower() in self._id_tables:
             rows = await self.raw.fetch(t.sql + " RETURNING id", *args)
+            self.wrote = self.wrote or bool(rows)
             return PgCursor([], len(rows), rows[0][0] if rows else None)
         status = await self.raw.execute(t.sql, *args)
         n = _STATUS_COUNT.search(status)
-        return PgCursor([], int(n.group(1)) if n else -1, None)
+        count = int(n.group(1)) if n else -1
+        self.wrote = self.wrote or count != 0
+        return PgCursor([], count, None)
 
     async def execute_fetchall(self, sql: str, params: Any = ()) -> list[asyncpg.Record]:
         cur = await self._execute(sql, params)
@@ -147,6 +153,7 @@ class PgConnection:
         rows = [t.args(p) for p in seq]
         if rows and not t.skip:
             await self.raw.executemany(t.sql, rows)
+            self.wrote = True
 
 
 class PgDatabase(Database):
@@ -286,8 +293,10 @@ class PgDatabase(Database):
                 async with self.pool.acquire() as conn:
                     async with conn.transaction():
                         await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                        yield Repository(PgConnection(conn, self._id_tables), self)  # type: ignore[arg-type]
-                        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, self._tag)
+                        pg = PgConnection(conn, self._id_tables)
+                        yield Repository(pg, self)  # type: ignore[arg-type]
+                        if pg.wrote:  # a unit of work that found nothing to do wakes nobody
+                            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, self._tag)
             except Exception as exc:
                 self._failed(exc)
                 raise
