@@ -160,3 +160,16 @@ def stop() -> None:
     if _server is not None:
         _server.stop()
         _server = None
+
+
+_targets: dict[Path, str] = {}
+
+
+async def target_for(folder: Path, name: str = "bot.sqlite3") -> str:
+    """The database of a test that opens it more than once (restarts): ``folder / name``, or in the
+    PostgreSQL half one fresh database per ``folder``, the same each time it is asked."""
+    if not enabled():
+        return str(folder / name)
+    if folder not in _targets:
+        _targets[folder] = await server().new_database()
+    return _targets[folder]
