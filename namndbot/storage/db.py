@@ -210,6 +210,11 @@ class Database:
         assert row is not None  # a pragma's value
         return self.commits, int(row[0])
 
+    async def catalog_version(self) -> int:
+        """Moves with other connections' commits (PRAGMA data_version: SQLite can't tell which tables);
+        PostgreSQL's moves only when another process changed committees, members or meetings."""
+        return (await self.generation())[1]
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repository]:
         """A consistent read (a deferred transaction, rolled back at the end), on a read-only

@@ -169,6 +169,7 @@ class PgDatabase(Database):
         self.commits = 0
         self.catalog_changes = 0
         self.external = 0  # commits by other processes, as NOTIFY told us
+        self.external_catalog = 0  # of those, the ones that changed committees, members or meetings
         self.write_failure: str | None = None
         self.on_change: list[Callable[[], None]] = []  # called when another process commits
         self.session_pid = 0  # the listening session's backend pid: what claims name
@@ -230,9 +231,12 @@ class PgDatabase(Database):
         return self._pool
 
     def _notified(self, conn: object, pid: int, channel: str, payload: str) -> None:
-        if payload == self._tag:
+        tag, _, catalog = payload.rpartition("/")
+        if tag == self._tag:
             return
         self.external += 1
+        if catalog == "c":
+            self.external_catalog += 1
         for wake in list(self.on_change):
             try:
                 wake()
@@ -294,9 +298,11 @@ class PgDatabase(Database):
                     async with conn.transaction():
                         await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
                         pg = PgConnection(conn, self._id_tables)
+                        catalog = self.catalog_changes
                         yield Repository(pg, self)  # type: ignore[arg-type]
                         if pg.wrote:  # a unit of work that found nothing to do wakes nobody
-                            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, self._tag)
+                            payload = f"{self._tag}/{'c' if self.catalog_changes != catalog else ''}"
+                            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
             except Exception as exc:
                 self._failed(exc)
                 raise
@@ -330,6 +336,10 @@ class PgDatabase(Database):
     async def generation(self) -> tuple[int, int]:
         """Changes whenever anything is committed, by this process or another (NOTIFY)."""
         return self.commits, self.external
+
+    async def catalog_version(self) -> int:
+        """Moves when another process changes committees, members or meetings (NOTIFY says so)."""
+        return self.external_catalog
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repository]:
