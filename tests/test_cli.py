@@ -166,7 +166,7 @@ ERRORS = [
     (("forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-01", "Westmont"), "inget sammanträde 2019-12-01"),
     (("forhinder", "add", *M, "Westmont", "--until-paragraph", "16"), "mellan 1 och 15"),
     (("forhinder", "add", *M, "Westmont", "--from-paragraph", "1"), "mellan 2 och 16"),
-    (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "Paragraferna 15-17 finns inte"),
+    (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "§§ 15–17 finns inte: sammanträdet har §§ 1–16."),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "9-3"), "från en lägre till en högre"),
     (
         ("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"),
@@ -231,7 +231,8 @@ def test_paragraph_count_that_no_longer_fits_a_forhinder(amn_cli):
     amn_cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
     before = amn_cli.dump()
     code, _, err = amn_cli("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "8")
-    assert code == 2 and "Stefan Hansson (S) har förhinder för från §11" in err
+    assert code == 2 and "Stefan Hansson (S): närvarande t.o.m. § 10, förhinder från § 11" in err, err
+    assert "Med 8 paragrafer skulle de betyda något annat, så inget har ändrats." in err
     assert amn_cli.dump() == before
 
 

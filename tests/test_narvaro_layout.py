@@ -93,8 +93,8 @@ def test_jav_is_absence_in_the_json(cli, tmp_path):
     meeting_with_absences(cli, KS_TOML.read_text(encoding="utf-8"), tmp_path)
     data = json.loads(cli.ok("narvaro", *M, "--format", "json"))
     present = {e["name"]: e["paragraphs"] for e in data["ersattare_narvarande"]}
-    assert present["Eva Johansson"] == "§194-199, §201-210"  # not § 200, where she has jäv
-    assert present["Gustav Wikström"] == "§194-195, §197-219"  # serves § 196, listed as present elsewhere
+    assert present["Eva Johansson"] == "§§ 194–199, §§ 201–210"  # not § 200, where she has jäv
+    assert present["Gustav Wikström"] == "§§ 194–195, §§ 197–219"  # serves § 196, listed as present elsewhere
 
 
 def test_a_serving_ersattare_with_jav_is_not_present_in_that_paragraph(cli, tmp_path):
@@ -143,7 +143,7 @@ def test_jav_is_said_and_absent_for_ledamot_serving_and_non_serving_ersattare(cl
     assert "Royne Borgvall (S) §" not in lines  # not among those present without serving: jäv, not there
     data = json.loads(cli.ok("narvaro", *M, "--format", "json"))
     present = {e["name"]: e["paragraphs"] for e in data["ersattare_narvarande"]}
-    assert present["Ida Falkman"] == "§194-200, §204-219"
+    assert present["Ida Falkman"] == "§§ 194–200, §§ 204–219"
 
 
 def test_an_unknown_layout_is_refused_naming_the_choices(cli, tmp_path):

@@ -13,7 +13,7 @@ from datetime import datetime
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.model import CHAIR_ROLES
-from ..domain.names import antal, join_names, match_name
+from ..domain.names import antal, join_names, match_name, obs
 from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.core import utcnow
@@ -190,9 +190,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
     )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--until-paragraph", type=positive, metavar="N", help="närvarande §1-N, borta därefter")
-    group.add_argument("--from-paragraph", type=positive, metavar="N", help="borta före §N, närvarande från §N")
-    group.add_argument("--paragraphs", type=paragraph_range, metavar="A-B", help="borta bara §A-B")
+    group.add_argument(
+        "--until-paragraph", type=positive, metavar="N", help="närvarande t.o.m. § N, förhinder därefter"
+    )
+    group.add_argument("--from-paragraph", type=positive, metavar="N", help="förhinder före § N, kommer till § N")
+    group.add_argument(
+        "--paragraphs", type=paragraph_range, metavar="A-B", help="förhinder bara §§ A–B (t.ex. 7-7 eller 11-14)"
+    )
     p.add_argument("--jav", action="store_true", help="förhindret är jäv (med --paragraphs)")
     p.set_defaults(handler=forhinder_add)
     p = fsub.add_parser("remove", help="återkalla en förhinder")
@@ -354,6 +358,8 @@ async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out(f"Sammanträdet {meeting_words(m)} finns redan så; inget har ändrats.")
     if result.replan:
         print_change(ctx, result.replan)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 
@@ -533,7 +539,7 @@ async def narvaro(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     print(result.text(), end="")
     for w in result.narvaro.warnings:
-        ctx.warn(f"Obs: {w}")
+        ctx.warn(obs(w))
     return 0
 
 
@@ -552,10 +558,10 @@ def print_change(ctx: Context, change: PlanChange) -> None:
     for v in change.plan.vacancies:
         where = span_words(v.first, v.last, n, base=change.plan.base)
         seat = change.roster.by_key()[v.seat]
-        ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
+        ctx.warn(obs(f"Platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in."))
     for first, last in change.plan.not_quorate:
         where = span_words(first, last, n, base=change.plan.base)
-        ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
+        ctx.warn(obs(f"Nämnden är inte beslutför ({where}): högst hälften av platserna är besatta."))
 
 
 __all__ = ["register", "ForhinderResult"]

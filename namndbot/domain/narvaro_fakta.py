@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import Member
 from .names import join_names
-from .paragraphs import all_of, format_mask_dash, span, span_words
+from .paragraphs import all_of, format_mask, span, span_words
 from .turordning import Plan, Situation
 
 
@@ -165,14 +165,13 @@ def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav:
         if not affected:
             continue
         sentence = (
-            f"{word} {m.label} deltog på grund av jäv inte i handläggningen av "
-            f"{format_mask_dash(affected, base=plan.base)}"
+            f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, base=plan.base)}"
         )
         if seat is None or not held:
             out.append(sentence + ".")
             continue
         instead = [a for a in plan.assignments if a.seat == seat and a.mask & held and a.ersattare != m.key]
-        where = "" if held == affected else f" i {format_mask_dash(held, base=plan.base)}"
+        where = "" if held == affected else f" i {format_mask(held, base=plan.base)}"
         if instead:
             names = join_names(dict.fromkeys(members[a.ersattare].label for a in instead))
             word2 = "ersättaren" if len({a.ersattare for a in instead}) == 1 else "ersättarna"

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
+from ..domain.names import obs
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import ForhinderResult, NamndService
 
@@ -253,9 +254,9 @@ class Intake:
             "Justerarna påminns dagen före och på morgonen."
         )
         if view.late:
-            text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet (KL 6 kap. 35 §)."
+            text += " " + obs("Det är senare än lagens gräns, 14 dagar efter sammanträdet (KL 6 kap. 35 §).")
         for w in view.warnings:
-            text += f" Obs: {w}"
+            text += f" {obs(w)}"
         return text, {}
 
     async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
