@@ -396,6 +396,16 @@ def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
     return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
+def justerare_hindrad(committee: Committee, m: Meeting, justerare: str, reason: str | None) -> Message:
+    """To the secretaries: a justerare chosen for the meeting has since reported förhinder."""
+    what = "tjänstgör inte längre vid" if reason == "tjanstgor_inte" else "har anmält förhinder till"
+    text = (
+        f":warning: Justeraren {justerare} {what} {committee.name}s sammanträde {svensk_datum(m.date)} "
+        "och kan därför inte justera protokollet. Välj en annan justerare med `/namnd justering`."
+    )
+    return plain(text)
+
+
 def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
     """The post in the channel when the protocol is justerat: anslag, appeal and take-down dates."""
     lines = [

@@ -506,6 +506,8 @@ async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.out(f"Förhinder anmält: {result.member.label}, {what}, sammanträdet {meeting_words(m)}.")
     print_change(ctx, result.change)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 
@@ -528,6 +530,8 @@ async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
             "och kallas inte igen till det sammanträdet."
         )
     print_change(ctx, result.change)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ..domain import narvaro as narvaro_mod
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError, NotFound, RuleError
+from ..domain.justerare import hinder
 from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence, first_number
 from ..domain.model import Member, Roster
 from ..domain.names import antal, join_names, match_name
@@ -92,6 +93,7 @@ class ForhinderResult:
     anmalan: Anmalan | None
     change: PlanChange
     already: bool = False
+    warnings: tuple[str, ...] = ()  # for the one who reported it (a justerare who can no longer justera)
 
 
 @dataclass(frozen=True)
@@ -574,7 +576,8 @@ class NamndService:
             now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
         )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
-        return ForhinderResult(member, anmalan, change)
+        said = await self._justerare_hindrad(repo, now, stored, meeting, member, ids[member.key], change)
+        return ForhinderResult(member, anmalan, change, warnings=said)
 
     async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
         return await self._tx(self.remove_forhinder_in, short, day, name, actor=actor)
@@ -663,7 +666,41 @@ class NamndService:
         change = await self.replan_in(
             repo, stored.id, meeting, now, actor, release_reason="ej_svar" if kind == "ej_svar" else None
         )
-        return ForhinderResult(member, None, change)
+        said = await self._justerare_hindrad(repo, now, stored, meeting, member, ids[member.key], change)
+        return ForhinderResult(member, None, change, warnings=said)
+
+    async def _justerare_hindrad(
+        self,
+        repo: Repository,
+        now: datetime,
+        stored: StoredCommittee,
+        meeting: Meeting,
+        member: Member,
+        member_id: int,
+        change: PlanChange,
+    ) -> tuple[str, ...]:
+        """A chosen justerare who can no longer justera (förhinder for the whole meeting, or an ersättare
+        who no longer serves): the secretaries are told, to choose another (event ``justerare_hindrad``)."""
+        row = await repo.justering(meeting.id)
+        if row is None or row.justerad is not None or member.key not in row.justerare:
+            return ()
+        anmalningar = await repo.anmalningar(meeting.id)
+        if hinder(member, anmalningar, {a.ersattare for a in change.plan.assignments}) is None:
+            return ()
+        whole = any(a.member == member.key and a.whole and not a.jav for a in anmalningar)
+        await repo.add_event(
+            now,
+            "justerare_hindrad",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=member_id,
+            justerare=member.label,
+            reason="forhinder" if whole else "tjanstgor_inte",
+        )
+        return (
+            f"{member.label} är vald till justerare av protokollet från sammanträdet och kan inte längre justera "
+            "det; sekreterarna har fått veta och behöver välja en annan.",
+        )
 
     async def answer_in(
         self, repo: Repository, now: datetime, short: str, day: date, name: str, *, actor: str

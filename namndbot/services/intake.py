@@ -217,6 +217,8 @@ class Intake:
         text = f"Tack för beskedet. Du kallas inte till sammanträdet {_dag(result)}."
         if result.change.called:
             text += " Nästa ersättare i turordningen har kallats in."
+        for w in result.warnings:
+            text += f" {obs(w)}"
         return text, {}
 
     async def _secretary(self, repo: Repository, row: IntakeRow, *, or_justerare: bool = False) -> None:
@@ -334,4 +336,6 @@ def _forhinder_text(result: ForhinderResult) -> str:
     vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]
     if vacant:
         text += " Ingen ersättare kan kallas in; sekreteraren har fått veta."
+    for w in result.warnings:
+        text += f" {obs(w)}"
     return text
