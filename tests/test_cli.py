@@ -295,3 +295,40 @@ def test_output_into_a_closed_pipe_ends_quietly(amn_cli):
         timeout=60,
     )
     assert done.stdout.startswith("Arbetsmarknadsnämnden (AMN)") and done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "args, usage",
+    [
+        (("meeting", "add", "--committee", "AMN", "2019-12-17", "--bogus", "1"), "namndbot meeting add"),
+        (("narvaro", *M, "--formt", "json"), "namndbot narvaro"),
+        (("forhinder", "add", *M, "Westmont", "--until", "3", "4"), "namndbot forhinder add"),
+        (("meeting", "--bogus", "list", "--committee", "AMN"), "namndbot meeting"),
+    ],
+)
+def test_an_unknown_flag_gets_the_subcommands_own_usage_in_swedish(amn_cli, args, usage):
+    before = amn_cli.dump()
+    code, out, err = amn_cli(*args)
+    assert code == 2, err
+    assert err.startswith(f"användning: {usage} [-h]"), err
+    assert "Fel: okända argument:" in err and f"Se ”{usage} --help”." in err
+    assert "KOMMANDO" not in err  # not the top level's usage
+    assert amn_cli.dump() == before
+
+
+def test_a_meeting_subcommand_takes_date_or_meeting_flag(amn_cli):
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "--meeting", "2019-12-17", "--paragraphs", "5")
+    assert "tisdag 17 december 2019" in out and "5 paragrafer" in out
+    out = amn_cli.ok("meeting", "cancel", "--committee", "AMN", "2019-12-17")
+    assert "är inställt" in out
+    code, _, err = amn_cli("meeting", "add", "--committee", "AMN", "2019-12-17", "--meeting", "2019-12-18")
+    assert code == 2 and "Fel: två olika datum: 2019-12-17 och --meeting 2019-12-18; ange ett." in err, err
+    code, _, err = amn_cli("meeting", "cancel", "--committee", "AMN")
+    assert code == 2 and "saknas: DATE (sammanträdets datum, t.ex. 2019-11-26 eller --meeting 2019-11-26)" in err
+
+
+def test_a_meeting_date_without_meeting_flag_says_which_form_to_use(amn_cli):
+    code, _, err = amn_cli("forhinder", "add", "--committee", "AMN", "2019-11-26", "Westmont")
+    assert code == 2, err
+    assert "Fel: följande saknas: --meeting." in err
+    assert "Här anges sammanträdets datum med --meeting ÅÅÅÅ-MM-DD, t.ex. --meeting 2019-11-26" in err, err

@@ -19,7 +19,7 @@ from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.core import utcnow
 from ..services.documents import file_bytes
 from ..storage import Database
-from . import Context
+from . import Context, Parser
 
 
 def iso_date(text: str):
@@ -91,6 +91,27 @@ async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
         await db.close()
 
 
+def meeting_date(p: argparse.ArgumentParser) -> None:
+    """``DATE`` or ``--meeting DATE``: the meeting subcommands take the date either way (the other
+    commands name the meeting with ``--meeting DATE``), into ``args.date``."""
+    p.add_argument(
+        "date", nargs="?", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD (eller --meeting DATE)"
+    )
+    p.add_argument("--meeting", dest="meeting_flag", type=iso_date, metavar="DATE", help="samma som DATE")
+
+    def check(args: argparse.Namespace) -> str | None:
+        positional, flag = args.date, args.meeting_flag
+        if positional and flag and positional != flag:
+            return f"två olika datum: {positional.isoformat()} och --meeting {flag.isoformat()}; ange ett"
+        if not (positional or flag):
+            return "följande saknas: DATE (sammanträdets datum, t.ex. 2019-11-26 eller --meeting 2019-11-26)"
+        args.date = positional or flag
+        return None
+
+    if isinstance(p, Parser):
+        p.checks.append(check)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     # roster
     roster = sub.add_parser("roster", help="rostern: ledamöter, ersättare och turordning")
@@ -112,7 +133,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument(
         "--time", type=clock_time, metavar="HH:MM", help="starttid, t.ex. 16:00 (annars nämndens default_start)"
     )
@@ -129,7 +150,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.set_defaults(handler=meeting_cancel)
     p = msub.add_parser("list", help="lista en nämnds sammanträden")
     p.add_argument(
@@ -142,14 +163,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument("--present", action="append", default=[], metavar="NAME", help="en närvarande ersättare (upprepa)")
     p.set_defaults(handler=meeting_start)
     p = msub.add_parser("present", help="en ersättare som kommer efter att sammanträdet har börjat")
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument(
         "name",
         metavar="NAME",
@@ -160,7 +181,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument("number", type=positive, metavar="N", help="paragrafen som behandlas nu (protokollets nummer)")
     p.set_defaults(handler=meeting_paragraph)
 
