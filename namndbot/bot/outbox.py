@@ -1,4 +1,4 @@
-"""Sending the outbox to Slack: once, in order, through rate limits, restarts and outages.
+"""Sending the outbox to Slack (and e-mail, kind ``mail``): once, in order, through rate limits, restarts and outages.
 
 Each row is marked ``sending`` (committed) before Slack is called and ``sent``
 after. A row found ``sending`` after a crash may or may not have reached
@@ -27,6 +27,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from ..blocks.limits import TooLarge
 from ..blocks.messages import Message
+from ..mail import compose
+from ..mail.smtp import Mailer, MailError
 from ..storage import Database
 from ..storage.repository import OutboxRow
 
@@ -54,6 +56,7 @@ PERMANENT = {
 }
 
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
+Deliver = Callable[[OutboxRow], Awaitable[tuple[str | None, str | None]]]  # -> (channel, ts) to record
 
 
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
@@ -106,6 +109,7 @@ class Sender:
         link: Callable[[], Awaitable[None]],
         fetch_file: Callable[[dict], Awaitable[None]] | None = None,
         on_failure: Callable[[OutboxRow, str], Awaitable[None]] | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -115,6 +119,7 @@ class Sender:
         self.link_members = link
         self.fetch_file = fetch_file
         self.on_failure = on_failure
+        self.mailer = mailer
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
@@ -140,6 +145,13 @@ class Sender:
                 await self._failed(row, error, f"Slack svarade {error}")
                 return
             await self._retry(row, f"slack: {error or exc}")
+            return
+        except MailError as exc:
+            if exc.permanent:
+                said = str(exc)
+                await self._failed(row, said, f"e-postservern svarade {said}" if said[:1].isdigit() else said)
+                return
+            await self._retry(row, f"e-post: {exc}")
             return
         except (SlackObjectFormationError, TooLarge) as exc:  # can't be built: no retry would mend it
             await self._failed(row, f"{type(exc).__name__}: {exc}", "meddelandet ryms inte i Slack")
@@ -173,48 +185,96 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_sending(row.id, self.clock(), channel)
 
-    # -- delivery by kind ----------------------------------------------------------------
+    # -- delivery by kind (a table: kind -> method) -------------------------------------------
     async def _deliver(self, row: OutboxRow) -> tuple[str | None, str | None]:
-        if row.kind in ("dm", "post"):
-            channel = await self._dm_channel(_target(row)) if row.kind == "dm" else _target(row)
-            return await self._post_once(row, channel, row.payload)
-        if row.kind == "response":
-            body = dict(row.payload)
-            fallback = body.pop(DM_FALLBACK, None)
-            await self._mark_sending(row, None)
-            resp = await AsyncWebhookClient(_target(row)).send_dict(body)
-            if resp.status_code == 429 or resp.status_code >= 500:
-                raise RuntimeError(f"response_url answered {resp.status_code}")
-            if resp.status_code >= 400:
-                # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
-                if fallback:
-                    log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
-                    channel = await self._dm_channel(fallback)
-                    return await self._post_once(row, channel, {k: body[k] for k in ("text", "blocks") if k in body})
-                log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
-            return None, None
-        if row.kind == "update":
-            await self._mark_sending(row, row.target)
-            await self.client.chat_update(channel=_target(row), **row.payload)
-            return row.target, row.payload.get("ts")
-        if row.kind == "home":
-            await self._mark_sending(row, None)
-            user = _target(row)
-            await self.client.views_publish(user_id=user, view=await self.render_home(user))
-            return None, None
-        if row.kind == "summary":
-            await self._mark_sending(row, None)
-            await self._summary(row)
-            return None, None
-        if row.kind == "link":
-            await self._mark_sending(row, None)
-            await self.link_members()
-            return None, None
-        if row.kind == "file" and self.fetch_file is not None:
-            await self._mark_sending(row, None)
-            await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
-            return None, None
-        raise ValueError(f"unknown outbox kind {row.kind}")
+        deliver = self.kinds.get(row.kind)
+        if deliver is None:
+            raise ValueError(f"unknown outbox kind {row.kind}")
+        return await deliver(row)
+
+    @property
+    def kinds(self) -> dict[str, Deliver]:
+        kinds: dict[str, Deliver] = {
+            "dm": self._dm,
+            "post": self._post,
+            "response": self._response,
+            "update": self._update,
+            "home": self._home,
+            "summary": self._summary_row,
+            "link": self._link,
+            "mail": self._mail,
+        }
+        if self.fetch_file is not None:
+            kinds["file"] = self._file
+        return kinds
+
+    async def _dm(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        return await self._post_once(row, await self._dm_channel(_target(row)), row.payload)
+
+    async def _post(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        return await self._post_once(row, _target(row), row.payload)
+
+    async def _response(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        body = dict(row.payload)
+        fallback = body.pop(DM_FALLBACK, None)
+        await self._mark_sending(row, None)
+        resp = await AsyncWebhookClient(_target(row)).send_dict(body)
+        if resp.status_code == 429 or resp.status_code >= 500:
+            raise RuntimeError(f"response_url answered {resp.status_code}")
+        if resp.status_code >= 400:
+            # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
+            if fallback:
+                log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
+                channel = await self._dm_channel(fallback)
+                return await self._post_once(row, channel, {k: body[k] for k in ("text", "blocks") if k in body})
+            log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
+        return None, None
+
+    async def _update(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, row.target)
+        await self.client.chat_update(channel=_target(row), **row.payload)
+        return row.target, row.payload.get("ts")
+
+    async def _home(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        user = _target(row)
+        await self.client.views_publish(user_id=user, view=await self.render_home(user))
+        return None, None
+
+    async def _summary_row(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        await self._summary(row)
+        return None, None
+
+    async def _link(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        await self.link_members()
+        return None, None
+
+    async def _file(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        assert self.fetch_file is not None
+        await self._mark_sending(row, None)
+        await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
+        return None, None
+
+    async def _mail(self, row: OutboxRow) -> tuple[str | None, str | None]:
+        """One e-mail over SMTP. The row is marked ``sending`` (committed) before the server is
+        called and ``sent`` after it accepted. A row found ``sending`` after a crash is sent again
+        with the same Message-ID (a mail server cannot be asked whether it has it): the one case in
+        which a member may get a mail twice, and their mail program sees the same message."""
+        if self.mailer is None:
+            raise MailError("e-post är inte påslaget i den här processen", permanent=True)
+        if row.status == "sending":
+            log.warning("outbox %s: a mail that may already have been sent is sent again (same Message-ID)", row.id)
+        try:
+            msg = compose.message(row.payload, self.mailer.mail_from or "namndbot@localhost")
+        except Exception as exc:  # a malformed address or header: no retry would mend it
+            raise MailError(
+                f"e-postmeddelandet kunde inte byggas ({type(exc).__name__}: {exc})", permanent=True
+            ) from exc
+        await self._mark_sending(row, None)
+        await self.mailer.send(msg, _target(row))
+        return None, row.payload.get("message_id")
 
     async def _dm_channel(self, user: str | None) -> str:
         assert user
