@@ -87,8 +87,10 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
         ctx.out(f"  Omedelbart justerade:    {format_numbers(d['omedelbart_justerade'])}")
     if view.late and not view.row.justerad:
         ctx.warn(
-            f"Obs: Justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
-            "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
+            obs(
+                f"Justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
+                "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
+            )
         )
     for w in view.warnings:
         ctx.warn(obs(w))
