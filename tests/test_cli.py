@@ -332,3 +332,12 @@ def test_a_meeting_date_without_meeting_flag_says_which_form_to_use(amn_cli):
     assert code == 2, err
     assert "Fel: följande saknas: --meeting." in err
     assert "Här anges sammanträdets datum med --meeting ÅÅÅÅ-MM-DD, t.ex. --meeting 2019-11-26" in err, err
+
+
+def test_a_roster_import_that_changes_only_the_committees_settings_says_so(amn_cli, tmp_path, amn_text):
+    path = tmp_path / "amn.toml"
+    path.write_text(amn_text, encoding="utf-8")
+    assert amn_cli.ok("roster", "import", str(path)).endswith("Inget har ändrats.\n")
+    path.write_text(amn_text.replace("[committee]", '[committee]\nnarvaro_layout = "beslutande"', 1), encoding="utf-8")
+    out = amn_cli.ok("roster", "import", str(path))
+    assert "Nämndens inställningar är ändrade" in out and "Inget har ändrats" not in out, out

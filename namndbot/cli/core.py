@@ -292,7 +292,12 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
             ctx.out(f"Ändrade: {join_names(report.updated)}.")
         if report.retired:
             ctx.out(f"Har lämnat nämnden (historiken finns kvar): {join_names(report.retired)}.")
-        if not (report.added or report.updated or report.retired):
+        if report.committee_changed:
+            ctx.out(
+                "Nämndens inställningar är ändrade; de gäller sammanträden som inte har hållits "
+                "(ett hållet sammanträde behåller dem det hölls med)."
+            )
+        if not (report.added or report.updated or report.retired or report.committee_changed):
             ctx.out("Inget har ändrats.")
     for change in report.replanned:
         print_change(ctx, change)

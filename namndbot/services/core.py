@@ -76,6 +76,7 @@ class ImportReport:
     retired: tuple[str, ...]
     warnings: tuple[str, ...]
     replanned: tuple[PlanChange, ...] = ()
+    committee_changed: bool = False  # the [committee] table, turordning or party contacts
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,9 @@ class NamndService:
             retired=tuple(retired),
             warnings=tuple(parsed.warnings),
             replanned=tuple(replanned),
+            committee_changed=existing is not None
+            and (existing.committee, existing.turordning, existing.partikontakter)
+            != (roster.committee, roster.turordning, roster.partikontakter),
         )
 
     async def roster(self, short: str) -> Roster:
