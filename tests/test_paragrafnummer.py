@@ -264,3 +264,15 @@ def test_a_meeting_put_between_two_numbered_ones_does_not_take_their_numbers(ks_
     assert code == 0 and "(§§ 194–198)" in out and err.startswith("Obs: Sammanträdet tisdag 26 november"), err
     code, out, err = ks_cli("meeting", "add", "--committee", "KS", DAY.isoformat(), "--paragraphs", "199-224")
     assert code == 0 and "(§§ 199–224)" in out and err == "", err
+
+
+def test_a_meeting_under_way_is_not_renumbered(ks_cli, cli_on):
+    cli_on(DAY.isoformat())
+    ks_cli.ok("meeting", "start", "--committee", "KS", DAY.isoformat())
+    ks_cli.ok("meeting", "paragraph", "--committee", "KS", DAY.isoformat(), "200")
+    before = ks_cli.dump()
+    code, _, err = ks_cli("meeting", "add", "--committee", "KS", DAY.isoformat(), "--paragraphs", "195-220")
+    assert code == 2 and "Sammanträdet pågår och är vid § 200; dess paragrafer kan inte numreras om nu." in err, err
+    assert ks_cli.dump() == before
+    out = ks_cli.ok("meeting", "add", "--committee", "KS", DAY.isoformat(), "--paragraphs", "28")
+    assert "28 paragrafer (§§ 194–221)" in out  # more paragraphs: the numbers stay
