@@ -187,3 +187,16 @@ async def test_the_secretaries_summary_in_slack_uses_the_layout(tmp_path, clock,
         code = running.fake.channels[SECRETARIES_CHANNEL][-1]["blocks"][1]["text"]["text"]
         assert "Ida Falkman (M) §§ 194–200, §§ 202–219" in code
         assert "Ersättaren Ida Falkman (M) deltog på grund av jäv inte i handläggningen av § 201." in code
+
+
+def test_jav_where_a_serving_ersattare_would_have_begun_says_who_served_instead(cli, tmp_path):
+    meeting_with_absences(cli, KS_TOML.read_text(encoding="utf-8"), tmp_path)
+    # Eva Johansson serves for Karin Lundkvist from § 211; with jäv in § 211 someone else takes it.
+    cli.ok("forhinder", "add", *M, "Eva Johansson", "--paragraphs", "211-211", "--jav")
+    text = cli.ok("narvaro", *M)
+    assert text.endswith(
+        "Ersättaren Eva Johansson (S) deltog på grund av jäv inte i handläggningen av § 200, § 211; "
+        "ersättaren Bo Strandberg (V) tjänstgjorde i stället i § 211.\n"
+    ), text
+    assert "Bo Strandberg (V) ersätter Karin Lundkvist (S) § 211\n" in text
+    assert "Eva Johansson (S) ersätter Karin Lundkvist (S) §§ 212–219\n" in text

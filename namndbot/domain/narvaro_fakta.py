@@ -151,27 +151,30 @@ def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav:
         if not own:
             continue
         if m.key in seats:
-            affected = held = own
-            seat: str | None = m.key
+            held = {m.key: own}
+            affected = own
             word = "Ledamoten"
         else:
-            # The ersättare's paragraphs of jäv where they were there, and of those the ones where
-            # they held a seat (then the sentence says who served instead).
-            holding = [a for a in plan.assignments if a.ersattare == m.key]
-            seat = holding[0].seat if holding else None
-            held = own & _seat_span(plan, seat, m.key) if seat else 0
-            affected = (own & (would_attend.get(m.key, 0) | _jav_holes(plan, m.key))) | held
+            # Of the ersättare's paragraphs of jäv where they were there, those where they held, or
+            # were about to hold, a seat: then the sentence says who served instead.
+            held = {}
+            for seat in dict.fromkeys(a.seat for a in plan.assignments if a.ersattare == m.key):
+                mask = own & _held_span(plan, seat, m.key, own)
+                if mask:
+                    held[seat] = mask
+            affected = (own & (would_attend.get(m.key, 0) | _jav_holes(plan, m.key))) | _union(held.values())
             word = "Ersättaren"
         if not affected:
             continue
         sentence = (
             f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, base=plan.base)}"
         )
-        if seat is None or not held:
+        if not held:
             out.append(sentence + ".")
             continue
-        instead = [a for a in plan.assignments if a.seat == seat and a.mask & held and a.ersattare != m.key]
-        where = "" if held == affected else f" i {format_mask(held, base=plan.base)}"
+        in_seat = _union(held.values())
+        instead = [a for a in plan.assignments if a.seat in held and a.mask & held[a.seat] and a.ersattare != m.key]
+        where = "" if in_seat == affected else f" i {format_mask(in_seat, base=plan.base)}"
         if instead:
             names = join_names(dict.fromkeys(members[a.ersattare].label for a in instead))
             word2 = "ersättaren" if len({a.ersattare for a in instead}) == 1 else "ersättarna"
@@ -180,6 +183,24 @@ def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav:
             sentence += f"; ingen ersättare tjänstgjorde i stället{where}."
         out.append(sentence)
     return out
+
+
+def _union(masks) -> int:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
+
+
+def _held_span(plan: Plan, seat: str, ersattare: str, jav: int) -> int:
+    """Where ``ersattare`` held ``seat`` or would have but for jäv: the span they hold it over, widened by
+    the paragraphs of jäv right before and after it."""
+    held = _seat_span(plan, seat, ersattare)
+    while True:
+        wider = held | ((held << 1) & jav) | ((held >> 1) & jav)
+        if wider == held:
+            return held
+        held = wider
 
 
 def _jav_holes(plan: Plan, ersattare: str) -> int:
