@@ -43,6 +43,9 @@ NOT_SHOWN = {
     "feed_state",
     "feed_event_state",
     "feed_version",
+    "slack_installation",
+    "slack_bot",
+    "oauth_state",
 }
 NOW = datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
 OTHER = (

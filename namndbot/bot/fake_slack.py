@@ -37,6 +37,18 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float
+    team: str | None = None  # the workspace whose token made the call
+
+
+@dataclass
+class FakeWorkspace:
+    """One Slack workspace: its bot user, and the bot tokens the OAuth flow gave out for it."""
+
+    team_id: str
+    name: str
+    bot_user: str
+    tokens: set[str] = field(default_factory=set)
+    revoked: bool = False
 
 
 @dataclass
@@ -60,6 +72,13 @@ class FakeSlack:
     answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
     response_failures: list[int] = field(default_factory=list)  # statuses the next response_url posts get
     refused: list[tuple[str, list[str]]] = field(default_factory=list)  # payloads beyond Slack's limits, and why
+    # Workspaces: any xoxb- token not given out by oauth.v2.access is the first one's (TEAM), as
+    # with a single bot token; add_workspace() and the OAuth flow make more.
+    workspaces: dict[str, FakeWorkspace] = field(
+        default_factory=lambda: {TEAM: FakeWorkspace(TEAM, "Kommunen", BOT_USER)}
+    )
+    oauth_client_id: str = "1234567890.0987654321"
+    oauth_client_secret: str = "fake-client-secret"
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -68,6 +87,7 @@ class FakeSlack:
         self.changed = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.url = ""
+        self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (team, installing user)
 
     # -- running ---------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -77,6 +97,7 @@ class FakeSlack:
         app.router.add_post("/response/{key}", self._response)
         app.router.add_get("/files/{file_id}", self._file)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         return app
 
     async def start(self, port: int = 0) -> str:
@@ -104,12 +125,37 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` fail (429 with Retry-After, or an error / a 5xx)."""
         self.failures[method].append(Failure(status, error, retry_after, times))
 
+    def add_workspace(self, team_id: str, name: str, bot_user: str | None = None) -> FakeWorkspace:
+        """Another workspace, where the app can be installed through the OAuth flow."""
+        ws = FakeWorkspace(team_id, name, bot_user or f"UBOT{team_id[1:7]}")
+        self.workspaces[team_id] = ws
+        return ws
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace's admin removes the app: its tokens stop working (Slack then sends the app
+        ``app_uninstalled`` and ``tokens_revoked``; the test sends those)."""
+        self.workspaces[team_id].revoked = True
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.url}/oauth/v2/authorize"
+
+    def team_of_token(self, token: str) -> str | None:
+        for ws in self.workspaces.values():
+            if token in ws.tokens:
+                return ws.team_id
+        return TEAM if token.startswith("xoxb-") else None
+
     def response_url(self) -> str:
         return f"{self.url}/response/{uuid.uuid4().hex}"
 
     # -- what tests look at --------------------------------------------------------------------
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
+
+    def called_in(self, team: str, method: str) -> list[dict[str, Any]]:
+        """The calls of ``method`` made with workspace ``team``'s token."""
+        return [c.args for c in self.calls if c.method == method and c.team == team]
 
     def dms_to(self, user: str) -> list[dict[str, Any]]:
         return list(self.channels.get(f"D{user}", []))
@@ -148,7 +194,12 @@ class FakeSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or args.get("token", "")
-        self.calls.append(Call(method, args, time.time()))
+        if method == "oauth.v2.access":
+            self.calls.append(Call(method, {k: v for k, v in args.items() if k != "client_secret"}, time.time()))
+            self.changed.set()
+            return web.json_response(self._oauth_access(auth, args))
+        team = self.team_of_token(token)
+        self.calls.append(Call(method, args, time.time(), team))
         self.changed.set()
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -168,10 +219,14 @@ class FakeSlack:
         wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token.startswith(wanted):
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if wanted == "xoxb-" and team is not None and self.workspaces[team].revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": True})
-        result = handler(args)
+        result = handler({**args, "_team": team}) if method == "auth.test" else handler(args)
+        if method == "chat.postMessage" and result.get("ok"):
+            result["message"]["team"] = team
         self.changed.set()
         if self.answer_late.get(method):
             await asyncio.sleep(self.answer_late[method])
@@ -183,14 +238,59 @@ class FakeSlack:
         return f"{self._last_ts:.6f}"
 
     def m_auth_test(self, args: dict) -> dict:
+        ws = self.workspaces.get(args.get("_team") or TEAM) or self.workspaces[TEAM]
         return {
             "ok": True,
-            "url": "https://namndbot.example.slack.com/",
-            "team": "Kommunen",
+            "url": f"https://{ws.team_id.lower()}.example.slack.com/",
+            "team": ws.name,
             "user": "namndbot",
-            "team_id": TEAM,
-            "user_id": BOT_USER,
-            "bot_id": "B0NAMNDBOT",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user,
+            "bot_id": "B" + ws.bot_user[1:],
+        }
+
+    # -- the OAuth flow (v2): the admin's browser at /oauth/v2/authorize, the app at oauth.v2.access --
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """The admin approves the app for a workspace (``team``): back to the app's redirect_uri
+        with a one-time code and the app's state, as Slack's page does after "Tillåt"."""
+        q = request.query
+        team = q.get("team") or TEAM
+        if q.get("client_id") != self.oauth_client_id or team not in self.workspaces or not q.get("redirect_uri"):
+            return web.Response(status=400, text="invalid_client_id or team or redirect_uri")
+        self.calls.append(Call("oauth.authorize", dict(q), time.time(), team))
+        code = uuid.uuid4().hex
+        self._codes[code] = (team, q.get("installer") or f"U{team[1:7]}ADM")
+        sep = "&" if "?" in q["redirect_uri"] else "?"
+        location = f"{q['redirect_uri']}{sep}{urlencode({'code': code, 'state': q.get('state', '')})}"
+        raise web.HTTPFound(location)
+
+    def _oauth_access(self, auth: str, args: dict) -> dict:
+        import base64
+
+        client_id, client_secret = args.get("client_id"), args.get("client_secret")
+        if auth.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(auth[6:]).decode().partition(":")
+        if (client_id, client_secret) != (self.oauth_client_id, self.oauth_client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        found = self._codes.pop(str(args.get("code", "")), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, installer = found
+        ws = self.workspaces[team]
+        token = f"xoxb-{team.lower()}-{uuid.uuid4().hex[:12]}"
+        ws.tokens.add(token)
+        ws.revoked = False
+        return {
+            "ok": True,
+            "app_id": "A0NAMND",
+            "authed_user": {"id": installer},
+            "scope": "commands,chat:write,im:write,users:read",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": ws.bot_user,
+            "team": {"id": ws.team_id, "name": ws.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
         }
 
     def m_conversations_open(self, args: dict) -> dict:
@@ -373,13 +473,20 @@ class SlackUser:
     """Sends what Slack would send when ``user`` acts, signed, to the bot's /slack/events."""
 
     def __init__(
-        self, events_url: str, signing_secret: str, fake: FakeSlack, user: str, session: ClientSession | None = None
+        self,
+        events_url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        user: str,
+        session: ClientSession | None = None,
+        team: str = TEAM,
     ) -> None:
         self.events_url = events_url
         self.verifier = SignatureVerifier(signing_secret)
         self.fake = fake
         self.user = user
         self.session = session
+        self.team = team  # the workspace the user acts in
 
     def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
@@ -405,7 +512,7 @@ class SlackUser:
         return urlencode(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": self.team,
                 "team_domain": "kommunen",
                 "channel_id": channel,
                 "channel_name": "allmant",
@@ -430,8 +537,8 @@ class SlackUser:
         message = message or {"ts": self.fake._next_ts(), "text": ""}
         return {
             "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": self.user, "name": self.user.lower()},
+            "team": {"id": self.team},
+            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
             "api_app_id": "A0NAMND",
             "token": "legacy",
             "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
@@ -460,8 +567,8 @@ class SlackUser:
     def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
         return {
             "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": self.user, "name": self.user.lower()},
+            "team": {"id": self.team},
+            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
             "api_app_id": "A0NAMND",
             "token": "legacy",
             "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
@@ -481,7 +588,7 @@ class SlackUser:
         return json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": self.team,
                 "api_app_id": "A0NAMND",
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",

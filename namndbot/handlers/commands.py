@@ -12,7 +12,7 @@ from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando, parse_command
 from ..domain.meeting import CHAT_ORD, absence
-from .common import choose_committee, choose_meeting, choose_member, today_in
+from .common import choose_committee, choose_meeting, choose_member, seen_by, team_of, today_in
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -40,14 +40,14 @@ def register(app: AsyncApp, bot: BotPort) -> None:
 
 async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
     user, channel = body["user_id"], body.get("channel_id")
-    directory = await bot.directory.get()
+    directory = await seen_by(bot, body)
     cmd = parse_command(body.get("text", ""), set(directory.committees))
     if cmd.verb == "hjalp":
         await ack(response_type="ephemeral", **messages.help_message().payload())
         return
     if cmd.verb == "forhinder" and cmd.when is None and not cmd.for_name and not _partial(cmd):
         # The form lists the meetings of all the user's committees: no need to choose one first.
-        view = await bot.forhinder_modal(user, None)
+        view = await bot.forhinder_modal(user, None, team_of(body))
         await ack()
         bot.after_ack(
             client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret för förhinder"

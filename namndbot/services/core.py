@@ -134,6 +134,15 @@ class NamndService:
         parsed = parse_roster(text, default_timezone=self.default_timezone)
         roster = parsed.roster
         existing = await repo.committee(roster.committee.short)
+        before_ws, after_ws = (existing.committee.workspace if existing else None), roster.committee.workspace
+        if before_ws and after_ws and before_ws != after_ws:
+            # Hosted for many municipalities, a short name is one committee: another workspace's
+            # roster must not replace it.
+            raise NamndbotError(
+                f"Nämnden {roster.committee.short} finns redan och hör till arbetsytan {before_ws}, "
+                f"inte {after_ws}; inget har ändrats.",
+                hint="En nämnd i en annan arbetsyta (kommun) behöver en egen förkortning (short).",
+            )
         if existing is not None:
             # History stays: a meeting already held keeps the roster it was held with.
             before = await repo.roster(existing.id)
