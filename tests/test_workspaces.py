@@ -215,6 +215,17 @@ async def test_two_workspaces_installed_through_oauth_each_see_only_their_own(tm
         shown = json.dumps(home.args["view"], ensure_ascii=False)
         assert "Arbetsmarknadsnämnden" in shown and "Sundbyberg" not in shown
 
+        # A committee whose roster names no workspace is nobody's when there are many.
+        await bot.namnd.import_roster(
+            '[committee]\nname = "Kulturnämnden"\nshort = "KUN"\n\n'
+            '[[ledamot]]\nname = "Kim Kultur"\nparty = "S"\nslack = "U0KIMKULT"\n',
+            "test",
+        )
+        await bot.namnd.add_meeting("KUN", DAY, actor="sekreteraren")
+        for team in (SOLNA, SUNDBYBERG):
+            _, loose = await person(r, "U0KIMKULT", team).slash("förhinder 26 november")
+            assert "finns inte med" in loose["text"], loose
+
 
 async def test_a_revoked_workspace_stops_its_messages_and_nothing_else(tmp_path, clock, caplog):
     caplog.set_level(logging.INFO)

@@ -62,7 +62,7 @@ class Directory:
     def for_team(self, team: str | None, *, strict: bool = False) -> Directory:
         """What a request from workspace ``team`` may see: the committees of that workspace, and
         (unless ``strict``, as with a single bot token) those that name no workspace. Without a
-        team (not strict): everything, as with one workspace."""
+        team: everything with one workspace, nothing with many (``strict``)."""
         if team is None and not strict:
             return self
         key = (team, strict)
@@ -72,7 +72,8 @@ class Directory:
         keep = {
             short: info
             for short, info in self.committees.items()
-            if info.committee.workspace == team or (info.committee.workspace is None and not strict)
+            if (team is not None and info.committee.workspace == team)
+            or (info.committee.workspace is None and not strict)
         }
         view = Directory(
             keep,
