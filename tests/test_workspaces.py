@@ -28,7 +28,15 @@ from namndbot.domain.roster_file import RosterError, parse_roster
 from namndbot.settings import Settings
 
 from .conftest import ROOT
-from .slack_support import COMMITTEE_CHANNEL, SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, slack_id
+from .slack_support import (
+    COMMITTEE_CHANNEL,
+    SECRETARIES_CHANNEL,
+    SECRETARY,
+    amn_with_slack,
+    running_bot,
+    slack_id,
+    user,
+)
 
 SOLNA, SUNDBYBERG = "T0SOLNA01", "T0SUNDB01"
 DAY = date(2019, 11, 26)
@@ -215,12 +223,13 @@ async def test_two_workspaces_installed_through_oauth_each_see_only_their_own(tm
         shown = json.dumps(home.args["view"], ensure_ascii=False)
         assert "Arbetsmarknadsnämnden" in shown and "Sundbyberg" not in shown
 
-        # A committee whose roster names no workspace is nobody's when there are many.
-        await bot.namnd.import_roster(
+        # A committee whose roster names no workspace is nobody's when there are many (the import says so).
+        report = await bot.namnd.import_roster(
             '[committee]\nname = "Kulturnämnden"\nshort = "KUN"\n\n'
             '[[ledamot]]\nname = "Kim Kultur"\nparty = "S"\nslack = "U0KIMKULT"\n',
             "test",
         )
+        assert any("anger ingen arbetsyta" in w and SOLNA in w for w in report.warnings), report.warnings
         await bot.namnd.add_meeting("KUN", DAY, actor="sekreteraren")
         for team in (SOLNA, SUNDBYBERG):
             _, loose = await person(r, "U0KIMKULT", team).slash("förhinder 26 november")
@@ -324,6 +333,15 @@ def test_the_roster_names_its_workspace():
     with pytest.raises(RosterError) as err:
         parse_roster(amn_with_slack(extra='\nworkspace = "solna"'))
     assert "”workspace” ska vara Slack-arbetsytans id" in str(err.value) and "rad" in str(err.value)
+
+
+async def test_single_token_app_uninstalled_is_only_logged(tmp_path, clock, caplog):
+    caplog.set_level(logging.WARNING)
+    async with running_bot(tmp_path, clock) as r:
+        status, _ = await user(r, SECRETARY).event({"type": "app_uninstalled"})
+        assert status == 200
+        assert "app_uninstalled" in caplog.text
+        assert not [rec for rec in caplog.records if rec.exc_info]
 
 
 async def test_a_committee_is_not_taken_over_by_another_workspace(amn_service):

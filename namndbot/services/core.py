@@ -24,6 +24,7 @@ from ..domain.paragraphs import format_mask, span_words
 from ..domain.roster_file import parse_roster
 from ..domain.turordning import Assignment, Plan, Situation, plan
 from ..storage import Database
+from ..storage import workspaces as workspace_store
 from ..storage.repository import Repository, StoredCommittee
 
 Clock = Callable[[], datetime]
@@ -75,6 +76,21 @@ class ImportReport:
     retired: tuple[str, ...]
     warnings: tuple[str, ...]
     replanned: tuple[PlanChange, ...] = ()
+
+
+async def _workspace_warnings(repo: Repository, workspace: str | None) -> list[str]:
+    """With the app installed in workspaces (many workspaces), a roster should name one of them."""
+    teams = [team for team, _ in await workspace_store.installed(repo)]
+    if not teams:
+        return []
+    if workspace is None:
+        return [
+            f"rostern anger ingen arbetsyta (workspace), men appen är installerad i {join_names(teams)}: "
+            "när namndbot kör för flera arbetsytor syns nämnden inte i Slack förrän den anges."
+        ]
+    if workspace not in teams:
+        return [f"appen är inte installerad i arbetsytan {workspace} (än): inget skickas dit förrän den är det."]
+    return []
 
 
 @dataclass(frozen=True)
@@ -185,7 +201,7 @@ class NamndService:
             added=tuple(added),
             updated=tuple(updated),
             retired=tuple(retired),
-            warnings=tuple(parsed.warnings),
+            warnings=tuple(parsed.warnings) + tuple(await _workspace_warnings(repo, roster.committee.workspace)),
             replanned=tuple(replanned),
         )
 
