@@ -5,6 +5,7 @@ The names are a contract: tests outside the project set them.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     port: int = Field(3000, validation_alias=AliasChoices("NAMNDBOT_PORT"))
     base_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_BASE_URL"))
 
+    # E-mail for members without Slack (call-ins, reminders; answers through links to this server)
+    smtp_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_SMTP_URL"))
+    mail_from: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_MAIL_FROM"))
+
     inbox: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_INBOX"))
 
     # The log: lines of text, or one JSON object a line (for a log collector)
@@ -50,6 +55,25 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"okänd tidszon {value!r}") from None
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from .mail.smtp import SmtpServer
+
+        SmtpServer.parse(value)  # a Swedish ValueError naming the variable
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            raise ValueError(f"NAMNDBOT_MAIL_FROM ska vara en e-postadress som namnd@kommun.se, inte ”{value}”.")
         return value
 
     @property

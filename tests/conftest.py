@@ -127,3 +127,16 @@ def cli_on(monkeypatch):
         monkeypatch.setattr("namndbot.cli.core.now", lambda: moment)
 
     return at
+
+
+def require_tool(name: str, available: bool, why: str = "") -> None:
+    """Skip a test whose tool (``chromium``, ``postgresql``) is missing on a developer's machine; fail it
+    where the environment says the tool must be there (CI sets NAMNDBOT_TEST_REQUIRE="chromium postgresql")."""
+    import os
+
+    if available:
+        return
+    message = f"{name} saknas{': ' + why if why else ''}"
+    if name in os.environ.get("NAMNDBOT_TEST_REQUIRE", "").split():
+        pytest.fail(f"{message} (NAMNDBOT_TEST_REQUIRE kräver den)")
+    pytest.skip(message)

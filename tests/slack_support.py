@@ -56,6 +56,7 @@ async def running_bot(
     roster: str | None = None,
     fake: FakeSlack | None = None,
     poll: float = 0.2,
+    **settings_extra,
 ):
     fake = fake or FakeSlack()
     await fake.start()
@@ -67,8 +68,8 @@ async def running_bot(
         SLACK_APP_TOKEN="xapp-test-token" if socket else None,
         NAMNDBOT_SLACK_API_URL=fake.api_url,
         NAMNDBOT_HOST="127.0.0.1",
-        NAMNDBOT_PORT=0,
-        NAMNDBOT_BASE_URL="https://namnd.example.se",
+        NAMNDBOT_PORT=settings_extra.pop("NAMNDBOT_PORT", 0),
+        **{"NAMNDBOT_BASE_URL": "https://namnd.example.se", **settings_extra},
     )
     running = await start(settings, clock=clock, mode=Mode(socket=socket), poll=poll)
     await running.bot.namnd.import_roster(roster or amn_with_slack(), "test")

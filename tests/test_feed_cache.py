@@ -43,6 +43,7 @@ NOT_SHOWN = {
     "feed_state",
     "feed_event_state",
     "feed_version",
+    "hemlighet",  # the key that signs e-mail answer links (issue 14)
     "slack_installation",
     "slack_bot",
     "oauth_state",

@@ -119,6 +119,11 @@ def _texts(value: Any) -> int:
     return 0
 
 
+def block_chars(blocks: list[dict]) -> int:
+    """The block text of ``blocks`` as Slack counts it against a message's limit."""
+    return _texts(blocks)
+
+
 def _blocks(blocks: list[dict], what: str) -> list[str]:
     problems = []
     for i, raw in enumerate(blocks):

@@ -7,6 +7,7 @@ import json
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -19,7 +20,16 @@ from slack_sdk.models.views import View
 from ..domain.dates import klockslag, svensk_datum
 from ..domain.paragraphs import span_words
 from ..services.core import NarvaroResult
-from .limits import HEADER_TEXT, MESSAGE_BLOCK_CHARS, VIEW_BLOCKS, context, cut, section, text_sections
+from .limits import (
+    HEADER_TEXT,
+    MESSAGE_BLOCK_CHARS,
+    VIEW_BLOCKS,
+    block_chars,
+    context,
+    cut,
+    section,
+    text_sections,
+)
 from .messages import Message, ref
 
 RED = "#E01E5A"
@@ -45,12 +55,8 @@ def summary(r: NarvaroResult) -> Message:
     # The protocol's text in as many sections as it needs (a section holds 3,000 characters; 101 seats and
     # 60 ersättare make about 8,000); past what a message holds, cut with a pointer to the whole text.
     whole = f"Hela texten: `/namnd närvaro {m.date.isoformat()}`"
-    blocks: list = [
-        HeaderBlock(text=PlainTextObject(text=cut(title, HEADER_TEXT))),
-        *text_sections(r.text().rstrip(), code=True, budget=MESSAGE_BLOCK_CHARS - 2500, more=f"… {whole}"),
-    ]
-    n = r.plan.paragraphs
     unanswered = []
+    unanswered_keys: list[str] = []
     seen = set()
     for a in r.plan.assignments:
         if a.ersattare in seen:
@@ -58,8 +64,17 @@ def summary(r: NarvaroResult) -> Message:
         seen.add(a.ersattare)
         if r.calls.get(a.ersattare) != "kommer":
             unanswered.append(members[a.ersattare].label)
+            unanswered_keys.append(a.ersattare)
+    phoned = _phoned_buttons(c.short, m, [members[k] for k in unanswered_keys]) if unanswered and not m.started else []
+    budget = MESSAGE_BLOCK_CHARS - 2500 - block_chars([b.to_dict() for b in phoned])
+    blocks: list = [
+        HeaderBlock(text=PlainTextObject(text=cut(title, HEADER_TEXT))),
+        *text_sections(r.text().rstrip(), code=True, budget=budget, more=f"… {whole}"),
+    ]
+    n = r.plan.paragraphs
     if unanswered:
         blocks.append(section("*Inkallade som inte har svarat:* " + ", ".join(unanswered)))
+        blocks.extend(phoned)
     if r.plan.vacancies:
         lines = []
         for v in r.plan.vacancies:
@@ -128,6 +143,35 @@ def summary(r: NarvaroResult) -> Message:
     if not r.plan.beslutfor:
         text += ", EJ BESLUTFÖR"
     return Message(text, [b.to_dict() for b in blocks], attachments)
+
+
+PHONED_BUTTONS = 10  # more than that is rare; the rest by `namndbot ersattare accept`
+PHONED_ACTION = "svar_kommer_sekr_"  # + a number: action ids are unique within a block
+
+
+def _phoned_buttons(short: str, m, people: list) -> list:
+    """A button per unanswered ersättare: the secretary records a yes given by phone or mail."""
+    shown = people[:PHONED_BUTTONS]
+    buttons = [
+        ButtonElement(
+            text=cut(f"{p.name} kommer", 75),
+            action_id=f"{PHONED_ACTION}{i}",
+            value=ref(short, m.date, p.name),
+            confirm=ConfirmObject(  # kept short: it counts against the message's text
+                title="Registrera ja?", text=cut(f"{p.name} kommer.", 300), confirm="Ja", deny="Avbryt"
+            ),
+        )
+        for i, p in enumerate(shown)
+    ]
+    blocks: list = [
+        ContextBlock(elements=[_md("Ja per telefon eller e-post? Registrera det:")]),
+        *[ActionsBlock(elements=buttons[i : i + 5]) for i in range(0, len(buttons), 5)],
+    ]
+    if len(people) > len(shown):
+        blocks.append(
+            ContextBlock(elements=[_md("Övriga: `namndbot ersattare accept --committee … --meeting … NAMN`.")])
+        )
+    return blocks
 
 
 # One committee on the Home tab (see home()).

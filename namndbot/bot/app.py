@@ -22,6 +22,7 @@ from ..blocks import messages
 from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando
 from ..domain.model import Member
+from ..mail.smtp import Mailer
 from ..services.core import NamndService, utcnow
 from ..services.directory import CommitteeInfo, DirectoryCache
 from ..services.feeds import FeedService
@@ -31,10 +32,12 @@ from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..services.skrivelse import SkrivelseService
 from ..services.stadning import Stadning
+from ..services.svar_epost import SvarEpost
 from ..settings import Settings
 from ..storage import Database
 from ..storage import workspaces as workspace_store
 from .documents import Documents
+from .epost import Epost
 from .installations import InstallationStore
 from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
@@ -97,10 +100,17 @@ class Bot:
         self.scheduler = Scheduler(self.namnd)
         self.justering = JusteringService(self.namnd)
         self.skrivelser = SkrivelseService(self.namnd)
-        self.notifier = Notifier(self.namnd, self.base_url, self.clock, self.scheduler, self.justering)
+        self.epost = Epost(self.base_url, self.settings.mail_from)
+        self.mailer = Mailer(self.settings.smtp_url, self.settings.mail_from)
+        self.svar_epost = SvarEpost(self.namnd, self.intake)
+        self.notifier = Notifier(
+            self.namnd, self.base_url, self.clock, self.scheduler, self.justering, epost=self.epost
+        )
         self.gallring = GallringService(self.db, self.clock, self.settings.timezone, self.settings.gallring_manader)
         self.stadning = Stadning(self.db, self.clock)
-        self.reminders = Reminders(self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in})
+        self.reminders = Reminders(
+            self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in}, epost=self.epost
+        )
         self.client = self.client or web_client(self.settings, self.metrics)
         self.installations: InstallationStore | None = None
         if self.many_workspaces:
@@ -123,6 +133,7 @@ class Bot:
             self.link_members,
             self._fetch_file,
             Failures(self.db, self.clock).row_failed,
+            mailer=self.mailer,
         )
         self.sender.observe = self.metrics.message
         self.sender.workspaces = self.workspaces

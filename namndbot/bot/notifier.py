@@ -20,6 +20,7 @@ from ..services.feeds import FeedService, personal_status
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
+from .epost import Epost
 from .outbox import DM_FALLBACK
 from .reminders import to_secretaries
 from .sendfel import failed_event
@@ -35,8 +36,10 @@ class Notifier:
         clock: Callable[[], datetime] | None = None,
         scheduler: Scheduler | None = None,
         justering: JusteringService | None = None,
+        epost: Epost | None = None,
     ) -> None:
         self.namnd = namnd
+        self.epost = epost or Epost(base_url, None)
         self.db = namnd.db
         self.base_url = base_url
         self.clock = clock or namnd.clock
@@ -108,6 +111,10 @@ class Notifier:
         held = meeting.date < now.astimezone(_tz(committee)).date()
         if held:
             user = None  # a meeting already held: the record changes, nobody is called in or released
+        # A member without Slack (or who asked for e-mail) gets by e-mail what a DM would say.
+        mail = member if member is not None and not held and self.epost.to(member, user) else None
+        if mail is not None:
+            user = None
         if kind in ("narvaro_andrad", "meeting_andrad"):
             if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
                 await repo.enqueue(
@@ -132,6 +139,10 @@ class Notifier:
             )
             await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "inkallad" and member and not held:
+            if mail is not None and not meeting.cancelled:
+                await self.epost.call_in(
+                    repo, now, stored, meeting, mail, ev.payload.get("serves", ""), ev.payload.get("reason", "")
+                )
             if user and not meeting.cancelled:
                 msg = messages.call_in(
                     committee, meeting, member, ev.payload.get("serves", ""), ev.payload.get("reason", "")
@@ -144,13 +155,12 @@ class Notifier:
             for k in stored.partikontakter:
                 if k.party == ev.payload.get("party"):
                     await repo.enqueue(now, "dm", k.slack, msg.payload())
-        elif kind == "inkallelse_andrad" and member and user:
-            await repo.enqueue(
-                now,
-                "dm",
-                user,
-                messages.call_changed(committee, meeting, member, ev.payload.get("serves", "")).payload(),
-            )
+        elif kind == "inkallelse_andrad" and member and (user or mail):
+            msg = messages.call_changed(committee, meeting, member, ev.payload.get("serves", ""))
+            if mail is not None:
+                await self.epost.said(repo, now, stored, mail, "changed", msg.text, meeting)
+            else:
+                await repo.enqueue(now, "dm", user, msg.payload())
         elif kind == "justerad" and self.justering is not None:
             view = await self.justering.view_in(repo, stored, meeting)
             if view is not None:
@@ -165,12 +175,15 @@ class Notifier:
                     await repo.enqueue(
                         now, "home", slack_of[person.key], {}, coalesce_key=f"home:{slack_of[person.key]}"
                     )
-        elif kind == "entledigad" and member and user:
+        elif kind == "entledigad" and member and (user or mail):
             if ev.payload.get("reason") == "ej_svar":
-                msg = messages.call_withdrawn(committee, meeting)
+                msg, what = messages.call_withdrawn(committee, meeting), "withdrawn"
             else:
-                msg = messages.released(committee, meeting, bool(ev.payload.get("displaced")))
-            await repo.enqueue(now, "dm", user, msg.payload())
+                msg, what = messages.released(committee, meeting, bool(ev.payload.get("displaced"))), "released"
+            if mail is not None:
+                await self.epost.said(repo, now, stored, mail, what, msg.text, meeting)
+            else:
+                await repo.enqueue(now, "dm", user, msg.payload())
         if user:
             await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
 
@@ -193,10 +206,13 @@ class Notifier:
         members = {m.name: m for m in (await repo.roster(stored.id)).members}
         for name in ev.payload.get("authors", []):
             member = members.get(name)
-            if member and slack_of.get(member.key):
-                await repo.enqueue(
-                    now, "dm", slack_of[member.key], messages.skrivelse_author(c, svar, svar.get("meeting")).payload()
-                )
+            if member is None:
+                continue
+            msg = messages.skrivelse_author(c, svar, svar.get("meeting"))
+            if self.epost.to(member, slack_of.get(member.key)):
+                await self.epost.said(repo, now, stored, member, "skrivelse", msg.text)
+            elif slack_of.get(member.key):
+                await repo.enqueue(now, "dm", slack_of[member.key], msg.payload())
 
     async def _tell_party_contact(
         self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow

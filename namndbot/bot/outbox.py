@@ -1,4 +1,4 @@
-"""Sending the outbox to Slack: once, in order, through rate limits, restarts and outages.
+"""Sending the outbox to Slack (and e-mail, kind ``mail``): once, in order, through rate limits, restarts and outages.
 
 Each row is marked ``sending`` (committed) before Slack is called and ``sent``
 after. A row found ``sending`` after a crash may or may not have reached
@@ -27,6 +27,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from ..blocks.limits import TooLarge
 from ..blocks.messages import Message
+from ..mail import compose
+from ..mail.smtp import Mailer, MailError
 from ..storage import Database
 from ..storage.repository import OutboxRow
 from .workspaces import NoWorkspace, Workspaces, with_team, without_team
@@ -54,11 +56,14 @@ PERMANENT = {
     "cant_update_message",
 }
 
-# Kinds that find their workspace's client themselves: a response_url needs none (its DM fallback
-# does), linking members by e-mail looks each up in its own committee's workspace.
-OWN_CLIENT = ("response", "link")
+# Kinds that find their workspace's client themselves, or need none: a response_url needs none (its
+# DM fallback does), linking members by e-mail looks each up in its own committee's workspace, and a
+# mail goes over SMTP.
+OWN_CLIENT = ("response", "link", "mail")
 
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
+# -> (channel, ts) to record; the client is that of the row's workspace
+Deliver = Callable[[OutboxRow, AsyncWebClient], Awaitable[tuple[str | None, str | None]]]
 
 
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
@@ -111,6 +116,7 @@ class Sender:
         link: Callable[[], Awaitable[None]],
         fetch_file: Callable[[dict], Awaitable[None]] | None = None,
         on_failure: Callable[[OutboxRow, str], Awaitable[None]] | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -120,6 +126,7 @@ class Sender:
         self.link_members = link
         self.fetch_file = fetch_file
         self.on_failure = on_failure
+        self.mailer = mailer
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
         # Many workspaces: each row is sent with its workspace's client (None: ``client`` for all).
         self.workspaces: Workspaces | None = None
@@ -161,6 +168,13 @@ class Sender:
                 return
             await self._retry(row, f"slack: {error or exc}")
             return
+        except MailError as exc:
+            if exc.permanent:
+                said = str(exc)
+                await self._failed(row, said, f"e-postservern svarade {said}" if said[:1].isdigit() else said)
+                return
+            await self._retry(row, f"e-post: {exc}")
+            return
         except (SlackObjectFormationError, TooLarge) as exc:  # can't be built: no retry would mend it
             await self._failed(row, f"{type(exc).__name__}: {exc}", "meddelandet ryms inte i Slack")
             return
@@ -201,53 +215,103 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_sending(row.id, self.clock(), channel)
 
-    # -- delivery by kind ----------------------------------------------------------------
+    # -- delivery by kind (a table: kind -> method), each with the client of the row's workspace ----------
     async def _deliver(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        deliver = self.kinds.get(row.kind)
+        if deliver is None:
+            raise ValueError(f"unknown outbox kind {row.kind}")
+        return await deliver(row, client)
+
+    @property
+    def kinds(self) -> dict[str, Deliver]:
+        kinds: dict[str, Deliver] = {
+            "dm": self._dm,
+            "post": self._post,
+            "response": self._response,
+            "update": self._update,
+            "home": self._home,
+            "summary": self._summary_row,
+            "link": self._link,
+            "mail": self._mail,
+        }
+        if self.fetch_file is not None:
+            kinds["file"] = self._file
+        return kinds
+
+    async def _dm(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        return await self._post_once(
+            client, row, await self._dm_channel(client, _target(row)), without_team(row.payload)
+        )
+
+    async def _post(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        return await self._post_once(client, row, _target(row), without_team(row.payload))
+
+    async def _response(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        body = without_team(row.payload)
+        fallback = body.pop(DM_FALLBACK, None)
+        await self._mark_sending(row, None)
+        resp = await AsyncWebhookClient(_target(row)).send_dict(body)
+        if resp.status_code == 429 or resp.status_code >= 500:
+            raise RuntimeError(f"response_url answered {resp.status_code}")
+        if resp.status_code >= 400:
+            # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
+            if fallback:
+                log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
+                if self.workspaces is not None:  # a response_url needs no token; the DM does
+                    client = await self.workspaces.for_row(row)
+                channel = await self._dm_channel(client, fallback)
+                return await self._post_once(
+                    client, row, channel, {k: body[k] for k in ("text", "blocks") if k in body}
+                )
+            log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
+        return None, None
+
+    async def _update(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         payload = without_team(row.payload)
-        if row.kind in ("dm", "post"):
-            channel = await self._dm_channel(client, _target(row)) if row.kind == "dm" else _target(row)
-            return await self._post_once(client, row, channel, payload)
-        if row.kind == "response":
-            body = dict(payload)
-            fallback = body.pop(DM_FALLBACK, None)
-            await self._mark_sending(row, None)
-            resp = await AsyncWebhookClient(_target(row)).send_dict(body)
-            if resp.status_code == 429 or resp.status_code >= 500:
-                raise RuntimeError(f"response_url answered {resp.status_code}")
-            if resp.status_code >= 400:
-                # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
-                if fallback:
-                    log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
-                    if self.workspaces is not None:
-                        client = await self.workspaces.for_row(row)
-                    channel = await self._dm_channel(client, fallback)
-                    return await self._post_once(
-                        client, row, channel, {k: body[k] for k in ("text", "blocks") if k in body}
-                    )
-                log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
-            return None, None
-        if row.kind == "update":
-            await self._mark_sending(row, row.target)
-            await client.chat_update(channel=_target(row), **payload)
-            return row.target, payload.get("ts")
-        if row.kind == "home":
-            await self._mark_sending(row, None)
-            user = _target(row)
-            await client.views_publish(user_id=user, view=await self.render_home(user))
-            return None, None
-        if row.kind == "summary":
-            await self._mark_sending(row, None)
-            await self._summary(client, row)
-            return None, None
-        if row.kind == "link":
-            await self._mark_sending(row, None)
-            await self.link_members()
-            return None, None
-        if row.kind == "file" and self.fetch_file is not None:
-            await self._mark_sending(row, None)
-            await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
-            return None, None
-        raise ValueError(f"unknown outbox kind {row.kind}")
+        await self._mark_sending(row, row.target)
+        await client.chat_update(channel=_target(row), **payload)
+        return row.target, payload.get("ts")
+
+    async def _home(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        user = _target(row)
+        await client.views_publish(user_id=user, view=await self.render_home(user))
+        return None, None
+
+    async def _summary_row(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        await self._summary(client, row)
+        return None, None
+
+    async def _link(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        await self._mark_sending(row, None)
+        await self.link_members()  # each member in their committee's workspace
+        return None, None
+
+    async def _file(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        assert self.fetch_file is not None
+        await self._mark_sending(row, None)
+        await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
+        return None, None
+
+    async def _mail(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        """One e-mail over SMTP. The row is marked ``sending`` (committed) before the server is
+        called and ``sent`` after it accepted. A row found ``sending`` after a crash is sent again
+        with the same Message-ID (a mail server cannot be asked whether it has it): the one case in
+        which a member may get a mail twice, and their mail program sees the same message."""
+        if self.mailer is None:
+            raise MailError("e-post är inte påslaget i den här processen", permanent=True)
+        if row.status == "sending":
+            log.warning("outbox %s: a mail that may already have been sent is sent again (same Message-ID)", row.id)
+        try:
+            msg = compose.message(row.payload, self.mailer.mail_from or "namndbot@localhost")
+        except Exception as exc:  # a malformed address or header: no retry would mend it
+            raise MailError(
+                f"e-postmeddelandet kunde inte byggas ({type(exc).__name__}: {exc})", permanent=True
+            ) from exc
+        await self._mark_sending(row, None)
+        await self.mailer.send(msg, _target(row))
+        return None, row.payload.get("message_id")
 
     async def _dm_channel(self, client: AsyncWebClient, user: str | None) -> str:
         assert user

@@ -16,6 +16,7 @@ from ..domain import paminnelser as p
 from ..services.scheduler import Decision, Scheduler
 from ..storage import Database
 from ..storage.repository import JobRow, Repository, StoredCommittee
+from .epost import Epost
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ class Reminders:
         scheduler: Scheduler,
         clock: Callable[[], datetime],
         jobs: dict[str, JobHandler] | None = None,
+        epost: Epost | None = None,
     ) -> None:
         self.db = db
         self.scheduler = scheduler
         self.clock = clock
         self.namnd = scheduler.namnd
         self.jobs = jobs or {}  # kinds that are not reminders (gallring)
+        self.epost = epost or Epost("http://localhost", None)
 
     async def process(self, limit: int = 200) -> int:
         now = self.clock()
@@ -84,17 +87,32 @@ class Reminders:
                 await repo.enqueue(
                     now, "post", c.channel, messages.meeting_reminder(c, m, d.data.get("days")).payload()
                 )
+            by_name = {x.name: x for x in (await repo.roster(d.committee.id)).members}
             for person in d.data.get("unanswered", []):
-                msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
-                await repo.enqueue(now, "dm", person["slack"], msg.payload())
+                member = by_name.get(person["name"])
+                if person.get("epost") and member is not None:
+                    await self.epost.call_in_reminder(repo, now, d.committee, m, member, person["seats"])
+                elif person.get("slack"):
+                    msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
+                    await repo.enqueue(now, "dm", person["slack"], msg.payload())
+            for name in d.data.get("epost", []):
+                if name in by_name:
+                    await self.epost.meeting_reminder(repo, now, d.committee, m, by_name[name], d.data.get("days"))
             return
         day = date.fromisoformat(d.data["date"])
         labels = [j["label"] for j in d.data.get("justerare", [])]
         if d.job.kind == p.JUSTERING:
+            by_name = {x.name: x for x in (await repo.roster_for(m, d.committee.id)).members}
             for j in d.data.get("justerare", []):
-                if j.get("slack"):
-                    others = [x for x in labels if x != j["label"]]
-                    msg = messages.justering_reminder(c, m, day, others, d.data.get("when"))
+                others = [x for x in labels if x != j["label"]]
+                msg = messages.justering_reminder(c, m, day, others, d.data.get("when"))
+                if j.get("epost") and j["name"] in by_name:
+                    text = msg.text.replace(
+                        "Tryck Justerat när det är klart (eller låt sekreteraren göra det).",
+                        "Säg till nämndens sekreterare när det är klart.",
+                    )
+                    await self.epost.said(repo, now, d.committee, by_name[j["name"]], "justering", text, m)
+                elif j.get("slack"):
                     await repo.enqueue(now, "dm", j["slack"], msg.payload())
             if d.data.get("when") == "i dag":
                 await to_secretaries(repo, now, d.committee, messages.justering_today(c, m, labels))

@@ -31,6 +31,7 @@ KINDS = {
     "summary": "sekreterarnas närvaromeddelande",
     "home": "fliken Hem för {who}",
     "response": "ett svar",
+    "mail": "e-post till {who}",
 }
 
 
@@ -57,11 +58,18 @@ def failed_event(kind: str, meeting: str | None) -> messages.Message:
 
 
 def failed_row(row: OutboxRow, reason: str) -> messages.Message:
-    what = KINDS.get(row.kind, "ett meddelande").format(who=_who(row.target))
+    who = _who(row.target)
+    if row.kind == "mail":  # the member by name: the secretary must reach them some other way
+        who = f"{row.payload.get('namn') or 'en ledamot'} ({row.target})"
+    what = KINDS.get(row.kind, "ett meddelande").format(who=who)
     said = str(row.payload.get("text", "")).strip()
+    if row.kind == "mail":
+        said = str(row.payload.get("subject", "")).strip()
     text = f"{NOTICE} skicka {what} ({reason}; utkorg nr {row.id})."
     if said:
         text += f"\nDet som skulle ha sagts: ”{cut(said, 600)}”"
+    if row.kind == "mail":
+        text += "\nNå personen på annat sätt, t.ex. per telefon; ett ja registreras med knappen i närvaromeddelandet."
     return messages.plain(text)
 
 
@@ -69,6 +77,8 @@ async def _concerned(repo: Repository, row: OutboxRow) -> list[StoredCommittee]:
     """The committees a failed row is about: the summary's meeting, or those whose channel,
     secretaries or members the row was for."""
     committees = await repo.committees()
+    if row.kind == "mail":
+        return [s for s in committees if s.committee.short == row.payload.get("committee")]
     if row.kind == "summary" and "meeting_id" in row.payload:
         meeting = await repo.meeting_by_id(int(row.payload["meeting_id"]))
         return [s for s in committees if s.committee.short == meeting.committee]

@@ -23,6 +23,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from ..calendar.web import add_routes
 from ..domain.errors import NamndbotError
+from ..mail.web import add_routes as add_answer_routes
 from ..services.core import utcnow
 from ..settings import Settings
 from ..storage import Database
@@ -182,6 +183,7 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_routes(app, bot.feeds)
+    add_answer_routes(app, bot.svar_epost)
     return app
 
 

@@ -173,3 +173,51 @@ def personal_feed(agenda: PersonalAgenda) -> Feed:
         events,
         agenda.history,
     )
+
+
+def invitation(
+    committee: Committee,
+    m: Meeting,
+    served: tuple[str, int, datetime] | None,
+    *,
+    now: datetime,
+    organizer: str,
+    attendee: str,
+    attendee_name: str,
+) -> bytes:
+    """The meeting as an iCalendar invitation (METHOD:REQUEST) for one member's mail.
+
+    It has the committee feed's UID, and the SEQUENCE the feed serves it with (``served``: the
+    feed's record of the event, ``(digest, sequence, stamp)``; a meeting changed since is one
+    higher, as the feed will serve it), so a calendar that got the invitation moves the meeting
+    when a later one (or the feed) says it moved."""
+    from icalendar import Calendar, vCalAddress, vText
+
+    from .feed import PRODID, _event, vtimezone
+
+    e = _meeting_event(committee, m)
+    digest = _digest(e)
+    if served is not None:
+        before_digest, before_seq, before_stamp = served
+        if before_digest == digest:
+            e = replace(e, sequence=before_seq, stamp=before_stamp)
+        else:
+            e = replace(e, sequence=max(e.sequence, before_seq + 1), stamp=max(e.stamp, now, before_stamp + SECOND))
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "REQUEST")
+    cal.add_component(vtimezone(committee.timezone))
+    ev = _event(e)
+    org = vCalAddress(f"mailto:{organizer}")
+    org.params["cn"] = vText(committee.name)
+    ev.add("organizer", org)
+    att = vCalAddress(f"mailto:{attendee}")
+    att.params["cn"] = vText(attendee_name)
+    att.params["role"] = vText("REQ-PARTICIPANT")
+    att.params["partstat"] = vText("NEEDS-ACTION")
+    att.params["rsvp"] = vText("FALSE")  # the answer is given through the links in the mail
+    ev.add("attendee", att)
+    cal.add_component(ev)
+    return cal.to_ical()

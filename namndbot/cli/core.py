@@ -224,6 +224,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
     )
     p.set_defaults(handler=ersattare_decline)
+    p = esub.add_parser(
+        "accept", help="en inkallad ersättare har svarat ja utanför boten (per telefon, e-post): registrera det"
+    )
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
+    p.set_defaults(handler=ersattare_accept)
 
     # närvaro
     p = sub.add_parser("narvaro", help="protokollets avsnitt Närvarande")
@@ -522,6 +535,19 @@ async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
             "och kallas inte igen till det sammanträdet."
         )
     print_change(ctx, result.change)
+    return 0
+
+
+async def ersattare_accept(args: argparse.Namespace, ctx: Context) -> int:
+    async with service_for(ctx) as service:
+        result = await service.answer(args.committee, args.meeting, args.name, actor=ctx.actor)
+    if result.already:
+        ctx.out(f"{result.member.label} har redan svarat ja till sammanträdet; inget har ändrats.")
+    else:
+        ctx.out(
+            f"{result.member.label} kommer till sammanträdet {meeting_words(result.change.meeting)}: "
+            "svaret är registrerat."
+        )
     return 0
 
 

@@ -12,6 +12,9 @@ LEDAMOT: Final = "ledamot"
 ERSATTARE: Final = "ersattare"
 Kind = Literal["ledamot", "ersattare"]
 
+KONTAKT_EPOST: Final = "epost"
+KONTAKT_SLACK: Final = "slack"
+
 ORDFORANDE = "ordförande"
 VICE_ORDFORANDE = "vice ordförande"
 FORSTE_VICE_ORDFORANDE = "1:e vice ordförande"  # where there is also a 2:e vice ordförande
@@ -34,6 +37,7 @@ class Member:
     role: str = LEDAMOT
     slack: str | None = None
     email: str | None = None
+    kontakt: str | None = None  # "epost": always by e-mail; "slack"; None: Slack if known, else e-mail
     personliga_ersattare: tuple[str, ...] = ()  # keys, for a ledamot
     key: str = field(init=False, repr=False, compare=False)
 
@@ -44,6 +48,12 @@ class Member:
     def label(self) -> str:
         """``Martin Westmont (SD)``, as protocols write a person."""
         return f"{self.name} ({self.party})"
+
+    def by_mail(self, slack: str | None) -> bool:
+        """Whether the bot reaches this member by e-mail (``slack``: the Slack id known for them)."""
+        if not self.email:
+            return False
+        return self.kontakt == KONTAKT_EPOST or (slack is None and self.kontakt != KONTAKT_SLACK)
 
     @property
     def is_ledamot(self) -> bool:

@@ -55,8 +55,8 @@ _COMMITTEE_KEYS = {
     "plats",
     "workspace",
 }
-_LEDAMOT_KEYS = {"name", "party", "role", "slack", "email", "personliga_ersattare"}
-_ERSATTARE_KEYS = {"name", "party", "slack", "email"}
+_LEDAMOT_KEYS = {"name", "party", "role", "slack", "email", "kontakt", "personliga_ersattare"}
+_ERSATTARE_KEYS = {"name", "party", "slack", "email", "kontakt"}
 _TOP_KEYS = {"committee", "ledamot", "ersattare", "turordning", "partikontakt"}
 
 _ROLE_ALIASES = {fold(r): r for r in ROLES} | {
@@ -347,6 +347,11 @@ class _Reader:
         email = self._str(raw, "email", who, line)
         if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
             raise self.fail(f"{who}: ”{email}” är ingen giltig e-postadress.", line)
+        kontakt = self._str(raw, "kontakt", who, line)
+        if kontakt is not None and kontakt not in ("epost", "slack"):
+            raise self.fail(f"{who}: ”kontakt” ska vara ”epost” eller ”slack”, inte ”{kontakt}”.", line)
+        if kontakt == "epost" and not email:
+            raise self.fail(f"{who}: kontakt = ”epost” kräver en e-postadress (email).", line)
         personal: tuple[str, ...] = ()
         if kind == LEDAMOT and "personliga_ersattare" in raw:
             value = raw["personliga_ersattare"]
@@ -354,7 +359,14 @@ class _Reader:
                 raise self.fail(f"{who}: ”personliga_ersattare” ska vara en lista med namn.", line)
             personal = tuple(v.strip() for v in value)
         return Member(
-            name=name, party=party, kind=kind, role=role, slack=slack, email=email, personliga_ersattare=personal
+            name=name,
+            party=party,
+            kind=kind,
+            role=role,
+            slack=slack,
+            email=email,
+            kontakt=kontakt,
+            personliga_ersattare=personal,
         )
 
     def _check_unique(self, members: list[Member]) -> None:
@@ -414,6 +426,7 @@ class _Reader:
                     role=m.role,
                     slack=m.slack,
                     email=m.email,
+                    kontakt=m.kontakt,
                     personliga_ersattare=tuple(resolved),
                 )
             )

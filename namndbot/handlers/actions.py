@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..blocks import messages
+from ..blocks.views import PHONED_ACTION
 from ..domain.errors import NamndbotError
 from .common import NotOnRoster, own_committee, seen_by, team_of
 
@@ -65,8 +67,11 @@ def register(app: AsyncApp, bot: BotPort) -> None:
     @app.action("forhinder_angra")
     @app.action("svar_kommer")
     @app.action("svar_kan_inte")
+    @app.action(re.compile(rf"^{PHONED_ACTION}\d+$"))  # the secretaries' summary: a yes given by phone
     async def report_button(ack, body: dict[str, Any], action: dict[str, Any], respond, client) -> None:
         user = body["user"]["id"]
+        phoned = action["action_id"].startswith(PHONED_ACTION)
+        kind = "svar_kommer" if phoned else KINDS[action["action_id"]]
 
         async def work(ack) -> None:
             short, day, member = messages.unref(action["value"])
@@ -79,15 +84,20 @@ def register(app: AsyncApp, bot: BotPort) -> None:
                 raise NamndbotError("Den här knappen är inte till för dig.")
             only = json.loads(action["value"]).get("o")
             key = _click_key(action["action_id"], _where(body), action["value"])
+            if phoned:  # the summary stays for weeks: a later call-in of the same person is a new yes
+                key = _click_key(key, action.get("action_ts"))
+            reply: dict[str, Any] = _reply(body)
+            if phoned:
+                reply["replace"] = False  # the answer goes beside the summary, which stays
             submitted = await bot.intake.submit(
                 key,
-                KINDS[action["action_id"]],
+                kind,
                 user,
                 {
                     "committee": short,
                     "date": day.isoformat(),
                     "member": member,
-                    "reply": _reply(body),
+                    "reply": reply,
                     "self": info.member_by_slack(user) == person,
                     **({"only": only} if only else {}),
                 },

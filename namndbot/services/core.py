@@ -651,6 +651,9 @@ class NamndService:
         )
         return ForhinderResult(member, None, change)
 
+    async def answer(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
+        return await self._tx(self.answer_in, short, day, name, actor=actor)
+
     async def answer_in(
         self, repo: Repository, now: datetime, short: str, day: date, name: str, *, actor: str
     ) -> ForhinderResult:

@@ -27,6 +27,13 @@ from .core import ForhinderResult, NamndService
 
 log = logging.getLogger(__name__)
 
+EPOST_ACTOR = "epost:"  # an answer from the e-mail's answer page: "epost:<member id>"
+
+
+def _actor(row: IntakeRow) -> str:
+    """Who did it, for the audit log: a Slack user, or a member through their mail's link."""
+    return row.actor if row.actor.startswith(EPOST_ACTOR) else f"slack:{row.actor}"
+
 
 @dataclass(frozen=True)
 class Submitted:
@@ -162,6 +169,11 @@ class Intake:
         member = next((m for m in roster.members if m.name == name), None)
         if member is None:
             raise RuleError(f"{name} finns inte längre i {short}:s roster.")
+        if row.actor.startswith(EPOST_ACTOR):
+            # From the answer page: the signed link named this member (services/svar_epost.py).
+            if row.actor == f"{EPOST_ACTOR}{(await repo.member_ids(stored.id)).get(member.key)}":
+                return
+            raise RuleError("Länken gäller någon annan.")
         slack_of = await repo.slack_ids(stored.id)
         if roster.may_act_for(row.actor, member, member if slack_of.get(member.key) == row.actor else None):
             return
@@ -206,13 +218,17 @@ class Intake:
     async def _svar_kommer(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._check_actor(repo, row)
         short, day, name = self._where(row)
-        result = await self.namnd.answer_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        result = await self.namnd.answer_in(repo, now, short, day, name, actor=_actor(row))
+        if not row.payload.get("self", True):  # a secretary records a yes given by phone
+            return f"{result.member.label} är anmäld att tjänstgöra vid sammanträdet {_dag(result)}.", {}
+        if result.already:
+            return f"Du var redan anmäld att tjänstgöra vid sammanträdet {_dag(result)}.", {}
         return f"Tack! Du är anmäld att tjänstgöra vid sammanträdet {_dag(result)}.", {}
 
     async def _svar_kan_inte(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._check_actor(repo, row)
         short, day, name = self._where(row)
-        result = await self.namnd.decline_in(repo, now, short, day, name, actor=f"slack:{row.actor}")
+        result = await self.namnd.decline_in(repo, now, short, day, name, actor=_actor(row))
         text = f"Tack för beskedet. Du kallas inte till sammanträdet {_dag(result)}."
         if result.change.called:
             text += " Nästa ersättare i turordningen har kallats in."

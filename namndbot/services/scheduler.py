@@ -131,12 +131,32 @@ class Scheduler:
             for a in r.plan.assignments:
                 call = calls.get(a.ersattare)
                 recent = call is not None and now - call.called_at < REMIND_UNANSWERED_AFTER
-                if r.calls.get(a.ersattare) != "kommer" and a.ersattare in slack_of and not recent:
+                person = members[a.ersattare]
+                by_mail = person.by_mail(slack_of.get(a.ersattare))
+                if r.calls.get(a.ersattare) != "kommer" and (a.ersattare in slack_of or by_mail) and not recent:
                     unanswered.setdefault(
-                        a.ersattare, {"slack": slack_of[a.ersattare], "name": members[a.ersattare].name, "seats": []}
+                        a.ersattare,
+                        {
+                            "slack": None if by_mail else slack_of[a.ersattare],
+                            "epost": by_mail,
+                            "name": person.name,
+                            "seats": [],
+                        },
                     )["seats"].append(members[a.seat].label)
+            # Members without Slack don't see the channel: the reminder comes by e-mail to the ledamöter
+            # and the ersättare called in (one who has not answered gets the call-in reminder instead).
+            serving = {a.ersattare for a in r.plan.assignments}
+            by_mail_members = [
+                m.name
+                for m in r.roster.members
+                if (m.is_ledamot or m.key in serving) and m.key not in unanswered and m.by_mail(slack_of.get(m.key))
+            ]
             days = (meeting.date - now.astimezone(ZoneInfo(tz)).date()).days  # as it is when sent
-            return decided(True, "skickad", {"days": days, "unanswered": list(unanswered.values())})
+            return decided(
+                True,
+                "skickad",
+                {"days": days, "unanswered": list(unanswered.values()), "epost": by_mail_members},
+            )
         if job.kind == p.SVARSTID:
             if meeting.cancelled or meeting.started:
                 return decided(False, "sammanträdet är inställt eller har börjat")
@@ -183,7 +203,12 @@ class Scheduler:
         return {
             "date": j.date.isoformat() if j.date else None,
             "justerare": [
-                {"name": members[k].name, "label": members[k].label, "slack": slack_of.get(k) or members[k].slack}
+                {
+                    "name": members[k].name,
+                    "label": members[k].label,
+                    "slack": slack_of.get(k) or members[k].slack,
+                    "epost": members[k].by_mail(slack_of.get(k) or members[k].slack),
+                }
                 for k in j.justerare
                 if k in members
             ],

@@ -56,6 +56,9 @@ COLUMNS: dict[str, str] = {
     "member.personliga": ROSTER,
     "member.retired_at": ROSTER,
     "member.slack_lookup": AVIDENTIFIERAS,
+    "member.kontakt": ROSTER,  # 0010: by e-mail or Slack, as the roster says
+    "hemlighet.namn": DRIFT,  # 0010: the key that signs answer links (no personal data)
+    "hemlighet.varde": DRIFT,
     "meeting.id": DRIFT,
     "meeting.committee_id": DRIFT,
     "meeting.uid": DRIFT,

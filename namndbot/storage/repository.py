@@ -67,6 +67,7 @@ def _roster_to_json(r: Roster) -> dict[str, Any]:
             "role": m.role,
             "slack": m.slack,
             "email": m.email,
+            "kontakt": m.kontakt,
             "personliga": list(m.personliga_ersattare),
         }
 
@@ -99,6 +100,7 @@ def _roster_from_json(d: dict[str, Any]) -> Roster:
             role=p["role"],
             slack=p.get("slack"),
             email=p.get("email"),
+            kontakt=p.get("kontakt"),
             personliga_ersattare=tuple(p.get("personliga", ())),
         )
 
@@ -247,6 +249,7 @@ class CoreRepository:
                 role=row["role"],
                 slack=row["slack"],
                 email=row["email"],
+                kontakt=row["kontakt"],
                 personliga_ersattare=tuple(json.loads(row["personliga"])),
             ),
             position=row["position"],
@@ -270,19 +273,20 @@ class CoreRepository:
             position,
             member.slack,
             member.email,
+            member.kontakt,
             json.dumps(list(member.personliga_ersattare), ensure_ascii=False),
         )
         if existing is None:
             return await self._run(
-                "INSERT INTO member (name, party, kind, role, position, slack, email, personliga, committee_id, key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO member (name, party, kind, role, position, slack, email, kontakt, personliga,"
+                " committee_id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 *values,
                 committee_id,
                 member.key,
             )
         await self._run(
             "UPDATE member SET name = ?, party = ?, kind = ?, role = ?, position = ?, slack = ?, email = ?,"
-            " personliga = ?, retired_at = NULL WHERE id = ?",
+            " kontakt = ?, personliga = ?, retired_at = NULL WHERE id = ?",
             *values,
             existing,
         )
@@ -692,6 +696,17 @@ class QueueRepository(CoreRepository):
     async def new_intake(self, limit: int = 100) -> list[IntakeRow]:
         rows = await self._all("SELECT * FROM intake WHERE status = 'ny' ORDER BY id LIMIT ?", limit)
         return [self._intake(r) for r in rows]
+
+    async def intake_by_key(self, dedupe_key: str) -> IntakeRow | None:
+        row = await self._one("SELECT * FROM intake WHERE dedupe_key = ?", dedupe_key)
+        return self._intake(row) if row else None
+
+    async def hemlighet(self, namn: str, ny: str | None = None) -> str | None:
+        """The bot's secret ``namn``; made from ``ny`` the first time (in a write transaction)."""
+        if ny is not None:
+            await self._run("INSERT INTO hemlighet (namn, varde) VALUES (?, ?) ON CONFLICT (namn) DO NOTHING", namn, ny)
+        row = await self._one("SELECT varde FROM hemlighet WHERE namn = ?", namn)
+        return row["varde"] if row else None
 
     async def intake(self, intake_id: int) -> IntakeRow | None:
         row = await self._one("SELECT * FROM intake WHERE id = ?", intake_id)

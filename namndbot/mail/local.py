@@ -1,0 +1,87 @@
+"""A local mail server (aiosmtpd) in the running event loop: the stand-in for the municipality's
+SMTP server in ``namndbot demo`` and the tests. It keeps what it receives, and can refuse an
+address for good (``550``) or for now (``451``), as a real one does."""
+
+from __future__ import annotations
+
+import asyncio
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any
+
+from aiosmtpd.smtp import SMTP
+
+
+class _Handler:
+    def __init__(self, server: LocalMail) -> None:
+        self.server = server
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list) -> str:
+        if self.server.hold is not None:  # a server that stalls (the tests' kill -9 mid-SMTP)
+            self.server.held += 1
+            await self.server.hold.wait()
+        reply = self.server.refuse.get(address.lower())
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        assert isinstance(msg, EmailMessage)
+        self.server.received.append((list(envelope.rcpt_tos), msg))
+        self.server.arrived.set()
+        return "250 OK: mottaget"  # SMTP replies are ASCII
+
+
+class LocalMail:
+    """``async with LocalMail() as mail``: ``mail.url`` for NAMNDBOT_SMTP_URL, ``mail.received``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self.received: list[tuple[list[str], EmailMessage]] = []
+        self.refuse: dict[str, str] = {}  # address -> reply, e.g. "550 5.1.1 Okänd mottagare"
+        self.arrived = asyncio.Event()
+        self.hold: asyncio.Event | None = None  # when set to an Event: each RCPT waits for it
+        self.held = 0  # RCPTs that have waited
+        self._server: asyncio.base_events.Server | None = None
+
+    async def start(self) -> LocalMail:
+        handler = _Handler(self)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: SMTP(handler, hostname="namndbot.localhost", ident="namndbot lokal e-post"),
+            self.host,
+            self.port,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def __aenter__(self) -> LocalMail:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for rcpt, m in self.received if address.lower() in (r.lower() for r in rcpt)]
+
+    async def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """The mails to ``address`` once there are ``count`` of them (a TimeoutError otherwise)."""
+        async with asyncio.timeout(timeout):
+            while len(self.to(address)) < count:
+                self.arrived.clear()
+                await self.arrived.wait()
+        return self.to(address)
