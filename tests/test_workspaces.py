@@ -403,3 +403,8 @@ async def test_the_stores_keep_installations_and_states_in_the_database(db, cloc
     clock.advance(seconds=601)
     assert await states.async_consume(late) is False  # expired
     assert await states.async_consume("") is False
+    await states.async_issue()
+    clock.advance(seconds=601)
+    await states.async_issue()  # clears out the expired one
+    async with db.read() as repo:
+        assert (await repo._one("SELECT count(*) AS n FROM oauth_state"))["n"] == 1

@@ -136,7 +136,8 @@ class StateStore(AsyncOAuthStateStore):
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(24)
         async with self.db.transaction() as repo:
-            await store.issue_state(repo, state, self.clock() + timedelta(seconds=self.expiration))
+            now = self.clock()
+            await store.issue_state(repo, state, now + timedelta(seconds=self.expiration), now)
         return state
 
     async def async_consume(self, state: str) -> bool:

@@ -110,7 +110,9 @@ async def installed(repo: Repository) -> list[tuple[str, str | None]]:
 
 
 # -- OAuth states ------------------------------------------------------------------------------
-async def issue_state(repo: Repository, state: str, expires_at: datetime) -> None:
+async def issue_state(repo: Repository, state: str, expires_at: datetime, now: datetime) -> None:
+    """A new state; those expired are cleared out on the way (each visit to /slack/install makes one)."""
+    await repo._run("DELETE FROM oauth_state WHERE expires_at < ?", iso(now))
     await repo._run("INSERT INTO oauth_state (state, expires_at) VALUES (?, ?)", state, iso(expires_at))
 
 
