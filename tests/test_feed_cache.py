@@ -43,8 +43,11 @@ NOT_SHOWN = {
     "feed_state",
     "feed_event_state",
     "feed_version",
+    "hemlighet",  # the key that signs e-mail answer links (issue 14)
+    "slack_installation",
+    "slack_bot",
+    "oauth_state",
     "slack_event",
-    "hemlighet",
 }
 NOW = datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
 OTHER = (

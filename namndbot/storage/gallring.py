@@ -26,6 +26,7 @@ ROSTER = "behålls: rostern (så länge personen finns i den)"
 OFFENTLIG = "behålls: allmän handling (protokollet, skrivelsen)"
 DRIFT = "behålls: driftuppgift utan personuppgift"
 SLACK_ID = "behålls: Slack-id som boten behöver för att skicka"
+INSTALLATION = "behålls: vem som installerade appen i arbetsytan, tills appen tas bort där"
 
 COLUMNS: dict[str, str] = {
     # 0001 core
@@ -172,7 +173,23 @@ COLUMNS: dict[str, str] = {
     # 0009 how often what the feeds show has changed, per committee: counters only
     "feed_version.committee_id": DRIFT,
     "feed_version.n": DRIFT,
-    # 0011 work shared by several processes: a claim names a database session, not a person
+    # 0011 workspaces: the committee's Slack workspace, the app's installations and the OAuth states
+    "committee.workspace": DRIFT,
+    "slack_installation.enterprise_id": DRIFT,
+    "slack_installation.team_id": DRIFT,
+    "slack_installation.user_id": INSTALLATION,  # who installed the app (also inside data)
+    "slack_installation.installed_at": DRIFT,
+    "slack_installation.data": INSTALLATION,
+    "slack_bot.enterprise_id": DRIFT,
+    "slack_bot.team_id": DRIFT,
+    "slack_bot.team_name": DRIFT,
+    "slack_bot.bot_token": DRIFT,  # a secret, not personal data: deleted when the app is removed
+    "slack_bot.bot_user_id": DRIFT,
+    "slack_bot.installed_at": DRIFT,
+    "slack_bot.data": DRIFT,
+    "oauth_state.state": DRIFT,
+    "oauth_state.expires_at": DRIFT,
+    # 0012 work shared by several processes: a claim names a database session, not a person
     **{f"{t}.{c}": DRIFT for t in ("intake", "outbox", "job") for c in ("claimed_by", "lease_until")},
     "slack_event.id": DRIFT,
     "slack_event.event_id": DRIFT,  # Slack's id of an event, nothing of its content
