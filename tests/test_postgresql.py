@@ -78,9 +78,10 @@ async def test_migrations_are_applied_once_and_a_newer_schema_is_refused():
 
 
 @on_postgresql
-async def test_a_server_that_is_not_there_is_a_swedish_error():
-    with pytest.raises(DatabaseError, match="PostgreSQL-databasen .* går inte att använda"):
+async def test_a_server_that_is_not_there_is_a_swedish_error_without_the_password():
+    with pytest.raises(DatabaseError, match="PostgreSQL-databasen .* går inte att använda") as err:
         await open_database("postgresql://namndbot:hemligt@127.0.0.1:9/x").connect()
+    assert "hemligt" not in str(err.value) and ":***@" in str(err.value)
 
 
 @on_postgresql

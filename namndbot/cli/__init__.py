@@ -194,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except STORAGE_ERRORS as exc:  # read-only, full, damaged, locked: the database, not the command
-        print(f"Fel: {explain(exc, ctx.db_path)} Inget har sparats halvvägs.", file=sys.stderr)
+        from ..storage.postgresql import shown  # a PostgreSQL URL without its password
+
+        print(f"Fel: {explain(exc, shown(ctx.db_path))} Inget har sparats halvvägs.", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"Fel: {os_error(exc)}", file=sys.stderr)
