@@ -141,7 +141,8 @@ class PgConnection:
         status = await self.raw.execute(t.sql, *args)
         n = _STATUS_COUNT.search(status)
         count = int(n.group(1)) if n else -1
-        self.wrote = self.wrote or count != 0
+        if count != 0 and t.sql[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.wrote = True  # (a SAVEPOINT or a SELECT of a function is no change)
         return PgCursor([], count, None)
 
     async def execute_fetchall(self, sql: str, params: Any = ()) -> list[asyncpg.Record]:
