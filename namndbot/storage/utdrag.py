@@ -115,9 +115,11 @@ async def sections(
         f"SELECT id, created_at AS skapat, kind AS sort, target AS till, channel AS kanal, status,"
         f" sent_at AS skickat, json_extract(payload, '$.text') AS text FROM outbox"
         f" WHERE target IN ({sid}) OR channel IN (SELECT channel FROM dm_channel WHERE user IN ({sid}))"
+        f" OR (kind = 'mail' AND target IN (SELECT email FROM member WHERE id IN ({mid})))"
         f" ORDER BY id",
         *slack,
         *slack,
+        *ids,
     )
     out["anmalningar"] = await _rows(
         conn,
