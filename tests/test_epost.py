@@ -122,6 +122,18 @@ async def test_a_call_in_by_mail_is_answered_through_its_link(bot, mail):
             assert r.status == 404 and "Länken fungerar inte" in await r.text()
 
 
+async def test_the_registerutdrag_shows_the_mails_and_hides_the_links(bot, mail):
+    from namndbot.services.utdrag import utdrag
+
+    msg = await call_haggman(bot, mail)
+    token = links(msg)["Jag kommer"].split("/svar/")[1].split("?")[0]
+    found = (await utdrag(bot.bot.db, "häggman", bot.bot.clock)).as_dict()
+    (sent,) = [m for m in found["meddelanden"] if m["sort"] == "mail"]
+    assert sent["till"] == HAGGMAN and sent["status"] == "sent"
+    assert "Du är inkallad att tjänstgöra" in sent["text"] and token not in json.dumps(found, ensure_ascii=False)
+    assert [i["sammantrade"] for i in found["kalenderinbjudningar"]] == ["AMN 2019-11-26"]
+
+
 async def test_a_decline_by_mail_calls_the_next_and_a_used_link_says_so(bot, mail):
     msg = await call_haggman(bot, mail)
     url = links(msg)["Jag kan inte"].split("?")[0]

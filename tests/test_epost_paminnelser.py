@@ -93,16 +93,27 @@ async def test_meeting_reminders_and_the_reminder_to_answer_come_by_mail(tmp_pat
         (call,) = mail.to(HAGGMAN)
         assert call["Subject"].startswith("Inkallelse:")
 
-        # The meeting moves an hour: the next invitation has the same UID and a higher SEQUENCE.
+        # The meeting moves an hour: whoever got its invitation by mail gets the update at once (same
+        # UID, a higher SEQUENCE), so it moves in their calendar; a change of the paragraphs is no news.
         await r.bot.namnd.add_meeting("AMN", DAY, start=time(17, 0), paragraphs=16, actor="t")
+        await r.bot.settled()
+        await r.bot.namnd.add_meeting("AMN", DAY, start=time(17, 0), paragraphs=18, actor="t")
+        await r.bot.settled()
+        for address in (FREDRIK, HAGGMAN):
+            changed = mail.to(address)[-1]
+            assert changed["Subject"] == "Ändrat sammanträde: Arbetsmarknadsnämnden tisdag 26 november 2019 kl. 17.00"
+            moved = invitation(changed)
+            assert str(moved["UID"]) == meeting.uid and int(moved["SEQUENCE"]) > int(event["SEQUENCE"])
+            assert moved.decoded("DTSTART").hour == 17
+        assert len(mail.to(FREDRIK)) == 2 and len(mail.to(HAGGMAN)) == 2
+
         await tick(r, clock, utc(2019, 11, 25, 8, 1))  # 1 day before
         fredrik = mail.to(FREDRIK)
-        assert len(fredrik) == 2 and "(i morgon)" in plain(fredrik[-1])
+        assert len(fredrik) == 3 and "(i morgon)" in plain(fredrik[-1])
         later = invitation(fredrik[-1])
-        assert str(later["UID"]) == meeting.uid and int(later["SEQUENCE"]) > int(event["SEQUENCE"])
-        assert later.decoded("DTSTART").hour == 17
+        assert str(later["UID"]) == meeting.uid and int(later["SEQUENCE"]) == int(moved["SEQUENCE"])
         haggman = mail.to(HAGGMAN)
-        assert len(haggman) == 2  # the call-in reminder, not the general one
+        assert len(haggman) == 3  # the call-in reminder, not the general one
         assert (
             haggman[-1]["Subject"]
             == "Påminnelse: svara på inkallelsen till Arbetsmarknadsnämnden tisdag 26 november 2019"
@@ -122,6 +133,9 @@ async def test_a_call_not_answered_in_time_is_withdrawn_by_mail_and_its_link_say
         withdrawn = mail.to(HAGGMAN)[-1]
         assert withdrawn["Subject"] == "Inkallelsen är återkallad: Arbetsmarknadsnämnden tisdag 26 november 2019"
         assert "vi fick inget svar i tid" in plain(withdrawn)
+        (cancel,) = [p for p in withdrawn.walk() if p.get_content_type() == "text/calendar"]
+        assert cancel.get_param("method") == "CANCEL"  # out of the calendar the call-in put it in
+        assert int(invitation(withdrawn)["SEQUENCE"]) > int(invitation(call)["SEQUENCE"])
         assert r.fake.dms_to(slack_id("Arslan Bicen"))  # the next one, on Slack
         async with ClientSession() as http, http.get(link) as resp:
             page = await resp.text()

@@ -101,6 +101,12 @@ async def sections(
         f" ON p.committee_id = m.committee_id AND p.key = v.seat WHERE p.id IN ({mid})",
         *ids,
     )
+    out["kalenderinbjudningar"] = await _rows(
+        conn,
+        f"SELECT {_MEETING.format('i.meeting_id')} AS sammantrade, i.sequence AS version, i.stamp AS skickad"
+        f" FROM inbjudan i WHERE i.member_id IN ({mid}) ORDER BY i.meeting_id",
+        *ids,
+    )
     out["justerare"] = [
         r
         for r in await _rows(
