@@ -251,3 +251,24 @@ def test_ersattare_accept_records_a_yes_given_outside_the_bot(amn_cli, cli_on):
     before = amn_cli.dump()
     code, _, err = amn_cli("ersattare", "accept", *base, "Arslan Bicen")  # not called in
     assert code == 2 and "behövs inte längre" in err and amn_cli.dump() == before
+
+
+async def test_a_mail_server_that_is_down_is_tried_again(bot, mail, clock):
+    port = mail.port
+    await mail.stop()  # connection refused
+    status, _ = await user(bot, "Andrea Ström").slash("förhinder 26 november")
+    assert status == 200
+    for _ in range(200):
+        async with bot.bot.db.read() as repo:
+            rows = [r for r in await repo.outbox_all() if r.kind == "mail"]
+        if rows and rows[0].attempts >= 1 and rows[0].status == "pending":
+            break
+        await asyncio.sleep(0.05)
+    assert rows[0].status == "pending"
+    mail.port = port
+    await mail.start()
+    clock.advance(minutes=5)
+    await bot.bot.settled()
+    (msg,) = await mail.wait_for(HAGGMAN)
+    assert msg["Subject"].startswith("Inkallelse:")
+    assert not [m for m in bot.fake.channels.get(SECRETARIES_CHANNEL, []) if m["text"].startswith(":warning:")]

@@ -43,6 +43,8 @@ NOT_SHOWN = {
     "feed_state",
     "feed_event_state",
     "feed_version",
+    "hemlighet",  # the key that signs e-mailed answer links
+    "inbjudan",  # invitations mailed: the feeds are read to make them, never the other way
 }
 NOW = datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
 OTHER = (
