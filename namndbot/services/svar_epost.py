@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,7 +80,7 @@ class SvarEpost:
                 return INVALID
             page = await self._state(repo, found)
         if page.fraga and vald in KINDS:
-            page = Svarssida(**{**page.__dict__, "vald": vald})
+            page = replace(page, vald=vald)
         return page
 
     async def svara(self, token: str, svar: str) -> Svarssida:
