@@ -146,6 +146,10 @@ async def test_a_decline_by_mail_calls_the_next_and_a_used_link_says_so(bot, mai
         assert "Ditt svar är redan registrerat" in page and "<form" not in page
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.declined == {"borje haggman": "avbojt"}
+    released = mail.to(HAGGMAN)[-1]  # and the meeting leaves his calendar
+    assert released["Subject"] == "Du behövs inte längre: Arbetsmarknadsnämnden tisdag 26 november 2019"
+    (cancel,) = [p for p in released.walk() if p.get_content_type() == "text/calendar"]
+    assert cancel.get_param("method") == "CANCEL"
     (called,) = bot.fake.dms_to(slack_id("Arslan Bicen"))  # the next in turordning, at once
     assert called["text"].startswith("Du är inkallad att tjänstgöra för Andrea Ström (M)")
 

@@ -174,7 +174,8 @@ class Epost:
         brev = compose.plain(subject, text)
         if kind in ("withdrawn", "released") and meeting is not None and not member.is_ledamot:
             member_id = (await repo.member_ids(stored.id))[member.key]
-            if member_id in await repo.inbjudningar(meeting.id):
-                ics, method = await self.invitation(repo, now, stored, meeting, member, cancel=True)
-                brev = replace(brev, ics=ics, ics_method=method)
+            if member_id not in await repo.inbjudningar(meeting.id):
+                return  # no call-in mail went out (answered or released before it was sent): nothing to undo
+            ics, method = await self.invitation(repo, now, stored, meeting, member, cancel=True)
+            brev = replace(brev, ics=ics, ics_method=method)
         await self.queue(repo, now, stored, member, brev)
