@@ -166,7 +166,7 @@ ERRORS = [
     (("forhinder", "add", "--committee", "AMN", "--meeting", "2019-12-01", "Westmont"), "inget sammanträde 2019-12-01"),
     (("forhinder", "add", *M, "Westmont", "--until-paragraph", "16"), "mellan 1 och 15"),
     (("forhinder", "add", *M, "Westmont", "--from-paragraph", "1"), "mellan 2 och 16"),
-    (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "Paragraferna 15-17 finns inte"),
+    (("forhinder", "add", *M, "Westmont", "--paragraphs", "15-17"), "§§ 15–17 finns inte: sammanträdet har §§ 1–16."),
     (("forhinder", "add", *M, "Westmont", "--paragraphs", "9-3"), "från en lägre till en högre"),
     (
         ("forhinder", "add", *M, "Westmont", "--until-paragraph", "3", "--from-paragraph", "5"),
@@ -231,7 +231,8 @@ def test_paragraph_count_that_no_longer_fits_a_forhinder(amn_cli):
     amn_cli.ok("forhinder", "add", *M, "Stefan Hansson", "--until-paragraph", "10")
     before = amn_cli.dump()
     code, _, err = amn_cli("meeting", "add", "--committee", "AMN", "2019-11-26", "--paragraphs", "8")
-    assert code == 2 and "Stefan Hansson (S) har förhinder för från §11" in err
+    assert code == 2 and "Stefan Hansson (S): närvarande t.o.m. § 10, förhinder från § 11" in err, err
+    assert "Med 8 paragrafer skulle de betyda något annat, så inget har ändrats." in err
     assert amn_cli.dump() == before
 
 
@@ -294,3 +295,49 @@ def test_output_into_a_closed_pipe_ends_quietly(amn_cli):
         timeout=60,
     )
     assert done.stdout.startswith("Arbetsmarknadsnämnden (AMN)") and done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "args, usage",
+    [
+        (("meeting", "add", "--committee", "AMN", "2019-12-17", "--bogus", "1"), "namndbot meeting add"),
+        (("narvaro", *M, "--formt", "json"), "namndbot narvaro"),
+        (("forhinder", "add", *M, "Westmont", "--until", "3", "4"), "namndbot forhinder add"),
+        (("meeting", "--bogus", "list", "--committee", "AMN"), "namndbot meeting"),
+    ],
+)
+def test_an_unknown_flag_gets_the_subcommands_own_usage_in_swedish(amn_cli, args, usage):
+    before = amn_cli.dump()
+    code, out, err = amn_cli(*args)
+    assert code == 2, err
+    assert err.startswith(f"användning: {usage} [-h]"), err
+    assert "Fel: okända argument:" in err and f"Se ”{usage} --help”." in err
+    assert "KOMMANDO" not in err  # not the top level's usage
+    assert amn_cli.dump() == before
+
+
+def test_a_meeting_subcommand_takes_date_or_meeting_flag(amn_cli):
+    out = amn_cli.ok("meeting", "add", "--committee", "AMN", "--meeting", "2019-12-17", "--paragraphs", "5")
+    assert "tisdag 17 december 2019" in out and "5 paragrafer" in out
+    out = amn_cli.ok("meeting", "cancel", "--committee", "AMN", "2019-12-17")
+    assert "är inställt" in out
+    code, _, err = amn_cli("meeting", "add", "--committee", "AMN", "2019-12-17", "--meeting", "2019-12-18")
+    assert code == 2 and "Fel: två olika datum: 2019-12-17 och --meeting 2019-12-18; ange ett." in err, err
+    code, _, err = amn_cli("meeting", "cancel", "--committee", "AMN")
+    assert code == 2 and "saknas: DATE (sammanträdets datum, t.ex. 2019-11-26 eller --meeting 2019-11-26)" in err
+
+
+def test_a_meeting_date_without_meeting_flag_says_which_form_to_use(amn_cli):
+    code, _, err = amn_cli("forhinder", "add", "--committee", "AMN", "2019-11-26", "Westmont")
+    assert code == 2, err
+    assert "Fel: följande saknas: --meeting." in err
+    assert "Här anges sammanträdets datum med --meeting ÅÅÅÅ-MM-DD, t.ex. --meeting 2019-11-26" in err, err
+
+
+def test_a_roster_import_that_changes_only_the_committees_settings_says_so(amn_cli, tmp_path, amn_text):
+    path = tmp_path / "amn.toml"
+    path.write_text(amn_text, encoding="utf-8")
+    assert amn_cli.ok("roster", "import", str(path)).endswith("Inget har ändrats.\n")
+    path.write_text(amn_text.replace("[committee]", '[committee]\nnarvaro_layout = "beslutande"', 1), encoding="utf-8")
+    out = amn_cli.ok("roster", "import", str(path))
+    assert "Nämndens inställningar är ändrade" in out and "Inget har ändrats" not in out, out

@@ -77,7 +77,7 @@ def test_forhinder_list_text_and_json(amn_cli):
     assert lines[0] == "Förhinder till AMN:s sammanträde tisdag 26 november 2019 (2):"
     assert lines[1].startswith("  Martin Westmont (SD), ledamot: hela sammanträdet – anmält ")
     assert "av kommandoraden (cli:" in lines[1]
-    assert lines[2].startswith("  Stefan Hansson (S), ledamot: från §11 –")
+    assert lines[2].startswith("  Stefan Hansson (S), ledamot: från § 11 –")
     data = json.loads(
         amn_cli.ok("forhinder", "list", "--committee", "AMN", "--meeting", "2019-11-26", "--format", "json")
     )

@@ -125,7 +125,7 @@ def test_rule6_leaving_at_paragraph_5_with_only_some_ersattare_present(amn, cli_
     cli.ok("meeting", "paragraph", "--committee", "AMN", "2019-11-26", "4")
     out = cli.ok("forhinder", "add", *M, "Andrea Ström", "--until-paragraph", "4")
     # Häggman is first in M's order but not here: Bicen, who is, is called from § 5.
-    assert "Inkallas: Arslan Bicen (M) för Andrea Ström (M) §5-16 (Inkallad under sammanträdet" in out
+    assert "Inkallas: Arslan Bicen (M) för Andrea Ström (M) §§ 5–16 (Inkallad under sammanträdet" in out
     assert serving(cli) == [("Arslan Bicen", "Andrea Ström", 5, 16, "inkallad_under_sammantradet")]
     text = cli.ok("narvaro", *M)
     assert "Andrea Ström (M) närvarande till §4" in text
@@ -233,12 +233,12 @@ def test_tjanstgoring_export(amn, cli_on):
     )
     rows = export()
     by = {(r["name"], r["served"], r["for"]): r for r in rows}
-    assert by[("Arslan Bicen", "nej", "")]["paragraphs"] == "§1-16"
+    assert by[("Arslan Bicen", "nej", "")]["paragraphs"] == "§§ 1–16"
     assert ("Börje Häggman", "nej", "") not in by  # not on the present list
-    assert by[("Stefan Hansson", "ja", "")]["paragraphs"] == "§1-10"
-    assert by[("Erik Persson", "ja", "Stefan Hansson")]["paragraphs"] == "§11-16"
-    assert by[("Erik Persson", "nej", "")]["paragraphs"] == "§1-10"
-    assert by[("Mattias Mårdenfjord", "ja", "Martin Westmont")]["paragraphs"] == "§1-16"
+    assert by[("Stefan Hansson", "ja", "")]["paragraphs"] == "§§ 1–10"
+    assert by[("Erik Persson", "ja", "Stefan Hansson")]["paragraphs"] == "§§ 11–16"
+    assert by[("Erik Persson", "nej", "")]["paragraphs"] == "§§ 1–10"
+    assert by[("Mattias Mårdenfjord", "ja", "Martin Westmont")]["paragraphs"] == "§§ 1–16"
     assert not any(r["name"] in ("Martin Westmont", "Maria Jansson") for r in rows)
     assert len([r for r in rows if r["role"] == "ledamot"]) == 12
     data = json.loads(
@@ -264,7 +264,7 @@ def test_tjanstgoring_export(amn, cli_on):
         "served": True,
         "for": None,
         "for_party": None,
-        "paragraphs": "§1-16",
+        "paragraphs": "§§ 1–16",
         "ranges": [{"from": 1, "to": 16}],
         "rule": None,
     }

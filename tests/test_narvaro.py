@@ -131,5 +131,19 @@ def test_span_words():
 
     assert span_words(1, 16, 16) == "hela sammanträdet"
     assert span_words(1, 1, None) == "hela sammanträdet"  # a meeting without paragraphs
-    assert span_words(7, 7, 16) == "§7"  # not "§7-7"
-    assert span_words(11, 16, 16) == "§11-16"
+    assert span_words(7, 7, 16) == "§ 7"  # not "§§ 7–7"
+    assert span_words(11, 16, 16) == "§§ 11–16"  # the house form: an en dash
+
+
+def test_one_formatter_writes_every_range_in_the_house_form():
+    from namndbot.domain.meeting import Anmalan
+    from namndbot.domain.names import obs
+    from namndbot.domain.paragraphs import format_mask, format_numbers, range_text, span
+
+    assert range_text(201, 19) == "§§ 201–219" and range_text(201, 1) == "§ 201"
+    assert format_mask(span(1, 6) | span(8, 26), base=194) == "§§ 194–199, §§ 201–219"
+    assert format_numbers([4, 5, 9]) == "§§ 4–5, § 9"
+    assert Anmalan("x", 8, None).describe(26, 194) == "från § 201"
+    assert Anmalan("x", None, 7).describe(26, 194) == "§§ 194–200"
+    assert Anmalan("x", 3, 3, jav=True).describe(26, 194) == "§ 196 (jäv)"
+    assert obs("platsen för X är vakant.") == obs("Obs: Platsen för X är vakant.") == "Obs: Platsen för X är vakant."

@@ -47,6 +47,7 @@ Bo Strandberg (V)
 Förhinder hade anmälts av ledamoten Lennart Wallensäter (S).
 Ledamoten Per Holmén (M) deltog på grund av jäv inte i handläggningen av § 196; ersättaren Gustav Wikström (M) \
 tjänstgjorde i stället.
+Ersättaren Eva Johansson (S) deltog på grund av jäv inte i handläggningen av § 200.
 """
 
 
@@ -92,8 +93,8 @@ def test_jav_is_absence_in_the_json(cli, tmp_path):
     meeting_with_absences(cli, KS_TOML.read_text(encoding="utf-8"), tmp_path)
     data = json.loads(cli.ok("narvaro", *M, "--format", "json"))
     present = {e["name"]: e["paragraphs"] for e in data["ersattare_narvarande"]}
-    assert present["Eva Johansson"] == "§194-199, §201-210"  # not § 200, where she has jäv
-    assert present["Gustav Wikström"] == "§194-195, §197-219"  # serves § 196, listed as present elsewhere
+    assert present["Eva Johansson"] == "§§ 194–199, §§ 201–210"  # not § 200, where she has jäv
+    assert present["Gustav Wikström"] == "§§ 194–195, §§ 197–219"  # serves § 196, listed as present elsewhere
 
 
 def test_a_serving_ersattare_with_jav_is_not_present_in_that_paragraph(cli, tmp_path):
@@ -104,6 +105,45 @@ def test_a_serving_ersattare_with_jav_is_not_present_in_that_paragraph(cli, tmp_
     assert "Ersättaren Royne Borgvall (S) deltog på grund av jäv inte i handläggningen av § 205" in text
     data = json.loads(cli.ok("narvaro", *M, "--format", "json"))
     assert "Royne Borgvall" not in {e["name"] for e in data["ersattare_narvarande"]}
+
+
+@pytest.mark.parametrize("layout", NARVARO_LAYOUTS)
+def test_jav_is_said_and_absent_for_ledamot_serving_and_non_serving_ersattare(cli, tmp_path, layout):
+    """Whoever has jäv in a paragraph is not listed as present in it, in either layout, and the sentence
+    about the jäv is there for a ledamot, a serving ersättare and an ersättare who does not serve."""
+    meeting_with_absences(cli, KS_TOML.read_text(encoding="utf-8").replace('"beslutande"', f'"{layout}"'), tmp_path)
+    cli.ok("forhinder", "add", *M, "Royne Borgvall", "--paragraphs", "205-206", "--jav")  # serving
+    cli.ok("forhinder", "add", *M, "Ida Falkman", "--paragraphs", "201-203", "--jav")  # not serving
+    text = cli.ok("narvaro", *M)
+    if layout == "stockholm":
+        lines, _, sentences = text.partition("\nFörhinder")
+        lines = lines.split("\n\n", 1)[1]
+    else:
+        lines, _, sentences = text.rpartition("\n\n")
+    assert (
+        "Ledamoten Per Holmén (M) deltog på grund av jäv inte i handläggningen av § 196; ersättaren "
+        "Gustav Wikström (M) tjänstgjorde i stället." in sentences
+    )
+    assert (
+        "Ersättaren Royne Borgvall (S) deltog på grund av jäv inte i handläggningen av §§ 205–206; "
+        "ersättaren Eva Johansson (S) tjänstgjorde i stället." in sentences
+    ), sentences
+    assert "Ersättaren Ida Falkman (M) deltog på grund av jäv inte i handläggningen av §§ 201–203." in sentences
+    assert "Ersättaren Eva Johansson (S) deltog på grund av jäv inte i handläggningen av § 200." in sentences
+    if layout == "beslutande":
+        assert "\nIda Falkman (M) §§ 194–200, §§ 204–219\n" in lines, lines
+        assert "\nPer Holmén (M) §§ 194–195, §§ 197–219\n" in lines
+        assert "Royne Borgvall (S) ersätter Lennart Wallensäter (S) §§ 194–204, §§ 207–219" in lines
+        assert "\nEva Johansson (S) §§ 194–199, §§ 201–204, §§ 207–210\n" in lines  # serves 205–206, 211–219
+    else:
+        assert " Ida Falkman (M) §194-200, §204-219\n" in lines, lines
+        assert " Per Holmén (M) närvarande §194-195, §197-219\n" in lines
+        assert "Royne Borgvall (S) för Lennart Wallensäter (S) §194-204, §207-219" in lines
+        assert " Eva Johansson (S) §194-199, §201-204, §207-210\n" in lines
+    assert "Royne Borgvall (S) §" not in lines  # not among those present without serving: jäv, not there
+    data = json.loads(cli.ok("narvaro", *M, "--format", "json"))
+    present = {e["name"]: e["paragraphs"] for e in data["ersattare_narvarande"]}
+    assert present["Ida Falkman"] == "§§ 194–200, §§ 204–219"
 
 
 def test_an_unknown_layout_is_refused_naming_the_choices(cli, tmp_path):
@@ -140,3 +180,23 @@ async def test_the_secretaries_summary_in_slack_uses_the_layout(tmp_path, clock,
         assert "Per Holmén (M) §§ 194–195, §§ 197–219" in code
         assert "Astrid Lofs (SD) ersätter Mona Olin (SD) §§ 194–197" in code
         assert "Gustav Wikström (M) ersätter Per Holmén (M) § 196" in code
+        # An ersättare who does not serve, with jäv: not present there, and the protocol says why.
+        status, _ = await user(running, "Ida Falkman").slash("förhinder 26 november § 201 jäv")
+        assert status == 200
+        await running.bot.settled()
+        code = running.fake.channels[SECRETARIES_CHANNEL][-1]["blocks"][1]["text"]["text"]
+        assert "Ida Falkman (M) §§ 194–200, §§ 202–219" in code
+        assert "Ersättaren Ida Falkman (M) deltog på grund av jäv inte i handläggningen av § 201." in code
+
+
+def test_jav_where_a_serving_ersattare_would_have_begun_says_who_served_instead(cli, tmp_path):
+    meeting_with_absences(cli, KS_TOML.read_text(encoding="utf-8"), tmp_path)
+    # Eva Johansson serves for Karin Lundkvist from § 211; with jäv in § 211 someone else takes it.
+    cli.ok("forhinder", "add", *M, "Eva Johansson", "--paragraphs", "211-211", "--jav")
+    text = cli.ok("narvaro", *M)
+    assert text.endswith(
+        "Ersättaren Eva Johansson (S) deltog på grund av jäv inte i handläggningen av § 200, § 211; "
+        "ersättaren Bo Strandberg (V) tjänstgjorde i stället i § 211.\n"
+    ), text
+    assert "Bo Strandberg (V) ersätter Karin Lundkvist (S) § 211\n" in text
+    assert "Eva Johansson (S) ersätter Karin Lundkvist (S) §§ 212–219\n" in text

@@ -188,7 +188,7 @@ async def test_modal_errors_point_at_the_field(bot):
     status, text = await u.submit(
         view, {"mote": select("AMN|2019-11-26"), "del": select("kommer"), "nar": text_input("§ 40")}
     )
-    assert json.loads(text)["errors"]["nar"] == "Sammanträdet har § 1-16; skriv en paragraf mellan § 2 och § 16."
+    assert json.loads(text)["errors"]["nar"] == "Sammanträdet har §§ 1–16; skriv en paragraf mellan § 2 och § 16."
     async with bot.bot.db.read() as repo:
         assert await repo.new_intake() == []
 
@@ -369,7 +369,8 @@ async def test_an_old_undo_button_does_not_take_back_a_newer_forhinder(bot):
     await user(bot, "Stefan Hansson").click("forhinder_angra", buttons(first)["forhinder_angra"])
     await bot.bot.settled()
     assert bot.fake.responses[-1]["text"].startswith(
-        "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för Stefan Hansson (S): §1-11."
+        "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för Stefan Hansson (S): "
+        "förhinder §§ 1–11, kommer till § 12."
     )
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert [(a.member, a.first, a.last) for a in result.anmalningar] == [("stefan hansson", None, 11)]
@@ -394,7 +395,7 @@ async def test_a_report_that_meets_a_bug_is_answered_and_the_secretaries_are_tol
     (answer,) = bot.fake.dms_to(westmont)
     assert answer["text"].startswith("Något gick fel när ditt besked skulle registreras. Sekreterarna har fått veta")
     told = bot.fake.channels[SECRETARIES_CHANNEL][-1]["text"]
-    assert told.startswith(f"Obs: en förhinderanmälan från <@{westmont}> kunde inte registreras")
+    assert told.startswith(f"Obs: En förhinderanmälan från <@{westmont}> kunde inte registreras")
     assert "Traceback" not in answer["text"] + told
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.anmalningar == ()

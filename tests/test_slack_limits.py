@@ -204,7 +204,8 @@ async def test_every_message_with_texts_of_any_length(big):
         ),
         messages.skrivelse_author(c, {"title": "Svar " * 2000}, "2020-01-14"),
         messages.skrivelse_failed("Orsak. " * 2000, "fil.pdf"),
-        messages.vacancy(c, m, ", ".join(p.label for p in people), "§§ 1-80"),
+        messages.vacancy(c, m, ", ".join(p.label for p in people), "§§ 1–80"),
+        messages.justerare_hindrad(c, m, long_name.label * 20, "forhinder"),
         messages.chair_instruction(c, m, ", ".join(p.label for p in people), 5, "Skäl. " * 1000),
         messages.call_changed(c, m, long_name, "för " * 2000),
         messages.released(c, m, True),
@@ -215,7 +216,7 @@ async def test_every_message_with_texts_of_any_length(big):
     ]
     for msg in everything:
         check_message(msg.payload())
-    post = everything[10]
+    post = everything[10]  # the svar på skrivelse
     assert "förslaget fortsätter i ärendets handlingar, dnr KF 2019/123" in str(post.blocks)
 
 

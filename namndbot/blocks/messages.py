@@ -27,6 +27,8 @@ from ..domain.dates import klockslag, svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.meeting import Meeting
 from ..domain.model import Committee, Member
+from ..domain.names import obs
+from ..domain.paragraphs import format_numbers
 from .limits import MESSAGE_TEXT, OPTION_TEXT, OPTIONS, cut, section, text_sections
 
 FORHINDER_MODAL = "forhinder_modal"
@@ -265,7 +267,7 @@ def forhinder_modal(
 
 HELP = """*Så här använder du /namnd*
 • `/namnd förhinder 17 mars` anmäler förhinder till hela sammanträdet (även `tisdag`, `17/3`, `nästa`).
-• `/namnd förhinder 17 mars till §10` eller `från §5`: bara en del; `kommer 17.30` / `går 19.00` med klockslag.
+• `/namnd förhinder 17 mars till § 10` eller `från § 5`: bara en del; `kommer 17.30` / `går 19.00` med klockslag.
 • `/namnd förhinder` utan datum öppnar ett formulär.
 • `/namnd återkalla 17 mars` tar tillbaka ett förhinder.
 • `/namnd närvaro [datum]` ger protokollets avsnitt Närvarande (för sekreterare).
@@ -394,6 +396,16 @@ def justering_limit(committee: Committee, m: Meeting, limit: date) -> Message:
     return Message(text, [section(text).to_dict(), _justerat_button(committee, m)])
 
 
+def justerare_hindrad(committee: Committee, m: Meeting, justerare: str, reason: str | None) -> Message:
+    """To the secretaries: a justerare chosen for the meeting has since reported förhinder."""
+    what = "tjänstgör inte längre vid" if reason == "tjanstgor_inte" else "har anmält förhinder till"
+    text = (
+        f":warning: Justeraren {justerare} {what} {committee.name}s sammanträde {svensk_datum(m.date)} "
+        "och kan därför inte justera protokollet. Välj en annan justerare med `/namnd justering`."
+    )
+    return plain(text)
+
+
 def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
     """The post in the channel when the protocol is justerat: anslag, appeal and take-down dates."""
     lines = [
@@ -405,7 +417,7 @@ def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
     lines.append(f"• Sista dag att överklaga: {_d(facts['overklagande_sista_dag'])} (tre veckor från {basis}).")
     lines.append(f"• Anslaget får tas ned tidigast {_d(facts['anslag_ned_tidigast'])}.")
     if facts.get("omedelbart_justerade"):
-        paragraphs = ", ".join(f"§ {p}" for p in facts["omedelbart_justerade"])
+        paragraphs = format_numbers(facts["omedelbart_justerade"])
         lines.append(f"• Omedelbart justerade vid sammanträdet: {paragraphs}.")
     text = "\n".join(lines)
     return Message(text.replace("*", ""), [b.to_dict() for b in text_sections(text)])
@@ -468,7 +480,7 @@ def intake_failed(kind: str, actor: str, intake_id: object) -> Message:
     who = f"<@{actor}>" if actor and not actor.startswith(("cli", "test")) else (actor or "någon")
     what = INTAKE_WORDS.get(kind, "ett besked")
     return plain(
-        f"Obs: {what} från {who} kunde inte registreras på grund av ett fel i namndbot (besked nr "
+        obs(f"{what} från {who}") + " kunde inte registreras på grund av ett fel i namndbot (besked nr "
         f"{intake_id}). Personen har fått veta och ombetts försöka igen; felet finns i loggen."
     )
 

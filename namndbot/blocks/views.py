@@ -136,7 +136,7 @@ def summary(r: NarvaroResult) -> Message:
     )
     attachments = None
     if not r.plan.beslutfor:
-        ranges = ", ".join(span_words(a, z, n) for a, z in r.plan.not_quorate)
+        ranges = ", ".join(span_words(a, z, n, base=r.plan.base) for a, z in r.plan.not_quorate)
         warn = cut(f":warning: *Nämnden är inte beslutför* ({ranges}): högst hälften av platserna är besatta.", 2900)
         attachments = [{"color": RED, "blocks": [SectionBlock(text=_md(warn)).to_dict()], "fallback": warn}]
     text = f"{title}: {len(r.plan.assignments)} tjänstgörande ersättare"

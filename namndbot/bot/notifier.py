@@ -177,6 +177,15 @@ class Notifier:
                     await repo.enqueue(
                         now, "home", slack_of[person.key], {}, coalesce_key=f"home:{slack_of[person.key]}"
                     )
+        elif kind == "justerare_hindrad":
+            await to_secretaries(
+                repo,
+                now,
+                stored,
+                messages.justerare_hindrad(
+                    committee, meeting, ev.payload.get("justerare", ""), ev.payload.get("reason")
+                ),
+            )
         elif kind == "entledigad" and member and (user or mail):
             if ev.payload.get("reason") == "ej_svar":
                 msg, what = messages.call_withdrawn(committee, meeting), "withdrawn"

@@ -63,17 +63,43 @@ def swedish(message: str) -> str:
     return message
 
 
+_HINTS = [
+    (
+        "--meeting",
+        "Här anges sammanträdets datum med --meeting ÅÅÅÅ-MM-DD, t.ex. --meeting 2019-11-26 "
+        "(under ”namndbot meeting …” går det både med och utan --meeting).",
+    ),
+]
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, speaking Swedish and exiting 2 with a hint on every usage error."""
+    """argparse, speaking Swedish and exiting 2 with a hint on every usage error. A subcommand's own
+    parser reports what it does not know itself, with its own usage (not the top level's); ``checks``
+    run on what it parsed (a Swedish sentence for what is wrong, or None)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="visa den här hjälpen")
+        self.checks: list[Callable[[argparse.Namespace], str | None]] = []
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, extras = super().parse_known_args(args, namespace)
+        if self.prog != ROOT:  # a subcommand: its own usage for what it does not know
+            if extras:
+                self.error(f"unrecognized arguments: {' '.join(extras)}")
+            for check in self.checks:
+                said = check(parsed)
+                if said:
+                    self.error(said)
+        return parsed, extras
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"Fel: {swedish(message).rstrip('.')}.\nSe ”{self.prog} --help”.\n")
+        text = swedish(message).rstrip(".")
+        missing = message.startswith("the following arguments are required:")
+        hints = "".join(f"{hint}\n" for word, hint in _HINTS if missing and word in message)
+        self.exit(2, f"Fel: {text}.\n{hints}Se ”{self.prog} --help”.\n")
 
     def format_usage(self) -> str:
         return super().format_usage().replace("usage:", "användning:", 1)
@@ -90,10 +116,13 @@ def actor() -> str:
         return "cli"
 
 
+ROOT = "namndbot"
+
+
 def build_parser() -> Parser:
     from . import backup, bot, core, dataskydd, justering, kalender
 
-    parser = Parser(prog="namndbot", description="Sammanträdeslogistik för kommunala nämnder.")
+    parser = Parser(prog=ROOT, description="Sammanträdeslogistik för kommunala nämnder.")
     parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
     parser.add_argument(
         "--version", action="version", version=f"namndbot {version()}", help="visa namndbots version och avsluta"

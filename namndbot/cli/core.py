@@ -13,13 +13,13 @@ from datetime import datetime
 from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, svensk_datum
 from ..domain.errors import NamndbotError
 from ..domain.model import CHAIR_ROLES
-from ..domain.names import antal, join_names, match_name
+from ..domain.names import antal, join_names, match_name, obs
 from ..domain.paragraphs import span_words
 from ..services import ForhinderResult, NamndService, PlanChange
 from ..services.core import utcnow
 from ..services.documents import file_bytes
 from ..storage import Database
-from . import Context
+from . import Context, Parser
 
 
 def iso_date(text: str):
@@ -91,6 +91,27 @@ async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
         await db.close()
 
 
+def meeting_date(p: argparse.ArgumentParser) -> None:
+    """``DATE`` or ``--meeting DATE``: the meeting subcommands take the date either way (the other
+    commands name the meeting with ``--meeting DATE``), into ``args.date``."""
+    p.add_argument(
+        "date", nargs="?", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD (eller --meeting DATE)"
+    )
+    p.add_argument("--meeting", dest="meeting_flag", type=iso_date, metavar="DATE", help="samma som DATE")
+
+    def check(args: argparse.Namespace) -> str | None:
+        positional, flag = args.date, args.meeting_flag
+        if positional and flag and positional != flag:
+            return f"två olika datum: {positional.isoformat()} och --meeting {flag.isoformat()}; ange ett"
+        if not (positional or flag):
+            return "följande saknas: DATE (sammanträdets datum, t.ex. 2019-11-26 eller --meeting 2019-11-26)"
+        args.date = positional or flag
+        return None
+
+    if isinstance(p, Parser):
+        p.checks.append(check)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     # roster
     roster = sub.add_parser("roster", help="rostern: ledamöter, ersättare och turordning")
@@ -112,7 +133,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument(
         "--time", type=clock_time, metavar="HH:MM", help="starttid, t.ex. 16:00 (annars nämndens default_start)"
     )
@@ -129,7 +150,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.set_defaults(handler=meeting_cancel)
     p = msub.add_parser("list", help="lista en nämnds sammanträden")
     p.add_argument(
@@ -142,14 +163,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument("--present", action="append", default=[], metavar="NAME", help="en närvarande ersättare (upprepa)")
     p.set_defaults(handler=meeting_start)
     p = msub.add_parser("present", help="en ersättare som kommer efter att sammanträdet har börjat")
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument(
         "name",
         metavar="NAME",
@@ -160,7 +181,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
     )
-    p.add_argument("date", type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    meeting_date(p)
     p.add_argument("number", type=positive, metavar="N", help="paragrafen som behandlas nu (protokollets nummer)")
     p.set_defaults(handler=meeting_paragraph)
 
@@ -190,9 +211,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
     )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--until-paragraph", type=positive, metavar="N", help="närvarande §1-N, borta därefter")
-    group.add_argument("--from-paragraph", type=positive, metavar="N", help="borta före §N, närvarande från §N")
-    group.add_argument("--paragraphs", type=paragraph_range, metavar="A-B", help="borta bara §A-B")
+    group.add_argument(
+        "--until-paragraph", type=positive, metavar="N", help="närvarande t.o.m. § N, förhinder därefter"
+    )
+    group.add_argument("--from-paragraph", type=positive, metavar="N", help="förhinder före § N, kommer till § N")
+    group.add_argument(
+        "--paragraphs", type=paragraph_range, metavar="A-B", help="förhinder bara §§ A–B (t.ex. 7-7 eller 11-14)"
+    )
     p.add_argument("--jav", action="store_true", help="förhindret är jäv (med --paragraphs)")
     p.set_defaults(handler=forhinder_add)
     p = fsub.add_parser("remove", help="återkalla en förhinder")
@@ -267,7 +292,12 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
             ctx.out(f"Ändrade: {join_names(report.updated)}.")
         if report.retired:
             ctx.out(f"Har lämnat nämnden (historiken finns kvar): {join_names(report.retired)}.")
-        if not (report.added or report.updated or report.retired):
+        if report.committee_changed:
+            ctx.out(
+                "Nämndens inställningar är ändrade; de gäller sammanträden som inte har hållits "
+                "(ett hållet sammanträde behåller dem det hölls med)."
+            )
+        if not (report.added or report.updated or report.retired or report.committee_changed):
             ctx.out("Inget har ändrats.")
     for change in report.replanned:
         print_change(ctx, change)
@@ -367,6 +397,8 @@ async def meeting_add(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out(f"Sammanträdet {meeting_words(m)} finns redan så; inget har ändrats.")
     if result.replan:
         print_change(ctx, result.replan)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 
@@ -513,6 +545,8 @@ async def forhinder_add(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.out(f"Förhinder anmält: {result.member.label}, {what}, sammanträdet {meeting_words(m)}.")
     print_change(ctx, result.change)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 
@@ -535,6 +569,8 @@ async def ersattare_decline(args: argparse.Namespace, ctx: Context) -> int:
             "och kallas inte igen till det sammanträdet."
         )
     print_change(ctx, result.change)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0
 
 
@@ -559,7 +595,7 @@ async def narvaro(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     print(result.text(), end="")
     for w in result.narvaro.warnings:
-        ctx.warn(f"Obs: {w}")
+        ctx.warn(obs(w))
     return 0
 
 
@@ -578,10 +614,10 @@ def print_change(ctx: Context, change: PlanChange) -> None:
     for v in change.plan.vacancies:
         where = span_words(v.first, v.last, n, base=change.plan.base)
         seat = change.roster.by_key()[v.seat]
-        ctx.warn(f"Obs: platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in.")
+        ctx.warn(obs(f"Platsen för {seat.label} är vakant ({where}): ingen ersättare kan kallas in."))
     for first, last in change.plan.not_quorate:
         where = span_words(first, last, n, base=change.plan.base)
-        ctx.warn(f"Obs: nämnden är inte beslutför ({where}): högst hälften av platserna är besatta.")
+        ctx.warn(obs(f"Nämnden är inte beslutför ({where}): högst hälften av platserna är besatta."))
 
 
 __all__ = ["register", "ForhinderResult"]

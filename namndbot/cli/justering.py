@@ -7,7 +7,8 @@ import json
 
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError
-from ..domain.names import join_names
+from ..domain.names import join_names, obs
+from ..domain.paragraphs import format_numbers
 from ..domain.skrivelse import parse_svar
 from ..services.documents import read_document
 from ..services.justering import JusteringService, JusteringView
@@ -83,14 +84,16 @@ def _print_view(ctx: Context, view: JusteringView) -> None:
     ctx.out(f"  Anslaget ned tidigast:   {day('anslag_ned_tidigast')}")
     ctx.out(f"  Justerat senast (lag):   {day('justering_senast_enligt_lag')}")
     if d["omedelbart_justerade"]:
-        ctx.out(f"  Omedelbart justerade:    {', '.join(f'§ {p}' for p in d['omedelbart_justerade'])}")
+        ctx.out(f"  Omedelbart justerade:    {format_numbers(d['omedelbart_justerade'])}")
     if view.late and not view.row.justerad:
         ctx.warn(
-            f"Obs: justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
-            "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
+            obs(
+                f"Justeringsdagen {day('justering')} är senare än lagens gräns, {day('justering_senast_enligt_lag')} "
+                "(14 dagar efter sammanträdet, KL 6 kap. 35 §)."
+            )
         )
     for w in view.warnings:
-        ctx.warn(f"Obs: {w}")
+        ctx.warn(obs(w))
 
 
 async def justering_set(args: argparse.Namespace, ctx: Context) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..domain.dates import klockslag, svensk_datum
+from ..domain.names import obs
 from ..services.documents import read_document
 from ..services.feeds import FeedService
 from . import Context
@@ -75,8 +76,10 @@ async def kalender_import(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out(f"  Inställt: {_when(m)}")
     if report.forhinder_on_moved:
         ctx.warn(
-            f"Obs: {report.forhinder_on_moved} anmälda förhinder gäller flyttade sammanträden; "
-            "kontrollera att de fortfarande stämmer."
+            obs(
+                f"{report.forhinder_on_moved} anmälda förhinder gäller flyttade sammanträden; "
+                "kontrollera att de fortfarande stämmer."
+            )
         )
     if report.nothing_changed:
         ctx.out("Inget har ändrats." if not report.dry_run else "Inget skulle ändras.")

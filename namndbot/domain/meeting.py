@@ -109,7 +109,7 @@ class Anmalan:
         return Forhinder(self.member, self.first or 1, self.last or paragraphs, self.jav)
 
     def describe(self, paragraphs: int | None, base: int = 1) -> str:
-        """``hela sammanträdet``, ``från §11``, ``§1-4``, ``§7 (jäv)``, ``kommer kl. 17.30``.
+        """``hela sammanträdet``, ``från § 11``, ``§§ 1–4``, ``§ 7 (jäv)``, ``kommer kl. 17.30``.
         ``base``: the protocol's number of the meeting's first paragraph."""
         if self.tid:
             verb, _, hhmm = self.tid.partition(" ")
@@ -119,7 +119,7 @@ class Anmalan:
         elif self.first is None:
             text = format_span(1, self.last or 1, base=base)
         elif self.last is None:
-            text = f"från §{number(self.first, base)}"
+            text = f"från § {number(self.first, base)}"
         else:
             text = format_span(self.first, self.last, base=base)
         return f"{text} (jäv)" if self.jav else text
@@ -216,7 +216,7 @@ def absence(
     assert span is not None
     a, b = span
     if not (lo <= a <= b <= hi):
-        raise RuleError(f"Paragraferna {a}-{b} finns inte: {has}.")
+        raise RuleError(f"{range_text(a, b - a + 1)} finns inte: {has}.")
     a, b = a - base + 1, b - base + 1
     middle = a > 1 and b < n
     if middle and not jav and not vaxeltjanstgoring and is_ledamot:

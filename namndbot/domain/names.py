@@ -114,3 +114,12 @@ def join_names(items: Iterable[str], last_word: str = "och") -> str:
     if len(items) == 1:
         return items[0]
     return f"{', '.join(items[:-1])} {last_word} {items[-1]}"
+
+
+def obs(sentence: str) -> str:
+    """``Obs: Platsen för … är vakant.``: the one way a warning is written, the sentence after the colon
+    beginning with a capital letter (it is a whole sentence)."""
+    text = sentence.strip()
+    if text.lower().startswith("obs:"):
+        text = text[4:].strip()
+    return f"Obs: {text[:1].upper()}{text[1:]}"

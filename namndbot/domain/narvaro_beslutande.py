@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from .model import LEDAMOT
 from .narvaro_fakta import Fakta, Narvaro
-from .paragraphs import format_mask_dash
+from .paragraphs import format_mask
 
 
 def write(f: Fakta) -> Narvaro:
     def where(mask: int) -> str:
-        return "" if mask == f.everything else f" {format_mask_dash(mask, base=f.base)}"
+        return "" if mask == f.everything else f" {format_mask(mask, base=f.base)}"
 
     lines = ["Beslutande", "Ledamöter"]
     for m, here in f.ledamoter:

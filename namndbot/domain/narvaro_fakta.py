@@ -52,9 +52,15 @@ def masks(situation: Situation, n: int) -> tuple[dict[str, int], dict[str, int]]
 
 def attendance(situation: Situation, plan: Plan) -> dict[str, int]:
     """Paragraphs each ersättare attends (serving or not), by key; not those where they have jäv."""
+    _, jav = masks(situation, plan.paragraphs)
+    return {key: here & ~jav.get(key, 0) for key, here in _would_attend(situation, plan).items()}
+
+
+def _would_attend(situation: Situation, plan: Plan) -> dict[str, int]:
+    """Paragraphs each ersättare would attend (serving or not) but for jäv, by key."""
     n = plan.paragraphs
     everything = all_of(n)
-    nonjav, jav = masks(situation, n)
+    nonjav, _ = masks(situation, n)
     out = {}
     for e in situation.roster.ersattare:
         serving = plan.serving_mask(e.key)
@@ -67,7 +73,7 @@ def attendance(situation: Situation, plan: Plan) -> dict[str, int]:
             since = situation.arrived.get(e.key, 1)
             if since > 1:
                 here &= ~span(1, since - 1)
-        out[e.key] = (here | serving) & ~jav.get(e.key, 0)
+        out[e.key] = here | serving
     return out
 
 
@@ -134,37 +140,75 @@ def forhinder_sentence(ledamoter: list[Member], ersattare: list[Member]) -> str 
 
 
 def jav_sentences(situation: Situation, plan: Plan, jav: dict[str, int], nonjav: dict[str, int]) -> list[str]:
-    """Who did not take part in which paragraphs because of jäv, and who served instead."""
+    """Who did not take part in which paragraphs because of jäv, and who served instead: for a ledamot,
+    and for an ersättare whether serving or not (one who was not there anyway has nothing to say)."""
     members = situation.roster.by_key()
+    would_attend = _would_attend(situation, plan)
     out = []
     seats = {m.key for m in situation.roster.ledamoter}
     for m in situation.roster.members:
         own = jav.get(m.key, 0) & ~nonjav.get(m.key, 0)
+        if not own:
+            continue
         if m.key in seats:
+            held = {m.key: own}
             affected = own
-            seat = m.key
             word = "Ledamoten"
         else:
-            # An ersättare with jäv matters to the protocol only where they were serving.
-            holding = [a for a in plan.assignments if a.ersattare == m.key]
-            if not holding:
-                continue
-            seat = holding[0].seat
-            affected = own & _seat_span(plan, seat, m.key)
+            # Of the ersättare's paragraphs of jäv where they were there, those where they held, or
+            # were about to hold, a seat: then the sentence says who served instead.
+            held = {}
+            for seat in dict.fromkeys(a.seat for a in plan.assignments if a.ersattare == m.key):
+                mask = own & _held_span(plan, seat, m.key, own)
+                if mask:
+                    held[seat] = mask
+            affected = (own & (would_attend.get(m.key, 0) | _jav_holes(plan, m.key))) | _union(held.values())
             word = "Ersättaren"
         if not affected:
             continue
-        instead = [a for a in plan.assignments if a.seat == seat and a.mask & affected and a.ersattare != m.key]
-        where = format_mask(affected, space=True, base=plan.base)
-        sentence = f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {where}"
+        sentence = (
+            f"{word} {m.label} deltog på grund av jäv inte i handläggningen av {format_mask(affected, base=plan.base)}"
+        )
+        if not held:
+            out.append(sentence + ".")
+            continue
+        in_seat = _union(held.values())
+        instead = [a for a in plan.assignments if a.seat in held and a.mask & held[a.seat] and a.ersattare != m.key]
+        where = "" if in_seat == affected else f" i {format_mask(in_seat, base=plan.base)}"
         if instead:
             names = join_names(dict.fromkeys(members[a.ersattare].label for a in instead))
             word2 = "ersättaren" if len({a.ersattare for a in instead}) == 1 else "ersättarna"
-            sentence += f"; {word2} {names} tjänstgjorde i stället."
+            sentence += f"; {word2} {names} tjänstgjorde i stället{where}."
         else:
-            sentence += "; ingen ersättare tjänstgjorde i stället."
+            sentence += f"; ingen ersättare tjänstgjorde i stället{where}."
         out.append(sentence)
     return out
+
+
+def _union(masks) -> int:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
+
+
+def _held_span(plan: Plan, seat: str, ersattare: str, jav: int) -> int:
+    """Where ``ersattare`` held ``seat`` or would have but for jäv: the span they hold it over, widened by
+    the paragraphs of jäv right before and after it."""
+    held = _seat_span(plan, seat, ersattare)
+    while True:
+        wider = held | ((held << 1) & jav) | ((held >> 1) & jav)
+        if wider == held:
+            return held
+        held = wider
+
+
+def _jav_holes(plan: Plan, ersattare: str) -> int:
+    """The gaps inside the span where ``ersattare`` holds a seat (left for jäv)."""
+    holes = 0
+    for seat in {a.seat for a in plan.assignments if a.ersattare == ersattare}:
+        holes |= _seat_span(plan, seat, ersattare) & ~plan.serving_mask(ersattare)
+    return holes
 
 
 def _seat_span(plan: Plan, seat: str, ersattare: str) -> int:

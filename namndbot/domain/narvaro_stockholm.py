@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .model import ANDRE_VICE_ORDFORANDE, FORSTE_VICE_ORDFORANDE, ORDFORANDE, VICE_ORDFORANDE
 from .narvaro_fakta import Fakta, Narvaro
-from .paragraphs import format_mask, number, runs
+from .paragraphs import format_mask_stockholm, number, runs
 
 ROLE_LABELS = {
     ORDFORANDE: "Ordförande",
@@ -39,7 +39,7 @@ def present_suffix(mask: int, n: int, base: int = 1) -> str:
             return f"närvarande till §{number(z, base)}"
         if z == n:
             return f"närvarande från §{number(a, base)}"
-    return f"närvarande {format_mask(mask, base=base)}"
+    return f"närvarande {format_mask_stockholm(mask, base=base)}"
 
 
 def write(f: Fakta) -> Narvaro:
@@ -56,9 +56,9 @@ def write(f: Fakta) -> Narvaro:
     serving = []
     for ers, seat, mask in f.serving:
         text = f"{ers.label} för {seat.label}"
-        serving.append(text if mask == f.everything else f"{text} {format_mask(mask, base=f.base)}")
+        serving.append(text if mask == f.everything else f"{text} {format_mask_stockholm(mask, base=f.base)}")
     ersattare = [
-        e.label if listed == f.everything else f"{e.label} {format_mask(listed, base=f.base)}"
+        e.label if listed == f.everything else f"{e.label} {format_mask_stockholm(listed, base=f.base)}"
         for e, listed in f.ersattare
     ]
 

@@ -14,7 +14,7 @@ position (an error naming the meeting's range if it is outside).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .errors import RuleError
 
@@ -61,7 +61,9 @@ def number(p: int, first: int = 1) -> int:
 
 
 def range_text(first: int, count: int) -> str:
-    """``§§ 194–219`` (or ``§ 194`` for a meeting of one paragraph): a meeting's paragraphs."""
+    """``§§ 194–219`` (or ``§ 194`` for one paragraph): the house form of a range of the protocol's
+    numbers, an en dash between them. Every range namndbot writes is written by this function (the
+    Stockholm layout alone writes Stockholm's own ``§11-14``, see :func:`format_mask_stockholm`)."""
     return f"§ {first}" if count == 1 else f"§§ {first}–{first + count - 1}"
 
 
@@ -72,24 +74,34 @@ def position(value: int, first: int, count: int) -> int:
     return value - first + 1
 
 
-def format_span(first: int, last: int, *, space: bool = False, base: int = 1) -> str:
-    """``§7`` or ``§11-14`` (``§ 7`` with ``space``, as sentences in protocols write it). ``base``: the
-    protocol's number of position 1."""
-    sign = "§ " if space else "§"
-    a, z = number(first, base), number(last, base)
-    return f"{sign}{a}" if a == z else f"{sign}{a}-{z}"
+def format_span(first: int, last: int, *, base: int = 1) -> str:
+    """``§ 7`` or ``§§ 11–14``: positions ``first..last`` in the protocol's numbers (``base``: the
+    protocol's number of position 1)."""
+    return range_text(number(first, base), last - first + 1)
 
 
 def span_words(first: int, last: int, paragraphs: int | None, *, base: int = 1) -> str:
-    """``hela sammanträdet`` when the span is the whole meeting, else ``§7`` or ``§11-14``."""
+    """``hela sammanträdet`` when the span is the whole meeting, else ``§ 7`` or ``§§ 11–14``."""
     return "hela sammanträdet" if (first, last) == (1, paragraphs or 1) else format_span(first, last, base=base)
 
 
-def format_mask(mask: int, *, space: bool = False, base: int = 1) -> str:
-    """``§1-4, §9-14``: the ranges of a mask as a protocol writes them."""
-    return ", ".join(format_span(a, b, space=space, base=base) for a, b in runs(mask))
+def format_mask(mask: int, *, base: int = 1) -> str:
+    """``§§ 1–4, §§ 9–14``: the ranges of a mask, in the protocol's numbers."""
+    return ", ".join(format_span(a, b, base=base) for a, b in runs(mask))
 
 
-def format_mask_dash(mask: int, *, base: int = 1) -> str:
-    """``§§ 57–60, § 63``: the ranges of a mask with an en dash, as the "beslutande" layout writes them."""
-    return ", ".join(range_text(number(a, base), b - a + 1) for a, b in runs(mask))
+def format_numbers(numbers: Iterable[int]) -> str:
+    """``§§ 4–5, § 9``: paragraph numbers (the protocol's own), consecutive ones as a range."""
+    mask = 0
+    for n in numbers:
+        mask |= bit(n)
+    return format_mask(mask)
+
+
+def format_mask_stockholm(mask: int, *, base: int = 1) -> str:
+    """``§1-4, §9-14``: as Stockholm's protocols write ranges, for the "stockholm" layout only."""
+    parts = []
+    for a, b in runs(mask):
+        x, y = number(a, base), number(b, base)
+        parts.append(f"§{x}" if x == y else f"§{x}-{y}")
+    return ", ".join(parts)

@@ -473,7 +473,7 @@ class _Planner:
                     rule, explanation = source.rule, source.explanation
                     gap = span(prev_end + 1, a - 1)
                     if prev_end and gap & ~self.jav[e] == 0 and rule is not Rule.ATER_EFTER_JAV:
-                        where = format_mask(gap, space=True, base=self.s.base)
+                        where = format_mask(gap, base=self.s.base)
                         explanation = f"Åter efter jäv i {where}; {_lower_first(explanation)}"
                         rule = Rule.ATER_EFTER_JAV
                     assignments.append(Assignment(e, seat.key, a, z, rule, explanation))

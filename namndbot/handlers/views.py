@@ -161,7 +161,7 @@ async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
             if hi is not None and not lo <= p <= hi:
                 raise FieldError(
                     "nar",
-                    f"Sammanträdet har § {lo}-{hi}; skriv en paragraf mellan § {lo + 1} och § {hi}.",
+                    f"Sammanträdet har {meeting.range_text}; skriv en paragraf mellan § {lo + 1} och § {hi}.",
                 )
             if part == "gar" and p <= lo:
                 raise FieldError("nar", f"Går du före § {lo} gäller förhindret hela sammanträdet.")

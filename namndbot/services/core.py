@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from ..domain import narvaro as narvaro_mod
 from ..domain.dates import svensk_datum
 from ..domain.errors import NamndbotError, NotFound, RuleError
+from ..domain.justerare import hinder
 from ..domain.meeting import CLI_ORD, INSTALLD, PLANERAD, Anmalan, Meeting, Ord, absence, first_number
 from ..domain.model import Member, Roster
 from ..domain.names import antal, join_names, match_name
-from ..domain.paragraphs import format_mask, span_words
+from ..domain.paragraphs import format_mask, range_text, span_words
 from ..domain.roster_file import parse_roster
 from ..domain.turordning import Assignment, Plan, Situation, plan
 from ..storage import Database
@@ -75,6 +76,7 @@ class ImportReport:
     retired: tuple[str, ...]
     warnings: tuple[str, ...]
     replanned: tuple[PlanChange, ...] = ()
+    committee_changed: bool = False  # the [committee] table, turordning or party contacts
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class MeetingResult:
     created: bool
     changed: bool
     replan: PlanChange | None = None
+    warnings: tuple[str, ...] = ()  # what the secretary should look at (numbers shared with another meeting)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class ForhinderResult:
     anmalan: Anmalan | None
     change: PlanChange
     already: bool = False
+    warnings: tuple[str, ...] = ()  # for the one who reported it (a justerare who can no longer justera)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,9 @@ class NamndService:
             retired=tuple(retired),
             warnings=tuple(parsed.warnings),
             replanned=tuple(replanned),
+            committee_changed=existing is not None
+            and (existing.committee, existing.turordning, existing.partikontakter)
+            != (roster.committee, roster.turordning, roster.partikontakter),
         )
 
     async def roster(self, short: str) -> Roster:
@@ -239,9 +246,18 @@ class NamndService:
         first = existing.first_paragraph if existing else 1
         if first_paragraph is not None:
             first = first_paragraph
-        elif paragraphs is not None:
-            year = await repo.meetings(stored.id, start=date(day.year, 1, 1), end=day)
+        elif paragraphs is not None and (existing is None or existing.paragraphs is None):
+            # Numbers once given stay: only a meeting that has none yet is numbered from the year's
+            # earlier meetings (a new count for one that has them keeps its first number).
+            year = await repo.meetings(stored.id, start=date(day.year, 1, 1), end=date(day.year, 12, 31))
             first = first_number(year, day, stored.committee.settings.paragrafnumrering)
+            if stored.committee.settings.paragrafnumrering == "lopande":
+                overlap = _overlap(year, day, first, paragraphs)
+                if overlap:
+                    raise RuleError(
+                        overlap,
+                        hint="Ange numren själv med ”meeting add … --paragraphs A-B” (de nummer protokollet får).",
+                    )
         if existing is None:
             meeting = Meeting(
                 committee=stored.committee.short,
@@ -268,7 +284,9 @@ class NamndService:
                 first_paragraph=meeting.first_paragraph,
             )
             await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
-            return MeetingResult(meeting, created=True, changed=True)
+            return MeetingResult(
+                meeting, created=True, changed=True, warnings=await self._shared_numbers(repo, stored, meeting)
+            )
         updated = replace(
             existing,
             start=start or existing.start,
@@ -286,7 +304,13 @@ class NamndService:
                     f"Sammanträdet är redan vid § {existing.nr(existing.current_paragraph)}; det kan inte ha färre "
                     "paragrafer än så."
                 )
-            await self._check_paragraphs_fit(repo, stored, existing, updated.paragraphs)
+            if existing.started and existing.current_paragraph and updated.first_paragraph != existing.first_paragraph:
+                raise RuleError(
+                    f"Sammanträdet pågår och är vid § {existing.nr(existing.current_paragraph)}; dess paragrafer "
+                    "kan inte numreras om nu.",
+                    hint=f"Det behåller {existing.range_text}.",
+                )
+            await self._check_paragraphs_fit(repo, stored, existing, updated)
         visible = (updated.start, updated.location, updated.note, updated.status) != (
             existing.start,
             existing.location,
@@ -310,7 +334,28 @@ class NamndService:
         )
         await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=existing.id)
         change = await self.replan_in(repo, stored.id, updated, now, actor, old_units=existing.units)
-        return MeetingResult(updated, created=False, changed=True, replan=change)
+        return MeetingResult(
+            updated,
+            created=False,
+            changed=True,
+            replan=change,
+            warnings=await self._shared_numbers(repo, stored, updated),
+        )
+
+    async def _shared_numbers(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> tuple[str, ...]:
+        """Numbered through the year: a warning when ``meeting`` shares a number with another of the year
+        (an earlier meeting that got more paragraphs, numbers given by hand). Nothing is renumbered."""
+        if stored.committee.settings.paragrafnumrering != "lopande" or meeting.paragraphs is None:
+            return ()
+        day = meeting.date
+        year = await repo.meetings(stored.id, start=date(day.year, 1, 1), end=date(day.year, 12, 31))
+        said = _overlap(year, day, meeting.first_paragraph, meeting.paragraphs)
+        if said is None:
+            return ()
+        return (
+            f"{said} Nummer som getts ändras inte av sig själva: numrera om det andra sammanträdet med "
+            "”meeting add … --paragraphs A-B” om det behövs.",
+        )
 
     async def cancel_meeting(self, short: str, day: date, *, actor: str) -> MeetingResult:
         return await self._tx(self.cancel_meeting_in, short, day, actor=actor)
@@ -535,7 +580,8 @@ class NamndService:
             now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
         )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
-        return ForhinderResult(member, anmalan, change)
+        said = await self._justerare_hindrad(repo, now, stored, meeting, member, ids[member.key], change)
+        return ForhinderResult(member, anmalan, change, warnings=said)
 
     async def remove_forhinder(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
         return await self._tx(self.remove_forhinder_in, short, day, name, actor=actor)
@@ -572,7 +618,7 @@ class NamndService:
                 raise NotFound(
                     "Det förhindret är redan ändrat eller återkallat. Det som gäller nu för "
                     f"{member.label}: "
-                    f"{join_names([a.describe(meeting.paragraphs, meeting.first_paragraph) for a in own])}.",
+                    f"{join_names([a.confirm(meeting.paragraphs, meeting.first_paragraph) for a in own])}.",
                     hint="Återkalla det med /namnd återkalla, eller anmäl ett nytt förhinder.",
                 )
             raise NotFound(f"{member.label} har inget förhinder anmält till sammanträdet {svensk_datum(day)}.")
@@ -624,7 +670,41 @@ class NamndService:
         change = await self.replan_in(
             repo, stored.id, meeting, now, actor, release_reason="ej_svar" if kind == "ej_svar" else None
         )
-        return ForhinderResult(member, None, change)
+        said = await self._justerare_hindrad(repo, now, stored, meeting, member, ids[member.key], change)
+        return ForhinderResult(member, None, change, warnings=said)
+
+    async def _justerare_hindrad(
+        self,
+        repo: Repository,
+        now: datetime,
+        stored: StoredCommittee,
+        meeting: Meeting,
+        member: Member,
+        member_id: int,
+        change: PlanChange,
+    ) -> tuple[str, ...]:
+        """A chosen justerare who can no longer justera (förhinder for the whole meeting, or an ersättare
+        who no longer serves): the secretaries are told, to choose another (event ``justerare_hindrad``)."""
+        row = await repo.justering(meeting.id)
+        if row is None or row.justerad is not None or member.key not in row.justerare:
+            return ()
+        anmalningar = await repo.anmalningar(meeting.id)
+        if hinder(member, anmalningar, {a.ersattare for a in change.plan.assignments}) is None:
+            return ()
+        whole = any(a.member == member.key and a.whole and not a.jav for a in anmalningar)
+        await repo.add_event(
+            now,
+            "justerare_hindrad",
+            committee_id=stored.id,
+            meeting_id=meeting.id,
+            member_id=member_id,
+            justerare=member.label,
+            reason="forhinder" if whole else "tjanstgor_inte",
+        )
+        return (
+            f"{member.label} är vald till justerare av protokollet från sammanträdet och kan inte längre justera "
+            "det; sekreterarna har fått veta och behöver välja en annan.",
+        )
 
     async def answer(self, short: str, day: date, name: str, *, actor: str) -> ForhinderResult:
         return await self._tx(self.answer_in, short, day, name, actor=actor)
@@ -742,26 +822,37 @@ class NamndService:
         return meeting
 
     async def _check_paragraphs_fit(
-        self, repo: Repository, stored: StoredCommittee, meeting: Meeting, paragraphs: int | None
+        self, repo: Repository, stored: StoredCommittee, meeting: Meeting, updated: Meeting
     ) -> None:
-        anm = await repo.anmalningar(meeting.id)
+        """A meeting's paragraphs may be renumbered or counted anew only if no förhinder reported in its
+        paragraph numbers would then mean something else: a report is never silently shifted."""
         roster = await repo.roster_for(meeting, stored.id)
         names = roster.by_key()
-        for a in anm:
-            if a.first is None and a.last is None:
-                continue
-            if paragraphs is None or max(a.first or 1, a.last or 1) > paragraphs:
-                who = names[a.member].label if a.member in names else a.member
-                raise RuleError(
-                    f"{who} har förhinder för {a.describe(meeting.paragraphs, meeting.first_paragraph)}, som inte "
-                    "ryms i "
-                    + (
-                        f"{antal(paragraphs, 'paragraf', 'paragrafer')}."
-                        if paragraphs
-                        else "ett sammanträde utan paragrafer."
-                    ),
-                    hint="Ändra eller ta bort den förhindern först.",
-                )
+        renumbered = updated.paragraphs is not None and updated.first_paragraph != meeting.first_paragraph
+        hit = [
+            a
+            for a in await repo.anmalningar(meeting.id)
+            if (a.first is not None or a.last is not None) and (renumbered or not _still_means(a, updated.paragraphs))
+        ]
+        if not hit:
+            return
+        reports = "; ".join(
+            f"{names[a.member].label if a.member in names else a.member}: "
+            f"{a.confirm(meeting.paragraphs, meeting.first_paragraph)}"
+            for a in hit
+        )
+        if updated.paragraphs is None:
+            change = "ett sammanträde utan paragrafer"
+        elif renumbered:
+            change = range_text(updated.first_paragraph, updated.paragraphs)
+        else:
+            change = antal(updated.paragraphs, "paragraf", "paragrafer")
+        word = "Förhindret" if len(hit) == 1 else "Förhindren"
+        raise RuleError(
+            f"Sammanträdet har {meeting.range_text}, och {antal(len(hit), 'förhinder', 'förhinder')} är anmält "
+            f"i de numren ({reports}). Med {change} skulle de betyda något annat, så inget har ändrats.",
+            hint=f"{word} måste ändras eller återkallas först (”forhinder remove”), eller behåll {meeting.range_text}.",
+        )
 
     async def _situation(
         self, repo: Repository, roster: Roster, meeting: Meeting
@@ -1026,6 +1117,33 @@ def narvaro_dict(r: NarvaroResult) -> dict:
         "text": r.text(),
         "warnings": list(r.narvaro.warnings),
     }
+
+
+def _still_means(a: Anmalan, paragraphs: int | None) -> bool:
+    """Whether a förhinder given in paragraph positions means the same with ``paragraphs`` paragraphs:
+    each paragraph it names is still there, and "kommer till § N" still has a § N to come to."""
+    if paragraphs is None:
+        return False
+    if a.first is not None and a.first > paragraphs:
+        return False
+    if a.last is not None and (a.last > paragraphs or (a.last == paragraphs and a.first is None and not a.jav)):
+        return False
+    return True
+
+
+def _overlap(meetings: list[Meeting], day: date, first: int, count: int) -> str | None:
+    """Numbered through the year, two meetings must not share a number: the sentence naming the other
+    meeting that already has one of §§ first..first+count-1, or None."""
+    last = first + count - 1
+    for m in meetings:
+        if m.date == day or m.cancelled or m.paragraphs is None or m.last_paragraph is None:
+            continue
+        if m.first_paragraph <= last and first <= m.last_paragraph:
+            return (
+                f"Sammanträdet {svensk_datum(m.date)} har redan {m.range_text}, så {range_text(first, count)} "
+                "skulle dela nummer med det."
+            )
+    return None
 
 
 def _loose_match(name: str, m: Member) -> bool:

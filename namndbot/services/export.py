@@ -21,7 +21,7 @@ class Tjanstgoring:
     served: bool  # False: an ersättare present without serving
     for_name: str | None  # whose seat, for an ersättare who served
     for_party: str | None
-    paragraphs: str | None  # "§1-10" or "§1-6, §8-16"; None for a meeting without paragraphs
+    paragraphs: str | None  # "§§ 1–10" or "§§ 1–6, §§ 8–16"; None for a meeting without paragraphs
     ranges: tuple[tuple[int, int], ...]
     rule: str | None
 

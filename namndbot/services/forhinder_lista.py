@@ -25,7 +25,7 @@ class Anmalt:
     last: int | None
     jav: bool
     tid: str | None  # "kommer 17:30" / "går 19:00"
-    paragraphs: str  # as the confirmations say it: "hela sammanträdet", "från §11", "§1-4 (jäv)"
+    paragraphs: str  # as the confirmations say it: "hela sammanträdet", "från § 11", "§§ 1–4 (jäv)"
     reported_at: datetime  # in the committee's timezone
     reported_by: str
     by_self: bool

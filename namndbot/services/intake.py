@@ -22,6 +22,7 @@ from typing import Any
 
 from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
+from ..domain.names import obs
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import ForhinderResult, NamndService
 
@@ -232,6 +233,8 @@ class Intake:
         text = f"Tack för beskedet. Du kallas inte till sammanträdet {_dag(result)}."
         if result.change.called:
             text += " Nästa ersättare i turordningen har kallats in."
+        for w in result.warnings:
+            text += f" {obs(w)}"
         return text, {}
 
     async def _secretary(self, repo: Repository, row: IntakeRow, *, or_justerare: bool = False) -> None:
@@ -269,9 +272,9 @@ class Intake:
             "Justerarna påminns dagen före och på morgonen."
         )
         if view.late:
-            text += " Obs: det är senare än lagens gräns, 14 dagar efter sammanträdet (KL 6 kap. 35 §)."
+            text += " " + obs("Det är senare än lagens gräns, 14 dagar efter sammanträdet (KL 6 kap. 35 §).")
         for w in view.warnings:
-            text += f" Obs: {w}"
+            text += f" {obs(w)}"
         return text, {}
 
     async def _justering_klar(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
@@ -349,4 +352,6 @@ def _forhinder_text(result: ForhinderResult) -> str:
     vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]
     if vacant:
         text += " Ingen ersättare kan kallas in; sekreteraren har fått veta."
+    for w in result.warnings:
+        text += f" {obs(w)}"
     return text
