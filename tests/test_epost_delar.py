@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,7 +17,7 @@ from namndbot.mail import compose
 from namndbot.mail.smtp import SmtpServer
 from namndbot.settings import Settings
 
-from .conftest import AMN_TOML
+from .conftest import AMN_TOML, require_tool
 from .slack_support import SECRETARIES_CHANNEL, amn_with_slack, running_bot, user
 
 KEY = bytes(range(32))
@@ -116,3 +117,25 @@ async def test_without_a_mail_server_the_secretaries_are_told(tmp_path, clock):
         (notice,) = notices
         assert "e-post till Börje Häggman (borje@example.se)" in notice
         assert "ingen e-postserver är inställd (NAMNDBOT_SMTP_URL och NAMNDBOT_MAIL_FROM)" in notice
+
+
+def test_require_tool_skips_or_fails_as_the_environment_says(monkeypatch):
+    monkeypatch.setenv("NAMNDBOT_TEST_REQUIRE", "chromium postgresql")
+    with pytest.raises(pytest.fail.Exception, match="chromium saknas"):
+        require_tool("chromium", False)
+    monkeypatch.setenv("NAMNDBOT_TEST_REQUIRE", "postgresql")
+    with pytest.raises(pytest.skip.Exception, match="chromium saknas"):
+        require_tool("chromium", False)
+    require_tool("chromium", True)  # there: nothing happens
+
+
+def test_roster_show_keeps_kontakt(cli):
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Börje Häggman"\n', 'name = "Börje Häggman"\nemail = "borje@example.se"\nkontakt = "epost"\n'
+    )
+    path = cli.db_path.parent / "amn.toml"
+    path.write_text(text, encoding="utf-8")
+    cli.ok("roster", "import", str(path))
+    shown = json.loads(cli.ok("roster", "show", "--committee", "AMN", "--format", "json"))
+    (haggman,) = [e for e in shown["ersattare"] if e["name"] == "Börje Häggman"]
+    assert haggman == {"name": "Börje Häggman", "party": "M", "email": "borje@example.se", "kontakt": "epost"}
