@@ -10,7 +10,7 @@ from .conftest import ROOT
 
 
 def test_the_demo_shows_a_member_answering_by_mail():
-    env = {"PATH": "/usr/bin:/bin", "NAMNDBOT_PORT": str(free_port()), "HOME": str(ROOT)}
+    env = {"PATH": "/usr/bin:/bin", "NAMNDBOT_PORT": str(free_port())}
     done = subprocess.run(
         [sys.executable, "-m", "namndbot", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -142,7 +142,8 @@ class SvarEpost:
         if answered is not None and answered.status != "ny" and answered.result:
             said = str(answered.result.get("text", ""))
             if answered.status == "klar":
-                return Svarssida(200, "Ditt svar är redan registrerat", said, details, ok=True)
+                later = " Har något ändrats? Hör av dig till nämndens sekreterare."
+                return Svarssida(200, "Ditt svar är redan registrerat", said + later, details, ok=True)
             return Svarssida(200, "Svaret kunde inte registreras", said, details, ok=False)
         if answered is not None:
             return Svarssida(
@@ -165,7 +166,8 @@ class SvarEpost:
                 return Svarssida(
                     200,
                     "Ditt svar är redan registrerat",
-                    f"Du är anmäld att tjänstgöra vid sammanträdet {svensk_datum(m.date)}.",
+                    f"Du är anmäld att tjänstgöra vid sammanträdet {svensk_datum(m.date)}. "
+                    "Kan du inte komma ändå? Hör av dig till nämndens sekreterare.",
                     details,
                     ok=True,
                 )
