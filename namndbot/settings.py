@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
     slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("NAMNDBOT_SLACK_API_URL"))
+    # Many workspaces: "Lägg till i Slack" (slack-bolt's OAuth flow) instead of one bot token
+    slack_client_id: str | None = Field(None, validation_alias=AliasChoices("SLACK_CLIENT_ID"))
+    slack_client_secret: str | None = Field(None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET"))
+    slack_authorize_url: str = Field(
+        "https://slack.com/oauth/v2/authorize", validation_alias=AliasChoices("NAMNDBOT_SLACK_AUTHORIZE_URL")
+    )
 
     # The web server (feeds, /slack/events in HTTP mode, /healthz)
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("NAMNDBOT_HOST"))

@@ -45,6 +45,9 @@ NOT_SHOWN = {
     "feed_version",
     "hemlighet",  # the key that signs e-mailed answer links
     "inbjudan",  # invitations mailed: the feeds are read to make them, never the other way
+    "slack_installation",
+    "slack_bot",
+    "oauth_state",
 }
 NOW = datetime(2019, 11, 20, 9, 0, tzinfo=UTC)
 OTHER = (

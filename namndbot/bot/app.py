@@ -35,24 +35,29 @@ from ..services.stadning import Stadning
 from ..services.svar_epost import SvarEpost
 from ..settings import Settings
 from ..storage import Database
+from ..storage import workspaces as workspace_store
 from .documents import Documents
 from .epost import Epost
+from .installations import InstallationStore
 from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
 from .outbox import Outbox, Sender
 from .reminders import Reminders
 from .sendfel import Failures
+from .workspaces import NoWorkspace, Workspaces
 
 log = logging.getLogger(__name__)
 
 
-def web_client(settings: Settings, metrics: Metrics | None = None) -> AsyncWebClient:
-    """The Web API client: slack_sdk's retries for connection errors and 429s (counted, with ``metrics``)."""
+def web_client(settings: Settings, metrics: Metrics | None = None, *, token: str | None = None) -> AsyncWebClient:
+    """The Web API client: slack_sdk's retries for connection errors and 429s (counted, with ``metrics``);
+    with ``token``, that workspace's token instead of ``SLACK_BOT_TOKEN``."""
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    token = token or settings.slack_bot_token
     if metrics is not None:
         return CountedWebClient(
             metrics,
-            token=settings.slack_bot_token,
+            token=token,
             base_url=base_url,
             retry_handlers=[
                 AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -61,7 +66,7 @@ def web_client(settings: Settings, metrics: Metrics | None = None) -> AsyncWebCl
             timeout=15,
         )
     return AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=token,
         base_url=base_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -78,6 +83,8 @@ class Bot:
     clock: Callable[[], datetime] = utcnow
     client: AsyncWebClient | None = None
     http_mode: bool = True
+    # Many workspaces: slack-bolt's OAuth flow and installation store instead of one bot token.
+    many_workspaces: bool = False
     app: AsyncApp = field(init=False)
     _seen_events: OrderedDict = field(default_factory=OrderedDict, init=False)
 
@@ -87,7 +94,7 @@ class Bot:
         self.feeds = FeedService(self.namnd)
         self.intake = Intake(self.namnd)
         self.intake.observe = self.metrics.report
-        self.directory = DirectoryCache(self.db)
+        self.directory = DirectoryCache(self.db, strict=self.many_workspaces)
         self.outbox = Outbox(self.db, self.clock)
         self.base_url = self.settings.public_base_url
         self.scheduler = Scheduler(self.namnd)
@@ -105,6 +112,17 @@ class Bot:
             self.db, self.scheduler, self.clock, jobs={GALLRING: self.gallring.job_in}, epost=self.epost
         )
         self.client = self.client or web_client(self.settings, self.metrics)
+        self.installations: InstallationStore | None = None
+        if self.many_workspaces:
+            self.installations = InstallationStore(self.db, self.clock)
+            self.workspaces = Workspaces(
+                self.db,
+                self.directory,
+                installations=self.installations,
+                make_client=lambda token: web_client(self.settings, self.metrics, token=token),
+            )
+        else:
+            self.workspaces = Workspaces(self.db, self.directory, single=self.client)
         self.documents = Documents(self.db, self.skrivelser, self.client, self.clock, self.settings.inbox)
         self.sender = Sender(
             self.db,
@@ -118,6 +136,7 @@ class Bot:
             mailer=self.mailer,
         )
         self.sender.observe = self.metrics.message
+        self.sender.workspaces = self.workspaces
         self.wake = asyncio.Event()
         self.in_flight = 0  # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
@@ -131,13 +150,57 @@ class Bot:
             # (bolt otherwise polls for the ack every 10 ms).
             process_before_response=True,
             logger=logging.getLogger("namndbot.slack"),
+            **self._oauth(),
         )
+        if self.installations is not None:
+            # app_uninstalled / tokens_revoked: bolt's own listeners delete the workspace's tokens
+            # through the installation store (which drops the clients built with them).
+            self.app.enable_token_revocation_listeners()
+        else:
+            self.app.event("app_uninstalled")(self._removed)
+            self.app.event("tokens_revoked")(self._removed)
         self.app.middleware(self._dedupe_events)
         self.app.error(self._on_error)
         from ..handlers import register_all
 
         register_all(self.app, self)
         self.extra_commands: dict[str, Any] = {}
+
+    def _oauth(self) -> dict[str, Any]:
+        """AsyncApp's arguments for many workspaces: the OAuth flow, the installation store, and an
+        authorize step that reads each request's workspace token from it."""
+        if self.installations is None:
+            return {}
+        from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+
+        from .installations import StateStore
+        from .oauth import oauth_flow
+
+        assert self.client is not None  # set in __post_init__
+        return {
+            "oauth_flow": oauth_flow(self.settings, self.client, self.installations, StateStore(self.db, self.clock)),
+            "installation_store": self.installations,
+            "installation_store_bot_only": True,
+            "authorize": AsyncInstallationStoreAuthorize(
+                installation_store=self.installations,
+                client_id=self.settings.slack_client_id,
+                client_secret=self.settings.slack_client_secret,
+                logger=logging.getLogger("namndbot.slack"),
+                bot_only=True,
+                cache_enabled=True,  # auth.test once per token, not once per request
+                client=self.client,
+            ),
+            "user_facing_authorize_error_message": (
+                "namndbot är inte installerad i den här arbetsytan längre. "
+                "Be en administratör lägga till den igen (”Lägg till i Slack”)."
+            ),
+        }
+
+    async def _removed(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """With one bot token, Slack telling us the app was removed: nothing to delete, only to say."""
+        log.warning(
+            "Slack: %s i arbetsytan %s; SLACK_BOT_TOKEN gäller inte längre", event.get("type"), body.get("team_id")
+        )
 
     def poke(self) -> None:
         """Wake the background jobs now (new reports, new messages)."""
@@ -168,9 +231,10 @@ class Bot:
         self._after_ack_tasks.add(task)
         task.add_done_callback(self._after_ack_tasks.discard)
 
-    async def forhinder_modal(self, user: str, selected: tuple[str, date] | None) -> dict:
-        """The förhinder form for ``user``: the coming meetings of each of their committees."""
-        directory = await self.directory.get()
+    async def forhinder_modal(self, user: str, selected: tuple[str, date] | None, team: str | None = None) -> dict:
+        """The förhinder form for ``user``: the coming meetings of each of their committees (in the
+        request's workspace ``team``)."""
+        directory = await self.directory.seen_from(team)
         mine = directory.committees_of(user)
         if not mine:
             raise NamndbotError(messages.not_on_roster().text)
@@ -194,10 +258,13 @@ class Bot:
     async def link_members(self) -> None:
         """Members with an email and no Slack id: find them with users.lookupByEmail."""
         async with self.db.read() as repo:
-            todo = await repo.members_to_link()
-        client = self.client
-        assert client is not None  # set in __post_init__
-        for member_id, email in todo:
+            todo = await workspace_store.members_to_link(repo)
+        for member_id, email, team in todo:
+            try:  # each in the workspace of the member's committee
+                client = await self.workspaces.client(team)
+            except NoWorkspace as exc:
+                log.info("no Slack lookup for %s: %s", email, exc.reason)
+                continue
             try:
                 resp = await client.users_lookupByEmail(email=email)
             except Exception as exc:  # users_not_found and the like: not on this workspace
@@ -207,7 +274,8 @@ class Bot:
                 await repo.link_slack(member_id, resp["user"]["id"])
 
     async def _fetch_file(self, payload: dict[str, Any]) -> None:
-        await self.documents.fetch_shared_file(payload["file_id"], payload["committee"])
+        client = await self.workspaces.for_committee(payload["committee"])
+        await self.documents.fetch_shared_file(payload["file_id"], payload["committee"], client)
 
     # -- middleware ---------------------------------------------------------------------------
     async def _dedupe_events(self, body: dict[str, Any], response, next) -> Any:

@@ -83,9 +83,11 @@ class Documents:
             handled += 1
         return handled
 
-    async def fetch_shared_file(self, file_id: str, committee: str) -> None:
-        """A file shared in the secretaries' channel (files:read): download it with the bot token."""
-        info = (await self.client.files_info(file=file_id))["file"]
+    async def fetch_shared_file(self, file_id: str, committee: str, client: AsyncWebClient | None = None) -> None:
+        """A file shared in the secretaries' channel (files:read): download it with the bot token (of
+        the committee's workspace: ``client``)."""
+        client = client or self.client
+        info = (await client.files_info(file=file_id))["file"]
         url = info.get("url_private_download") or info.get("url_private")
         name = info.get("name") or file_id
         if not url or Path(name).suffix.lower() not in SUFFIXES:
@@ -93,10 +95,10 @@ class Documents:
             return
         from aiohttp import ClientSession
 
-        own = self.client.session is None
-        session = self.client.session or ClientSession()
+        own = client.session is None
+        session = client.session or ClientSession()
         try:
-            async with session.get(url, headers={"Authorization": f"Bearer {self.client.token}"}) as resp:
+            async with session.get(url, headers={"Authorization": f"Bearer {client.token}"}) as resp:
                 if resp.status != 200:
                     raise RuntimeError(f"download of {name} answered {resp.status}")
                 data = await resp.read()

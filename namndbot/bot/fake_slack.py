@@ -28,8 +28,7 @@ from urllib.parse import urlencode
 from aiohttp import ClientSession, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
-BOT_USER = "UBOT0NAMND"
-TEAM = "T0NAMNDBOT"
+from .fake_workspaces import BOT_USER, TEAM, FakeWorkspace, FakeWorkspaces, first_workspace
 
 
 @dataclass
@@ -37,6 +36,7 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float
+    team: str | None = None  # the workspace whose token made the call
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Failure:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(FakeWorkspaces):
     users_by_email: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     channels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -60,6 +60,11 @@ class FakeSlack:
     answer_late: dict[str, float] = field(default_factory=dict)  # method -> seconds: done, but answered late
     response_failures: list[int] = field(default_factory=list)  # statuses the next response_url posts get
     refused: list[tuple[str, list[str]]] = field(default_factory=list)  # payloads beyond Slack's limits, and why
+    # Workspaces: any xoxb- token not given out by oauth.v2.access is the first one's (TEAM), as
+    # with a single bot token; add_workspace() and the OAuth flow make more.
+    workspaces: dict[str, FakeWorkspace] = field(default_factory=first_workspace)
+    oauth_client_id: str = "1234567890.0987654321"
+    oauth_client_secret: str = "fake-client-secret"
 
     def __post_init__(self) -> None:
         self._last_ts = 0.0
@@ -68,6 +73,7 @@ class FakeSlack:
         self.changed = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.url = ""
+        self._codes: dict[str, tuple[str, str]] = {}  # OAuth code -> (team, installing user)
 
     # -- running ---------------------------------------------------------------------------
     def app(self) -> web.Application:
@@ -77,6 +83,7 @@ class FakeSlack:
         app.router.add_post("/response/{key}", self._response)
         app.router.add_get("/files/{file_id}", self._file)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         return app
 
     async def start(self, port: int = 0) -> str:
@@ -106,6 +113,9 @@ class FakeSlack:
 
     def response_url(self) -> str:
         return f"{self.url}/response/{uuid.uuid4().hex}"
+
+    def record(self, method: str, args: dict[str, Any], team: str | None) -> None:
+        self.calls.append(Call(method, args, time.time(), team))
 
     # -- what tests look at --------------------------------------------------------------------
     def called(self, method: str) -> list[dict[str, Any]]:
@@ -148,7 +158,12 @@ class FakeSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or args.get("token", "")
-        self.calls.append(Call(method, args, time.time()))
+        if method == "oauth.v2.access":
+            self.calls.append(Call(method, {k: v for k, v in args.items() if k != "client_secret"}, time.time()))
+            self.changed.set()
+            return web.json_response(self._oauth_access(auth, args))
+        team = self.team_of_token(token)
+        self.calls.append(Call(method, args, time.time(), team))
         self.changed.set()
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -168,10 +183,14 @@ class FakeSlack:
         wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token.startswith(wanted):
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if wanted == "xoxb-" and team is not None and self.workspaces[team].revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": True})
-        result = handler(args)
+        result = handler({**args, "_team": team}) if method == "auth.test" else handler(args)
+        if method == "chat.postMessage" and result.get("ok"):
+            result["message"]["team"] = team
         self.changed.set()
         if self.answer_late.get(method):
             await asyncio.sleep(self.answer_late[method])
@@ -183,14 +202,15 @@ class FakeSlack:
         return f"{self._last_ts:.6f}"
 
     def m_auth_test(self, args: dict) -> dict:
+        ws = self.workspaces.get(args.get("_team") or TEAM) or self.workspaces[TEAM]
         return {
             "ok": True,
-            "url": "https://namndbot.example.slack.com/",
-            "team": "Kommunen",
+            "url": f"https://{ws.team_id.lower()}.example.slack.com/",
+            "team": ws.name,
             "user": "namndbot",
-            "team_id": TEAM,
-            "user_id": BOT_USER,
-            "bot_id": "B0NAMNDBOT",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user,
+            "bot_id": "B" + ws.bot_user[1:],
         }
 
     def m_conversations_open(self, args: dict) -> dict:
@@ -373,13 +393,20 @@ class SlackUser:
     """Sends what Slack would send when ``user`` acts, signed, to the bot's /slack/events."""
 
     def __init__(
-        self, events_url: str, signing_secret: str, fake: FakeSlack, user: str, session: ClientSession | None = None
+        self,
+        events_url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        user: str,
+        session: ClientSession | None = None,
+        team: str = TEAM,
     ) -> None:
         self.events_url = events_url
         self.verifier = SignatureVerifier(signing_secret)
         self.fake = fake
         self.user = user
         self.session = session
+        self.team = team  # the workspace the user acts in
 
     def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
@@ -405,7 +432,7 @@ class SlackUser:
         return urlencode(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": self.team,
                 "team_domain": "kommunen",
                 "channel_id": channel,
                 "channel_name": "allmant",
@@ -430,8 +457,8 @@ class SlackUser:
         message = message or {"ts": self.fake._next_ts(), "text": ""}
         return {
             "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": self.user, "name": self.user.lower()},
+            "team": {"id": self.team},
+            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
             "api_app_id": "A0NAMND",
             "token": "legacy",
             "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
@@ -460,8 +487,8 @@ class SlackUser:
     def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
         return {
             "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": self.user, "name": self.user.lower()},
+            "team": {"id": self.team},
+            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
             "api_app_id": "A0NAMND",
             "token": "legacy",
             "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
@@ -481,7 +508,7 @@ class SlackUser:
         return json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": self.team,
                 "api_app_id": "A0NAMND",
                 "type": "event_callback",
                 "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",

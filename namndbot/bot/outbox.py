@@ -31,6 +31,7 @@ from ..mail import compose
 from ..mail.smtp import Mailer, MailError
 from ..storage import Database
 from ..storage.repository import OutboxRow
+from .workspaces import NoWorkspace, Workspaces, with_team, without_team
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,14 @@ PERMANENT = {
     "cant_update_message",
 }
 
+# Kinds that find their workspace's client themselves, or need none: a response_url needs none (its
+# DM fallback does), linking members by e-mail looks each up in its own committee's workspace, and a
+# mail goes over SMTP.
+OWN_CLIENT = ("response", "link", "mail")
+
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
-Deliver = Callable[[OutboxRow], Awaitable[tuple[str | None, str | None]]]  # -> (channel, ts) to record
+# -> (channel, ts) to record; the client is that of the row's workspace
+Deliver = Callable[[OutboxRow, AsyncWebClient], Awaitable[tuple[str | None, str | None]]]
 
 
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
@@ -93,9 +100,9 @@ class Outbox:
                 self.clock(), "file", None, {"file_id": file_id, "committee": committee}, coalesce_key=f"file:{file_id}"
             )
 
-    async def home(self, user: str) -> None:
+    async def home(self, user: str, team: str | None = None) -> None:
         async with self.db.transaction() as repo:
-            await repo.enqueue(self.clock(), "home", user, {}, coalesce_key=f"home:{user}")
+            await repo.enqueue(self.clock(), "home", user, with_team({}, team), coalesce_key=f"home:{user}")
 
 
 class Sender:
@@ -121,6 +128,8 @@ class Sender:
         self.on_failure = on_failure
         self.mailer = mailer
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
+        # Many workspaces: each row is sent with its workspace's client (None: ``client`` for all).
+        self.workspaces: Workspaces | None = None
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
         """Send what is due; returns when the next row is due (or None when nothing waits)."""
@@ -137,8 +146,21 @@ class Sender:
             return await repo.next_outbox_time()
 
     async def send(self, row: OutboxRow) -> None:
+        client = self.client
         try:
-            channel, ts = await self._deliver(row)
+            if self.workspaces is not None and row.kind not in OWN_CLIENT:
+                client = await self.workspaces.for_row(row)
+        except NoWorkspace as exc:
+            await self._stopped(row, exc)
+            return
+        except Exception as exc:  # the database, for a moment
+            await self._retry(row, f"{type(exc).__name__}: {exc}")
+            return
+        try:
+            channel, ts = await self._deliver(row, client)
+        except NoWorkspace as exc:  # the response's DM fallback
+            await self._stopped(row, exc)
+            return
         except SlackApiError as exc:
             error = slack_error(exc)
             if error in PERMANENT:
@@ -174,6 +196,14 @@ class Sender:
             except Exception:
                 log.exception("the secretaries could not be told that outbox %s failed", row.id)
 
+    async def _stopped(self, row: OutboxRow, exc: NoWorkspace) -> None:
+        """The row's workspace has no token (the app was removed there, or never installed): it is
+        not sent, and not retried. Nobody there can be told; no other workspace is concerned."""
+        log.warning("outbox %s (%s to %s) not sent: %s", row.id, row.kind, row.target, exc.reason)
+        async with self.db.transaction() as repo:
+            await repo.outbox_failed(row.id, f"ingen token: {exc.reason}")
+        self.observe("failed", row.kind)
+
     async def _retry(self, row: OutboxRow, error: str) -> None:
         delay = min(600, 2 ** min(row.attempts, 10))
         log.warning("outbox %s (%s) will be retried in %ss: %s", row.id, row.kind, delay, error)
@@ -185,12 +215,12 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_sending(row.id, self.clock(), channel)
 
-    # -- delivery by kind (a table: kind -> method) -------------------------------------------
-    async def _deliver(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    # -- delivery by kind (a table: kind -> method), each with the client of the row's workspace ----------
+    async def _deliver(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         deliver = self.kinds.get(row.kind)
         if deliver is None:
             raise ValueError(f"unknown outbox kind {row.kind}")
-        return await deliver(row)
+        return await deliver(row, client)
 
     @property
     def kinds(self) -> dict[str, Deliver]:
@@ -208,14 +238,16 @@ class Sender:
             kinds["file"] = self._file
         return kinds
 
-    async def _dm(self, row: OutboxRow) -> tuple[str | None, str | None]:
-        return await self._post_once(row, await self._dm_channel(_target(row)), row.payload)
+    async def _dm(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        return await self._post_once(
+            client, row, await self._dm_channel(client, _target(row)), without_team(row.payload)
+        )
 
-    async def _post(self, row: OutboxRow) -> tuple[str | None, str | None]:
-        return await self._post_once(row, _target(row), row.payload)
+    async def _post(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        return await self._post_once(client, row, _target(row), without_team(row.payload))
 
-    async def _response(self, row: OutboxRow) -> tuple[str | None, str | None]:
-        body = dict(row.payload)
+    async def _response(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        body = without_team(row.payload)
         fallback = body.pop(DM_FALLBACK, None)
         await self._mark_sending(row, None)
         resp = await AsyncWebhookClient(_target(row)).send_dict(body)
@@ -225,39 +257,44 @@ class Sender:
             # Expired (after 30 minutes, or used up) or gone: the answer must still reach the member.
             if fallback:
                 log.info("response_url %s answered %s; the answer goes by DM", row.id, resp.status_code)
-                channel = await self._dm_channel(fallback)
-                return await self._post_once(row, channel, {k: body[k] for k in ("text", "blocks") if k in body})
+                if self.workspaces is not None:  # a response_url needs no token; the DM does
+                    client = await self.workspaces.for_row(row)
+                channel = await self._dm_channel(client, fallback)
+                return await self._post_once(
+                    client, row, channel, {k: body[k] for k in ("text", "blocks") if k in body}
+                )
             log.warning("response_url %s answered %s: %s", row.id, resp.status_code, resp.body)
         return None, None
 
-    async def _update(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _update(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
+        payload = without_team(row.payload)
         await self._mark_sending(row, row.target)
-        await self.client.chat_update(channel=_target(row), **row.payload)
-        return row.target, row.payload.get("ts")
+        await client.chat_update(channel=_target(row), **payload)
+        return row.target, payload.get("ts")
 
-    async def _home(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _home(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         await self._mark_sending(row, None)
         user = _target(row)
-        await self.client.views_publish(user_id=user, view=await self.render_home(user))
+        await client.views_publish(user_id=user, view=await self.render_home(user))
         return None, None
 
-    async def _summary_row(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _summary_row(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         await self._mark_sending(row, None)
-        await self._summary(row)
+        await self._summary(client, row)
         return None, None
 
-    async def _link(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _link(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         await self._mark_sending(row, None)
-        await self.link_members()
+        await self.link_members()  # each member in their committee's workspace
         return None, None
 
-    async def _file(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _file(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         assert self.fetch_file is not None
         await self._mark_sending(row, None)
         await self.fetch_file(row.payload)  # posting is deduplicated by content: safe to repeat
         return None, None
 
-    async def _mail(self, row: OutboxRow) -> tuple[str | None, str | None]:
+    async def _mail(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         """One e-mail over SMTP. The row is marked ``sending`` (committed) before the server is
         called and ``sent`` after it accepted. A row found ``sending`` after a crash is sent again
         with the same Message-ID (a mail server cannot be asked whether it has it): the one case in
@@ -276,40 +313,40 @@ class Sender:
         await self.mailer.send(msg, _target(row))
         return None, row.payload.get("message_id")
 
-    async def _dm_channel(self, user: str | None) -> str:
+    async def _dm_channel(self, client: AsyncWebClient, user: str | None) -> str:
         assert user
         async with self.db.read() as repo:
             known = await repo.dm_channel(user)
         if known:
             return known
-        resp = await self.client.conversations_open(users=user)
+        resp = await client.conversations_open(users=user)
         channel = resp["channel"]["id"]
         async with self.db.transaction() as repo:
             await repo.save_dm_channel(user, channel)
         return channel
 
     async def _post_once(
-        self, row: OutboxRow, channel: str, payload: dict, *, tag: str | None = None
+        self, client: AsyncWebClient, row: OutboxRow, channel: str, payload: dict, *, tag: str | None = None
     ) -> tuple[str, str]:
         """chat.postMessage exactly once, even if the last attempt died before we heard back."""
         marker = {"id": row.id, **({"tag": tag} if tag else {})}
         if row.status == "sending":
-            found = await self._find(channel, marker, row.created_at)
+            found = await self._find(client, channel, marker, row.created_at)
             if found:
                 return channel, found
         await self._mark_sending(row, channel)
-        resp = await self.client.chat_postMessage(
+        resp = await client.chat_postMessage(
             channel=channel,
             **payload,
             metadata={"event_type": METADATA_TYPE, "event_payload": marker},
         )
         return resp["channel"], resp["ts"]
 
-    async def _find(self, channel: str, marker: dict, since: datetime) -> str | None:
+    async def _find(self, client: AsyncWebClient, channel: str, marker: dict, since: datetime) -> str | None:
         oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
         cursor = None
         while True:
-            resp = await self.client.conversations_history(
+            resp = await client.conversations_history(
                 channel=channel, oldest=oldest, include_all_metadata=True, limit=200, cursor=cursor
             )
             msg: dict[str, Any]
@@ -321,7 +358,7 @@ class Sender:
             if not cursor:
                 return None
 
-    async def _summary(self, row: OutboxRow) -> None:
+    async def _summary(self, client: AsyncWebClient, row: OutboxRow) -> None:
         meeting_id = int(row.payload["meeting_id"])
         rendered = await self.render_summary(meeting_id)
         if rendered is None:
@@ -332,13 +369,11 @@ class Sender:
         for channel in channels:
             target = channel
             if channel.startswith("U") or channel.startswith("W"):
-                target = await self._dm_channel(channel)
+                target = await self._dm_channel(client, channel)
             if target in known:
                 # attachments=[] clears a red warning that no longer applies (chat.update keeps old ones).
-                await self.client.chat_update(
-                    channel=target, ts=known[target], **{"attachments": [], **message.payload()}
-                )
+                await client.chat_update(channel=target, ts=known[target], **{"attachments": [], **message.payload()})
                 continue
-            _, ts = await self._post_once(row, target, message.payload(), tag=target)
+            _, ts = await self._post_once(client, row, target, message.payload(), tag=target)
             async with self.db.transaction() as repo:
                 await repo.save_summary_message(meeting_id, target, ts)

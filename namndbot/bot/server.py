@@ -44,14 +44,17 @@ class ConfigError(NamndbotError):
 @dataclass(frozen=True)
 class Mode:
     socket: bool
+    oauth: bool = False  # many workspaces: "Lägg till i Slack" (HTTP only)
 
     @property
     def name(self) -> str:
-        return "Socket Mode" if self.socket else "HTTP"
+        return "Socket Mode" if self.socket else ("HTTP, flera arbetsytor" if self.oauth else "HTTP")
 
 
 def check_settings(settings: Settings) -> Mode:
     """Which mode to run in; a Swedish error naming the variable if the tokens won't do."""
+    if settings.slack_client_id or settings.slack_client_secret:
+        return _check_oauth(settings)
     bot = settings.slack_bot_token
     if not bot:
         raise ConfigError(
@@ -69,18 +72,62 @@ def check_settings(settings: Settings) -> Mode:
                 "(Slacks sida ”Basic Information”, App-Level Tokens, med connections:write)."
             )
         return Mode(socket=True)
+    _check_secret(settings, "Sätt i stället SLACK_APP_TOKEN för Socket Mode.")
+    return Mode(socket=False)
+
+
+def _check_secret(settings: Settings, otherwise: str) -> None:
     secret = settings.slack_signing_secret
     if not secret:
         raise ConfigError(
             "SLACK_SIGNING_SECRET saknas: i HTTP-läge behövs appens signeringshemlighet "
-            "(Slacks sida ”Basic Information”). Sätt i stället SLACK_APP_TOKEN för Socket Mode."
+            f"(Slacks sida ”Basic Information”). {otherwise}".rstrip()
         )
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", secret):
         raise ConfigError(
             "SLACK_SIGNING_SECRET ser inte ut som en signeringshemlighet "
             "(32 tecken 0-9 och a-f, från Slacks sida ”Basic Information”)."
         )
-    return Mode(socket=False)
+
+
+def _check_oauth(settings: Settings) -> Mode:
+    """Many workspaces: the app's client id and secret (Basic Information → App Credentials), the
+    signing secret, HTTP mode; no bot token (each workspace's comes from its installation)."""
+    for name, value in (
+        ("SLACK_CLIENT_ID", settings.slack_client_id),
+        ("SLACK_CLIENT_SECRET", settings.slack_client_secret),
+    ):
+        if not value:
+            raise ConfigError(
+                f"{name} saknas: för flera arbetsytor behövs både SLACK_CLIENT_ID och SLACK_CLIENT_SECRET "
+                "(Slacks sida ”Basic Information”, App Credentials)."
+            )
+    if not re.fullmatch(r"[0-9]+\.[0-9]+", settings.slack_client_id or ""):
+        raise ConfigError(
+            "SLACK_CLIENT_ID ser inte ut som ett klient-id (siffror, punkt, siffror: 1234567890.1234567890)."
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", settings.slack_client_secret or ""):
+        raise ConfigError(
+            "SLACK_CLIENT_SECRET ser inte ut som appens klienthemlighet (Slacks sida ”Basic Information”)."
+        )
+    if settings.slack_bot_token:
+        raise ConfigError(
+            "Sätt antingen SLACK_BOT_TOKEN (en arbetsyta) eller SLACK_CLIENT_ID och SLACK_CLIENT_SECRET "
+            "(flera arbetsytor, ”Lägg till i Slack”), inte båda."
+        )
+    if settings.slack_app_token:
+        raise ConfigError(
+            "Flera arbetsytor (SLACK_CLIENT_ID) fungerar bara i HTTP-läge: ta bort SLACK_APP_TOKEN "
+            "(Socket Mode) och sätt SLACK_SIGNING_SECRET."
+        )
+    for name, url in (
+        ("NAMNDBOT_SLACK_API_URL", settings.slack_api_url),
+        ("NAMNDBOT_SLACK_AUTHORIZE_URL", settings.slack_authorize_url),
+    ):
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise ConfigError(f"{name} ska vara en http(s)-adress, inte ”{url}”.")
+    _check_secret(settings, "")
+    return Mode(socket=False, oauth=True)
 
 
 def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
@@ -122,6 +169,17 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
 
     if http_mode:
         app.router.add_post("/slack/events", slack_events)
+    flow = bot.app.oauth_flow
+    if http_mode and flow is not None:
+        # "Lägg till i Slack": slack-bolt's OAuth flow, its pages and its state cookie.
+        async def install(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+        async def redirect(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+        app.router.add_get(flow.install_path, install)
+        app.router.add_get(flow.redirect_uri_path, redirect)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_routes(app, bot.feeds)
@@ -175,7 +233,7 @@ async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, 
     except Exception as exc:
         await db.close()
         raise DatabaseError(explain(exc, db.path)) from None
-    bot = Bot(settings, db, clock=clock, http_mode=not mode.socket)
+    bot = Bot(settings, db, clock=clock, http_mode=not mode.socket, many_workspaces=mode.oauth)
     runner = web.AppRunner(web_app(bot, http_mode=not mode.socket), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -197,7 +255,28 @@ async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, 
         socket = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=bot.client)
         await socket.connect_async()
     log.info("namndbot kör (%s) på http://%s:%s", mode.name, settings.host, port)
+    if mode.oauth:
+        await _tell_workspaces(bot)
     return Running(bot, runner, jobs, socket, port, lock)
+
+
+async def _tell_workspaces(bot: Bot) -> None:
+    """At start with many workspaces: where to install, where it is installed, and which committees
+    name no workspace (nobody can use those, and nothing is sent for them)."""
+    assert bot.installations is not None
+    teams = await bot.installations.installed()
+    log.info(
+        "Lägg till i Slack: %s/slack/install; installerad i %s",
+        bot.base_url,
+        ", ".join(f"{t} ({n})" for t, n in teams) or "ingen arbetsyta än",
+    )
+    directory = await bot.directory.get()
+    loose = [short for short, info in directory.committees.items() if not info.committee.workspace]
+    if loose:
+        log.warning(
+            "nämnder utan arbetsyta (workspace i rostern): %s; de syns inte i Slack förrän den är satt",
+            ", ".join(loose),
+        )
 
 
 async def serve_forever(settings: Settings) -> int:

@@ -92,6 +92,7 @@ class Committee:
     secretaries: tuple[str, ...] = ()
     secretaries_channel: str | None = None
     settings: CommitteeSettings = field(default_factory=CommitteeSettings)
+    workspace: str | None = None  # the Slack workspace (team id, T…) it belongs to; None: the only one
 
 
 @dataclass(frozen=True, slots=True)

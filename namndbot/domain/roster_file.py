@@ -33,6 +33,7 @@ from .model import (
 from .names import fold
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SLACK_TEAM = re.compile(r"^T[A-Z0-9]{2,}$")
 SLACK_CHANNEL = re.compile(r"^[CDG][A-Z0-9]{2,}$|^#[a-z0-9_\-åäö]{1,80}$")
 SHORT = re.compile(r"^[A-Za-zÅÄÖåäö0-9_\-]{1,20}$")
 MAX_NAME = 100  # characters in a person's name
@@ -52,6 +53,7 @@ _COMMITTEE_KEYS = {
     "paragrafnumrering",
     "narvaro_layout",
     "plats",
+    "workspace",
 }
 _LEDAMOT_KEYS = {"name", "party", "role", "slack", "email", "kontakt", "personliga_ersattare"}
 _ERSATTARE_KEYS = {"name", "party", "slack", "email", "kontakt"}
@@ -216,6 +218,12 @@ class _Reader:
                 '”secretaries” ska vara en lista med Slack-användar-id, t.ex. ["U0123ABCD"].',
                 self._line_of(r"^\s*secretaries\s*=") or line,
             )
+        workspace = self._str(raw, "workspace", "[committee]", line)
+        if workspace is not None and not SLACK_TEAM.match(workspace):
+            raise self.fail(
+                f"”workspace” ska vara Slack-arbetsytans id (team id), som ”T0123ABCD”, inte ”{workspace}”.",
+                self._line_of(r"^\s*workspace\s*=") or line,
+            )
         settings = self._settings(raw, line)
         return Committee(
             short=short,
@@ -226,6 +234,7 @@ class _Reader:
             secretaries=tuple(secretaries),
             secretaries_channel=sec_channel,
             settings=settings,
+            workspace=workspace,
         )
 
     def _settings(self, raw: dict[str, Any], line: int | None) -> CommitteeSettings:

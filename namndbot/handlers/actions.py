@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..blocks import messages
 from ..blocks.views import PHONED_ACTION
 from ..domain.errors import NamndbotError
-from .common import NotOnRoster
+from .common import NotOnRoster, own_committee, seen_by, team_of
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -75,7 +75,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
 
         async def work(ack) -> None:
             short, day, member = messages.unref(action["value"])
-            directory = await bot.directory.get()
+            directory = await seen_by(bot, body)
             info = directory.committees.get(short)
             if info is None or short not in directory.committees_of(user):
                 raise NotOnRoster()
@@ -113,6 +113,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
+            await own_committee(bot, body, short)
             key = _click_key("justering_klar", _where(body), action["value"], user)
             await bot.intake.submit(
                 key, "justering_klar", user, {"committee": short, "date": day.isoformat(), "reply": _reply(body)}
@@ -127,8 +128,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
-            directory = await bot.directory.get()
-            info = directory.committees.get(short)
+            info = (await seen_by(bot, body)).committees.get(short)
             if info is None or user not in info.secretaries:
                 raise NamndbotError("Det är nämndens sekreterare som sköter sammanträdet här.")
             meeting = info.meeting(day)
@@ -151,6 +151,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         async def work(ack) -> None:
             user = body["user"]["id"]
             short, day, _ = messages.unref(action["value"])
+            await own_committee(bot, body, short)
             target = json.loads(action["value"]).get("p")  # the paragraph the button was showing
             once = target if target is not None else action.get("action_ts")
             key = _click_key("nasta", body.get("container", {}).get("message_ts"), once)
@@ -177,7 +178,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             if action.get("value"):
                 short, day, _ = messages.unref(action["value"])
                 selected = (short, day)
-            view = await bot.forhinder_modal(user, selected)
+            view = await bot.forhinder_modal(user, selected, team_of(body))
             await ack()
             bot.after_ack(
                 client.views_open(trigger_id=body["trigger_id"], view=view), user, "öppna formuläret för förhinder"

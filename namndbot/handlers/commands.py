@@ -21,7 +21,7 @@ from ..domain.errors import NamndbotError
 from ..domain.kommando import Kommando, parse_command
 from ..domain.meeting import CHAT_ORD, absence
 from ..services.directory import CommitteeInfo
-from .common import choose_committee, choose_meeting, choose_member, today_in
+from .common import choose_committee, choose_meeting, choose_member, seen_by, team_of, today_in
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -80,7 +80,7 @@ Med = Callable[[Anrop, CommitteeInfo, datetime], Awaitable[None]]
 
 async def dispatch(bot: BotPort, ack, body: dict[str, Any], client) -> None:
     user, channel = body["user_id"], body.get("channel_id")
-    directory = await bot.directory.get()
+    directory = await seen_by(bot, body)
     cmd = parse_command(body.get("text", ""), set(directory.committees))
     anrop = Anrop(bot, ack, body, client, cmd, user)
     first = UTAN_NAMND.get(cmd.verb)
@@ -105,7 +105,7 @@ async def forhinder_formular(a: Anrop) -> bool:
     cmd = a.cmd
     if cmd.when is not None or cmd.for_name or _partial(cmd):
         return False
-    await a.open_form(await a.bot.forhinder_modal(a.user, None), "öppna formuläret för förhinder")
+    await a.open_form(await a.bot.forhinder_modal(a.user, None, team_of(a.body)), "öppna formuläret för förhinder")
     return True
 
 

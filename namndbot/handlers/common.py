@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..domain.dates import svensk_datum
@@ -13,6 +14,9 @@ from ..domain.meeting import Meeting
 from ..domain.model import Member
 from ..domain.names import join_names, match_name
 from ..services.directory import CommitteeInfo, Directory
+
+if TYPE_CHECKING:
+    from .ports import BotPort
 
 
 class NotOnRoster(NamndbotError):
@@ -28,6 +32,25 @@ class Who:
     info: CommitteeInfo
     member: Member
     acting_for_other: bool
+
+
+def team_of(body: dict) -> str | None:
+    """The workspace (team id) a request from Slack comes from."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team) if team else None
+
+
+async def seen_by(bot: BotPort, body: dict) -> Directory:
+    """The directory as the request's workspace sees it: only its own committees."""
+    return await bot.directory.seen_from(team_of(body))
+
+
+async def own_committee(bot: BotPort, body: dict, short: str) -> CommitteeInfo:
+    """The committee a button or form names, if it belongs to the request's workspace."""
+    info = (await seen_by(bot, body)).committees.get(short)
+    if info is None:
+        raise NotOnRoster()
+    return info
 
 
 def choose_committee(directory: Directory, user: str, short: str | None, channel: str | None) -> CommitteeInfo:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .common import seen_by, team_of
+
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
@@ -12,15 +14,15 @@ if TYPE_CHECKING:
 
 def register(app: AsyncApp, bot: BotPort) -> None:
     @app.event("app_home_opened")
-    async def home_opened(event: dict[str, Any]) -> None:
+    async def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            await bot.outbox.home(event["user"])
+            await bot.outbox.home(event["user"], team_of(body))
             bot.poke()
 
     @app.event("file_shared")
     async def file_shared(event: dict[str, Any], body: dict[str, Any]) -> None:
         """A document shared in a committee's secretaries' channel may be a new svar på skrivelse."""
-        directory = await bot.directory.get()
+        directory = await seen_by(bot, body)
         channel = event.get("channel_id") or event.get("channel")
         short = directory.by_channel.get(channel or "")
         info = directory.committees.get(short) if short else None

@@ -11,7 +11,7 @@ from ..blocks import messages
 from ..domain.errors import NamndbotError
 from ..domain.meeting import CHAT_ORD, absence
 from ..domain.names import match_name
-from .common import today_in
+from .common import own_committee, team_of, today_in
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -34,7 +34,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         user = body["user"]["id"]
         values = view["state"]["values"]
         try:
-            payload = await validate(bot, user, values)
+            payload = await validate(bot, user, values, team_of(body))
         except FieldError as exc:
             bot.intake.observe("refused", "form")
             await ack(response_action="errors", errors={exc.block: exc.message})
@@ -64,6 +64,9 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             await ack(response_action="errors", errors={"justerare2": "Välj två olika justerare."})
             return
         short, day = chosen.split("|", 1)
+        if not await _ours(bot, body, short):
+            await ack(response_action="errors", errors={"mote": "Du är inte med i den nämnden."})
+            return
         if when < day:
             await ack(response_action="errors", errors={"dag": "Protokollet kan inte justeras före sammanträdet."})
             return
@@ -85,6 +88,9 @@ def register(app: AsyncApp, bot: BotPort) -> None:
     async def start_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         short, day, _ = messages.unref(view["private_metadata"])
+        if not await _ours(bot, body, short):
+            await ack(response_action="errors", errors={"narvarande": "Du är inte med i den nämnden."})
+            return
         chosen = view["state"]["values"].get("narvarande", {}).get("v", {}).get("selected_options") or []
         await bot.intake.submit(
             f"view:{view['id']}:{view.get('hash', '')}",
@@ -103,6 +109,9 @@ def register(app: AsyncApp, bot: BotPort) -> None:
     async def arrival_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         short, day, _ = messages.unref(view["private_metadata"])
+        if not await _ours(bot, body, short):
+            await ack(response_action="errors", errors={"vem": "Du är inte med i den nämnden."})
+            return
         who = _value(view["state"]["values"], "vem")
         if not who:
             await ack(response_action="errors", errors={"vem": "Välj en ersättare."})
@@ -116,15 +125,24 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         await ack()
 
 
+async def _ours(bot: BotPort, body: dict[str, Any], short: str) -> bool:
+    """The committee a form names belongs to the workspace the form was submitted in."""
+    try:
+        await own_committee(bot, body, short)
+    except NamndbotError:
+        return False
+    return True
+
+
 class FieldError(NamndbotError):
     def __init__(self, block: str, message: str) -> None:
         super().__init__(message)
         self.block = block
 
 
-async def validate(bot: BotPort, user: str, values: dict) -> dict[str, Any]:
+async def validate(bot: BotPort, user: str, values: dict, team: str | None = None) -> dict[str, Any]:
     """Read the modal into an intake payload, or say which field is wrong."""
-    directory = await bot.directory.get()
+    directory = await bot.directory.seen_from(team)
     chosen = _value(values, "mote")
     if not chosen or "|" not in chosen:
         raise FieldError("mote", "Välj ett sammanträde.")

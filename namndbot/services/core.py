@@ -25,6 +25,7 @@ from ..domain.paragraphs import format_mask, range_text, span_words
 from ..domain.roster_file import parse_roster
 from ..domain.turordning import Assignment, Plan, Situation, plan
 from ..storage import Database
+from ..storage import workspaces as workspace_store
 from ..storage.repository import Repository, StoredCommittee
 
 Clock = Callable[[], datetime]
@@ -77,6 +78,21 @@ class ImportReport:
     warnings: tuple[str, ...]
     replanned: tuple[PlanChange, ...] = ()
     committee_changed: bool = False  # the [committee] table, turordning or party contacts
+
+
+async def _workspace_warnings(repo: Repository, workspace: str | None) -> list[str]:
+    """With the app installed in workspaces (many workspaces), a roster should name one of them."""
+    teams = [team for team, _ in await workspace_store.installed(repo)]
+    if not teams:
+        return []
+    if workspace is None:
+        return [
+            f"rostern anger ingen arbetsyta (workspace), men appen är installerad i {join_names(teams)}: "
+            "när namndbot kör för flera arbetsytor syns nämnden inte i Slack förrän den anges."
+        ]
+    if workspace not in teams:
+        return [f"appen är inte installerad i arbetsytan {workspace} (än): inget skickas dit förrän den är det."]
+    return []
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,15 @@ class NamndService:
         parsed = parse_roster(text, default_timezone=self.default_timezone)
         roster = parsed.roster
         existing = await repo.committee(roster.committee.short)
+        before_ws, after_ws = (existing.committee.workspace if existing else None), roster.committee.workspace
+        if before_ws and after_ws and before_ws != after_ws:
+            # Hosted for many municipalities, a short name is one committee: another workspace's
+            # roster must not replace it.
+            raise NamndbotError(
+                f"Nämnden {roster.committee.short} finns redan och hör till arbetsytan {before_ws}, "
+                f"inte {after_ws}; inget har ändrats.",
+                hint="En nämnd i en annan arbetsyta (kommun) behöver en egen förkortning (short).",
+            )
         if existing is not None:
             # History stays: a meeting already held keeps the roster it was held with.
             before = await repo.roster(existing.id)
@@ -180,7 +205,7 @@ class NamndService:
             added=tuple(added),
             updated=tuple(updated),
             retired=tuple(retired),
-            warnings=tuple(parsed.warnings),
+            warnings=tuple(parsed.warnings) + tuple(await _workspace_warnings(repo, roster.committee.workspace)),
             replanned=tuple(replanned),
             committee_changed=existing is not None
             and (existing.committee, existing.turordning, existing.partikontakter)

@@ -52,11 +52,64 @@ class CommitteeInfo:
         return self.roster.may_act_for(slack, member, self.member_by_slack(slack))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Directory:
     committees: dict[str, CommitteeInfo] = field(default_factory=dict)
     by_slack: dict[str, list[Membership]] = field(default_factory=dict)
     by_channel: dict[str, str] = field(default_factory=dict)  # channel id -> committee short
+    _views: dict[tuple[str | None, bool], Directory] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_team(self, team: str | None, *, strict: bool = False) -> Directory:
+        """What a request from workspace ``team`` may see: the committees of that workspace, and
+        (unless ``strict``, as with a single bot token) those that name no workspace. Without a
+        team: everything with one workspace, nothing with many (``strict``)."""
+        if team is None and not strict:
+            return self
+        key = (team, strict)
+        cached = self._views.get(key)
+        if cached is not None:
+            return cached
+        keep = {
+            short: info
+            for short, info in self.committees.items()
+            if (team is not None and info.committee.workspace == team)
+            or (info.committee.workspace is None and not strict)
+        }
+        view = Directory(
+            keep,
+            {
+                slack: kept
+                for slack, memberships in self.by_slack.items()
+                if (kept := [m for m in memberships if m.committee in keep])
+            },
+            {channel: short for channel, short in self.by_channel.items() if short in keep},
+        )
+        self._views[key] = view
+        return view
+
+    def workspace_of(self, short: str) -> str | None:
+        info = self.committees.get(short)
+        return info.committee.workspace if info else None
+
+    def workspaces_of_target(self, target: str) -> list[str | None]:
+        """The workspaces of the committees whose channel, secretary, party contact or member
+        ``target`` (a channel or user id) is; in a stable order."""
+        found: list[str | None] = []
+        short = self.by_channel.get(target)
+        if short is not None:
+            found.append(self.committees[short].committee.workspace)
+        for short in self.committees_of(target):
+            ws = self.committees[short].committee.workspace
+            if ws not in found:
+                found.append(ws)
+        return found
+
+    def committee_of_meeting(self, meeting_id: int) -> str | None:
+        return self._meeting_committee.get(meeting_id)
+
+    @functools.cached_property
+    def _meeting_committee(self) -> dict[int, str]:
+        return {m.id: short for short, info in self.committees.items() for m in info.meetings}
 
     def committees_of(self, slack: str) -> list[str]:
         """Committees where ``slack`` is a member, a secretary or a party contact."""
@@ -78,9 +131,12 @@ class DirectoryCache:
     burst of requests costs no database round trip here.
     """
 
-    def __init__(self, db: Database, recheck: float = 0.5) -> None:
+    def __init__(self, db: Database, recheck: float = 0.5, *, strict: bool = False) -> None:
         self.db = db
         self.recheck = recheck
+        # Many workspaces (OAuth): a request sees only its own workspace's committees; a committee
+        # that names no workspace is nobody's. With one bot token it is everybody's.
+        self.strict = strict
         self._dir: Directory | None = None
         self._built_for: tuple[int, int] | None = None  # (catalog changes, data_version)
         self._checked = 0.0
@@ -100,6 +156,10 @@ class DirectoryCache:
         if self._refresh is None or self._refresh.done():
             self._refresh = asyncio.ensure_future(self._check())
         return await asyncio.shield(self._refresh)
+
+    async def seen_from(self, team: str | None) -> Directory:
+        """The directory as a request from workspace ``team`` may see it (see ``Directory.for_team``)."""
+        return (await self.get()).for_team(team, strict=self.strict)
 
     async def _check(self) -> Directory:
         _, data_version = await self.db.generation()  # moves only with other connections' commits

@@ -37,6 +37,7 @@ SECTIONS = {  # key -> heading, in the order printed
     "granskningslogg": "Granskningslogg",
     "kalenderlankar": "Kalenderlänkar (maskerade)",
     "slack": "Slack-kanaler för direktmeddelanden",
+    "installationer": "Installationer av appen i en arbetsyta",
     "sammantradesroster": "Sammanträden vars roster nämner personen",
     "skrivelser": "Svar på skrivelser som nämner personen",
 }

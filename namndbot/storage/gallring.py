@@ -26,6 +26,7 @@ ROSTER = "behålls: rostern (så länge personen finns i den)"
 OFFENTLIG = "behålls: allmän handling (protokollet, skrivelsen)"
 DRIFT = "behålls: driftuppgift utan personuppgift"
 SLACK_ID = "behålls: Slack-id som boten behöver för att skicka"
+INSTALLATION = "behålls: vem som installerade appen i arbetsytan, tills appen tas bort där"
 
 COLUMNS: dict[str, str] = {
     # 0001 core
@@ -58,6 +59,7 @@ COLUMNS: dict[str, str] = {
     "member.kontakt": ROSTER,  # 0010: by e-mail or Slack, as the roster says
     "hemlighet.namn": DRIFT,  # 0010: the key that signs answer links (no personal data)
     "hemlighet.varde": DRIFT,
+    # 0012: invitations mailed, per member and meeting
     **{f"inbjudan.{c}": GALLRAS for c in ("meeting_id", "member_id", "digest", "sequence", "stamp")},
     "meeting.id": DRIFT,
     "meeting.committee_id": DRIFT,
@@ -173,6 +175,22 @@ COLUMNS: dict[str, str] = {
     # 0009 how often what the feeds show has changed, per committee: counters only
     "feed_version.committee_id": DRIFT,
     "feed_version.n": DRIFT,
+    # 0011 workspaces: the committee's Slack workspace, the app's installations and the OAuth states
+    "committee.workspace": DRIFT,
+    "slack_installation.enterprise_id": DRIFT,
+    "slack_installation.team_id": DRIFT,
+    "slack_installation.user_id": INSTALLATION,  # who installed the app (also inside data)
+    "slack_installation.installed_at": DRIFT,
+    "slack_installation.data": INSTALLATION,
+    "slack_bot.enterprise_id": DRIFT,
+    "slack_bot.team_id": DRIFT,
+    "slack_bot.team_name": DRIFT,
+    "slack_bot.bot_token": DRIFT,  # a secret, not personal data: deleted when the app is removed
+    "slack_bot.bot_user_id": DRIFT,
+    "slack_bot.installed_at": DRIFT,
+    "slack_bot.data": DRIFT,
+    "oauth_state.state": DRIFT,
+    "oauth_state.expires_at": DRIFT,
 }
 
 OLD_MEETINGS = "SELECT id FROM meeting WHERE date < :day"

@@ -81,6 +81,7 @@ def _roster_to_json(r: Roster) -> dict[str, Any]:
             "channel": c.channel,
             "secretaries": list(c.secretaries),
             "secretaries_channel": c.secretaries_channel,
+            "workspace": c.workspace,
             "settings": {**asdict(c.settings), "paminnelser_dagar": list(c.settings.paminnelser_dagar)},
         },
         "ledamoter": [person(m) for m in r.ledamoter],
@@ -115,6 +116,7 @@ def _roster_from_json(d: dict[str, Any]) -> Roster:
         secretaries=tuple(c.get("secretaries", ())),
         secretaries_channel=c.get("secretaries_channel"),
         settings=CommitteeSettings(**settings),
+        workspace=c.get("workspace"),
     )
     return Roster(
         committee,
@@ -178,6 +180,7 @@ class CoreRepository:
             secretaries=tuple(json.loads(row["secretaries"])),
             secretaries_channel=row["secretaries_channel"],
             settings=CommitteeSettings(**settings),
+            workspace=row["workspace"],
         )
         return StoredCommittee(
             id=row["id"],
@@ -212,13 +215,14 @@ class CoreRepository:
             json.dumps(asdict(c.settings), ensure_ascii=False),
             json.dumps({k: list(v) for k, v in roster.turordning.items()}, ensure_ascii=False),
             json.dumps([asdict(k) for k in roster.partikontakter], ensure_ascii=False),
+            c.workspace,
         )
         existing = await self.committee(c.short)
         if existing is None:
             return await self._run(
                 "INSERT INTO committee (short, name, timezone, default_start, channel, secretaries_channel,"
-                " secretaries, settings, turordning, partikontakter, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " secretaries, settings, turordning, partikontakter, workspace, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 c.short,
                 *values,
                 iso(now),
@@ -227,7 +231,7 @@ class CoreRepository:
         await self._run(
             "UPDATE committee SET name = ?, timezone = ?, default_start = ?, channel = ?,"
             " secretaries_channel = ?, secretaries = ?, settings = ?, turordning = ?, partikontakter = ?,"
-            " updated_at = ? WHERE id = ?",
+            " workspace = ?, updated_at = ? WHERE id = ?",
             *values,
             iso(now),
             existing.id,

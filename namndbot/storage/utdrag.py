@@ -159,6 +159,11 @@ async def sections(
     out["slack"] = await _rows(
         conn, f"SELECT user AS slack_id, channel AS dm_kanal FROM dm_channel WHERE user IN ({sid})", *slack
     )
+    out["installationer"] = await _rows(
+        conn,
+        f"SELECT team_id AS arbetsyta, installed_at AS installerad FROM slack_installation WHERE user_id IN ({sid})",
+        *slack,
+    )
     committees = await _rows(conn, "SELECT short, secretaries, partikontakter FROM committee ORDER BY short")
     out["uppdrag"] = []
     for c in committees:
