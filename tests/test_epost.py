@@ -122,6 +122,18 @@ async def test_a_call_in_by_mail_is_answered_through_its_link(bot, mail):
             assert r.status == 404 and "Länken fungerar inte" in await r.text()
 
 
+async def test_the_registerutdrag_shows_the_mails_and_hides_the_links(bot, mail):
+    from namndbot.services.utdrag import utdrag
+
+    msg = await call_haggman(bot, mail)
+    token = links(msg)["Jag kommer"].split("/svar/")[1].split("?")[0]
+    found = (await utdrag(bot.bot.db, "häggman", bot.bot.clock)).as_dict()
+    (sent,) = [m for m in found["meddelanden"] if m["sort"] == "mail"]
+    assert sent["till"] == HAGGMAN and sent["status"] == "sent"
+    assert "Du är inkallad att tjänstgöra" in sent["text"] and token not in json.dumps(found, ensure_ascii=False)
+    assert [i["sammantrade"] for i in found["kalenderinbjudningar"]] == ["AMN 2019-11-26"]
+
+
 async def test_a_decline_by_mail_calls_the_next_and_a_used_link_says_so(bot, mail):
     msg = await call_haggman(bot, mail)
     url = links(msg)["Jag kan inte"].split("?")[0]
@@ -134,6 +146,10 @@ async def test_a_decline_by_mail_calls_the_next_and_a_used_link_says_so(bot, mai
         assert "Ditt svar är redan registrerat" in page and "<form" not in page
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.declined == {"borje haggman": "avbojt"}
+    released = mail.to(HAGGMAN)[-1]  # and the meeting leaves his calendar
+    assert released["Subject"] == "Du behövs inte längre: Arbetsmarknadsnämnden tisdag 26 november 2019"
+    (cancel,) = [p for p in released.walk() if p.get_content_type() == "text/calendar"]
+    assert cancel.get_param("method") == "CANCEL"
     (called,) = bot.fake.dms_to(slack_id("Arslan Bicen"))  # the next in turordning, at once
     assert called["text"].startswith("Du är inkallad att tjänstgöra för Andrea Ström (M)")
 
@@ -239,3 +255,24 @@ def test_ersattare_accept_records_a_yes_given_outside_the_bot(amn_cli, cli_on):
     before = amn_cli.dump()
     code, _, err = amn_cli("ersattare", "accept", *base, "Arslan Bicen")  # not called in
     assert code == 2 and "behövs inte längre" in err and amn_cli.dump() == before
+
+
+async def test_a_mail_server_that_is_down_is_tried_again(bot, mail, clock):
+    port = mail.port
+    await mail.stop()  # connection refused
+    status, _ = await user(bot, "Andrea Ström").slash("förhinder 26 november")
+    assert status == 200
+    for _ in range(200):
+        async with bot.bot.db.read() as repo:
+            rows = [r for r in await repo.outbox_all() if r.kind == "mail"]
+        if rows and rows[0].attempts >= 1 and rows[0].status == "pending":
+            break
+        await asyncio.sleep(0.05)
+    assert rows[0].status == "pending"
+    mail.port = port
+    await mail.start()
+    clock.advance(minutes=5)
+    await bot.bot.settled()
+    (msg,) = await mail.wait_for(HAGGMAN)
+    assert msg["Subject"].startswith("Inkallelse:")
+    assert not [m for m in bot.fake.channels.get(SECRETARIES_CHANNEL, []) if m["text"].startswith(":warning:")]

@@ -43,7 +43,8 @@ NOT_SHOWN = {
     "feed_state",
     "feed_event_state",
     "feed_version",
-    "hemlighet",  # the key that signs e-mail answer links (issue 14)
+    "hemlighet",  # the key that signs e-mailed answer links
+    "inbjudan",  # invitations mailed: the feeds are read to make them, never the other way
     "slack_installation",
     "slack_bot",
     "oauth_state",

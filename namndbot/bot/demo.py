@@ -11,18 +11,21 @@ prints the conversation as a transcript, and the feed URLs it serves.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import secrets
 import tempfile
 import textwrap
 import time
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
 
 from aiohttp import ClientSession
 
 from ..calendar.web import committee_url, feed_urls
+from ..mail.local import LocalMail
 from ..services.schedule import import_schedule
 from ..settings import Settings
 from .fake_slack import FakeSlack, SlackUser, select, text_input
@@ -31,6 +34,8 @@ from .server import Mode, start
 DEMO_START = datetime(2020, 3, 10, 8, 30, tzinfo=UTC)  # a week before the meeting of 17 March 2020
 SECRETARY = ("Sara Sekreterare", "U0SEKR0001")
 SECRETARIES_CHANNEL = "C0SEKRETER"
+WITHOUT_SLACK = ("Mattias Mårdenfjord",)  # has an e-mail address in the roster, and no Slack
+MAIL_FROM = "amn@example.se"
 
 
 def fake_user_id(name: str) -> str:
@@ -42,7 +47,7 @@ def demo_roster() -> str:
     text = resources.files("namndbot.demo").joinpath("amn-2019-11.toml").read_text(encoding="utf-8")
 
     def add(m: re.Match) -> str:
-        if m.group(1) == "Arbetsmarknadsnämnden":
+        if m.group(1) == "Arbetsmarknadsnämnden" or m.group(1) in WITHOUT_SLACK:
             return m.group(0)
         return f'{m.group(0)}\nslack = "{fake_user_id(m.group(1))}"'
 
@@ -54,11 +59,13 @@ def demo_roster() -> str:
 
 
 class Transcript:
-    def __init__(self, fake: FakeSlack, names: dict[str, str]) -> None:
+    def __init__(self, fake: FakeSlack, names: dict[str, str], mail: LocalMail | None = None) -> None:
         self.fake = fake
         self.names = names
         self.seen = 0
         self.summary = ""
+        self.mail = mail
+        self.mails_seen = len(mail.received) if mail else 0
 
     def say(self, who: str, what: str) -> None:
         print(f"\n▶ {who}: {what}")
@@ -91,6 +98,38 @@ class Transcript:
             elif call.method == "views.open":
                 self.bot("(öppnar formulär)", str((a.get("view") or {}).get("title", {}).get("text", "")))
         self.seen = len(self.fake.calls)
+        if self.mail is not None:
+            for _rcpt, msg in self.mail.received[self.mails_seen :]:
+                self.bot(f"→ {msg['To']} (e-post)", _mail_text(msg))
+            self.mails_seen = len(self.mail.received)
+
+
+def _mail_text(msg: EmailMessage) -> str:
+    """A mail as the transcript shows it: subject, text (without the footer), attachments."""
+    text = ""
+    extras = []
+    for part in msg.walk():
+        if part.get_content_type() == "text/plain":
+            text = part.get_content().replace("\r\n", "\n").split("\n-- \n")[0].strip()
+        elif part.get_content_type() == "text/html":
+            extras.append("HTML")
+        elif part.get_content_type() == "text/calendar":
+            extras.append(f"kalenderinbjudan (METHOD:{part.get_param('method')})")
+    return f"Ämne: {msg['Subject']}\n{text}\n[{' + '.join(['text', *extras])}]"
+
+
+def _page_text(page: str) -> str:
+    """The answer page as the transcript shows it: heading, what it says, its buttons."""
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    said = re.search(r'role="status">(.*?)</p>', page, re.S)
+    details = re.findall(r"<li>(.*?)</li>", page)
+    buttons = re.findall(r"<button[^>]*>(.*?)</button>", page)
+    lines = [html.unescape(heading.group(1)) if heading else ""]
+    lines += [f"  {html.unescape(d)}" for d in details]
+    lines.append(html.unescape(said.group(1)) if said else "")
+    if buttons:
+        lines.append("[" + "] [".join(html.unescape(b) for b in buttons) + "]")
+    return "\n".join(line for line in lines if line)
 
 
 def _with_buttons(args: dict) -> str:
@@ -148,6 +187,32 @@ def _summary_text(args: dict) -> str:
     return "\n".join(parts) or str(args.get("text", ""))
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _answer_by_mail(t: Transcript, http: ClientSession, mail: LocalMail, address: str, name: str) -> None:
+    """The member opens the "Jag kommer" link of the latest call-in mail, then presses the button."""
+    text = next(p.get_content() for p in mail.to(address)[-1].walk() if p.get_content_type() == "text/plain").replace(
+        "\r\n", "\n"
+    )
+    found = re.search(r"^Jag kommer:\n(\S+)$", text, flags=re.M)
+    if found is None:
+        t.note(f"{name} fick ingen inkallelse med länkar")
+        return
+    url = found.group(1)
+    t.say(name, f"öppnar länken ”Jag kommer” i e-posten: {url}")
+    async with http.get(url) as resp:
+        t.bot(f"(webbsidan, HTTP {resp.status}; att öppna länken ändrar ingenting)", _page_text(await resp.text()))
+    t.say(name, "trycker på [Jag kommer] på sidan")
+    async with http.post(url.split("?")[0], data={"svar": "kommer"}) as resp:
+        t.bot(f"(webbsidan, HTTP {resp.status})", _page_text(await resp.text()))
+
+
 async def run_demo(ctx, *, serve: bool = False) -> int:
     started = time.monotonic()
 
@@ -157,6 +222,7 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="namndbot-demo-") as tmp:
         fake = FakeSlack()
         await fake.start()
+        mail = await LocalMail().start()  # the municipality's mail server, here on this machine
         secret = secrets.token_hex(16)
         port = ctx.settings.port
         settings = Settings(
@@ -167,17 +233,21 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             NAMNDBOT_SLACK_API_URL=fake.api_url,
             NAMNDBOT_HOST="127.0.0.1",
             NAMNDBOT_PORT=port,
+            NAMNDBOT_SMTP_URL=mail.url,
+            NAMNDBOT_MAIL_FROM=MAIL_FROM,
         )
         try:
             running = await start(settings, clock=clock, mode=Mode(socket=False), poll=0.1)
         except Exception:
-            settings = settings.model_copy(update={"port": 0})
+            # The port is taken: another free one (known before start, for the links in the mails).
+            settings = settings.model_copy(update={"port": _free_port()})
             running = await start(settings, clock=clock, mode=Mode(socket=False), poll=0.1)
         base = f"http://127.0.0.1:{running.port}"
         bot = running.bot
         try:
             print("namndbot demo: den riktiga boten mot en lokal Slack-ersättare (inget lämnar datorn).")
             print(f"Databas: {settings.database} (tillfällig). Låtsas-Slack: {fake.url}. Bot: {base}")
+            print(f"E-post går till en lokal e-postserver ({mail.url}); Mattias Mårdenfjord (SD) har ingen Slack.")
             await bot.namnd.import_roster(demo_roster(), "demo")
             schedule = resources.files("namndbot.demo").joinpath("sammantradestider-2020.txt").read_text("utf-8")
             report = await import_schedule(bot.namnd, "AMN", schedule, actor="demo")
@@ -189,7 +259,7 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             await bot.settled()
             roster = await bot.namnd.roster("AMN")
             names = {fake_user_id(m.name): m.name for m in roster.members} | {SECRETARY[1]: SECRETARY[0]}
-            t = Transcript(fake, names)
+            t = Transcript(fake, names, mail)
             t.seen = len(fake.calls)
 
             async with ClientSession() as http:
@@ -248,7 +318,12 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
                 await bot.settled()
                 t.flush()
 
-                for name in ("Mattias Mårdenfjord", "Arslan Bicen"):
+                # Mårdenfjord has no Slack: he got the call-in by e-mail, and answers through its link.
+                await _answer_by_mail(t, http, mail, "mattias.mardenfjord@example.se", "Mattias Mårdenfjord")
+                await bot.settled()
+                t.flush()
+
+                for name in ("Arslan Bicen",):
                     msg = [m for m in fake.dms_to(fake_user_id(name)) if _buttons(m)][-1]
                     value = next(
                         e["value"]
@@ -281,5 +356,6 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
         finally:
             await running.stop()
             await fake.stop()
+            await mail.stop()
     print("\nKlart. Allt ovan gick genom den riktiga slack-bolt-appen med signerade HTTP-anrop.")
     return 0

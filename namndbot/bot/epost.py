@@ -7,10 +7,11 @@ Message-ID here, once; the sender (``bot/outbox.py``) sends the stored message a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ..calendar.feeds import invitation
+from ..calendar.feeds import event_digest, invitation_event, render_invitation
 from ..domain.meeting import Meeting
 from ..domain.model import Member
 from ..domain.svarslank import Svarslank, moment
@@ -56,20 +57,59 @@ class Epost:
         return f"{url}?svar=kommer", f"{url}?svar=kan_inte"
 
     async def invitation(
-        self, repo: Repository, now: datetime, stored: StoredCommittee, meeting: Meeting, member: Member
-    ) -> str:
-        _, served = await repo.feed_history(f"c:{stored.id}")
+        self,
+        repo: Repository,
+        now: datetime,
+        stored: StoredCommittee,
+        meeting: Meeting,
+        member: Member,
+        *,
+        cancel: bool = False,
+    ) -> tuple[str, str]:
+        """The meeting as a calendar invitation for ``member``: ``(ics, method)``. REQUEST puts it in
+        their calendar (or moves it there), with the committee feed's UID and a SEQUENCE at least
+        the feed's and above the last one mailed to them if it changed since; CANCEL (``cancel``, or
+        a cancelled meeting) takes it out again. What was mailed is remembered (table inbjudan)."""
         assert member.email
-        ics = invitation(
+        member_id = (await repo.member_ids(stored.id))[member.key]
+        _, served = await repo.feed_history(f"c:{stored.id}")
+        mailed = (await repo.inbjudningar(meeting.id)).get(member_id)
+        marks = [mark for mark in (served.get(meeting.uid), mailed) if mark is not None]
+        event = invitation_event(stored.committee, meeting, marks, now=now)
+        method = "CANCEL" if cancel or meeting.cancelled else "REQUEST"
+        if method == "CANCEL":
+            event = replace(event, sequence=event.sequence + 1, stamp=max(event.stamp, now))
+            await repo.drop_inbjudan(meeting.id, member_id)
+        else:
+            await repo.save_inbjudan(meeting.id, member_id, event_digest(event), event.sequence, event.stamp)
+        ics = render_invitation(
             stored.committee,
-            meeting,
-            served.get(meeting.uid),
-            now=now,
+            event,
+            method=method,
             organizer=self.mail_from,
             attendee=member.email,
             attendee_name=member.name,
         )
-        return ics.decode("utf-8")
+        return ics.decode("utf-8"), method
+
+    async def meeting_changed(
+        self, repo: Repository, now: datetime, stored: StoredCommittee, meeting: Meeting, slack_of: dict[str, str]
+    ) -> None:
+        """A meeting whose time, place or main business changed (or that was cancelled): each member
+        who got its invitation by mail gets the update, so it moves in their calendar."""
+        mailed = await repo.inbjudningar(meeting.id)
+        if not mailed:
+            return
+        current = event_digest(invitation_event(stored.committee, meeting, (), now=now))
+        for member_id, (digest, _seq, _stamp) in mailed.items():
+            if digest == current and not meeting.cancelled:
+                continue
+            stored_member = await repo.member_by_id(member_id)
+            member = stored_member.member
+            if stored_member.retired_at is not None or not member.by_mail(slack_of.get(member.key)):
+                continue
+            ics, method = await self.invitation(repo, now, stored, meeting, member)
+            await self.queue(repo, now, stored, member, compose.meeting_changed(stored.committee, meeting, ics, method))
 
     # -- the mails -----------------------------------------------------------------------------
     async def call_in(
@@ -86,7 +126,7 @@ class Epost:
         if links is None:
             return False  # answered, released or passed over before this was sent: nothing to ask
         seat = serves.removeprefix(member.label + " ")
-        ics = await self.invitation(repo, now, stored, meeting, member)
+        ics, _ = await self.invitation(repo, now, stored, meeting, member)
         await self.queue(
             repo, now, stored, member, compose.call_in(stored.committee, meeting, seat, reason, *links, ics)
         )
@@ -96,7 +136,7 @@ class Epost:
         self, repo: Repository, now: datetime, stored: StoredCommittee, meeting: Meeting, member: Member, seats: list
     ) -> None:
         links = await self.links(repo, meeting, member)
-        ics = await self.invitation(repo, now, stored, meeting, member)
+        ics, _ = await self.invitation(repo, now, stored, meeting, member)
         kommer, kan_inte = links if links else (None, None)
         await self.queue(
             repo,
@@ -115,7 +155,7 @@ class Epost:
         member: Member,
         days: int | None,
     ) -> None:
-        ics = await self.invitation(repo, now, stored, meeting, member)
+        ics, _ = await self.invitation(repo, now, stored, meeting, member)
         await self.queue(repo, now, stored, member, compose.meeting_reminder(stored.committee, meeting, days, ics))
 
     async def said(
@@ -128,6 +168,14 @@ class Epost:
         text: str,
         meeting: Meeting | None = None,
     ) -> None:
-        """A mail saying what the Slack DM of the same ``kind`` says (``text``)."""
+        """A mail saying what the Slack DM of the same ``kind`` says (``text``). A call withdrawn or a
+        release also takes the meeting out of the member's calendar, if a call-in put it there."""
         subject = compose.subject_for(kind, stored.committee, meeting)
-        await self.queue(repo, now, stored, member, compose.plain(subject, text))
+        brev = compose.plain(subject, text)
+        if kind in ("withdrawn", "released") and meeting is not None and not member.is_ledamot:
+            member_id = (await repo.member_ids(stored.id))[member.key]
+            if member_id not in await repo.inbjudningar(meeting.id):
+                return  # no call-in mail went out (answered or released before it was sent): nothing to undo
+            ics, method = await self.invitation(repo, now, stored, meeting, member, cancel=True)
+            brev = replace(brev, ics=ics, ics_method=method)
+        await self.queue(repo, now, stored, member, brev)

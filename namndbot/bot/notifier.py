@@ -121,6 +121,8 @@ class Notifier:
                     now, "summary", None, {"meeting_id": meeting.id}, coalesce_key=f"summary:{meeting.id}"
                 )
             if kind == "meeting_andrad":
+                if not held:
+                    await self.epost.meeting_changed(repo, now, stored, meeting, slack_of)
                 for slack in set(slack_of.values()):
                     await repo.enqueue(now, "home", slack, {}, coalesce_key=f"home:{slack}")
         elif kind == "inkallad" and member and ev.payload.get("during"):

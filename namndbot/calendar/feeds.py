@@ -175,41 +175,46 @@ def personal_feed(agenda: PersonalAgenda) -> Feed:
     )
 
 
-def invitation(
-    committee: Committee,
-    m: Meeting,
-    served: tuple[str, int, datetime] | None,
-    *,
-    now: datetime,
-    organizer: str,
-    attendee: str,
-    attendee_name: str,
-) -> bytes:
-    """The meeting as an iCalendar invitation (METHOD:REQUEST) for one member's mail.
+def event_digest(e: FeedEvent) -> str:
+    """An event's content as rendered (SEQUENCE and DTSTAMP left out): what tells a change."""
+    return _digest(e)
 
-    It has the committee feed's UID, and the SEQUENCE the feed serves it with (``served``: the
-    feed's record of the event, ``(digest, sequence, stamp)``; a meeting changed since is one
-    higher, as the feed will serve it), so a calendar that got the invitation moves the meeting
-    when a later one (or the feed) says it moved."""
+
+def invitation_event(
+    committee: Committee, m: Meeting, marks: Iterable[tuple[str, int, datetime]], *, now: datetime
+) -> FeedEvent:
+    """The meeting as the committee feed has it (its UID), with a SEQUENCE and DTSTAMP no lower than
+    any in ``marks`` (``(digest, sequence, stamp)``: how the feed served it, how it was last mailed),
+    one higher than a mark whose content differs, as the feed itself does on a change."""
+    e = _meeting_event(committee, m)
+    digest = _digest(e)
+    for before_digest, before_seq, before_stamp in marks:
+        if before_digest == digest:
+            e = replace(e, sequence=max(e.sequence, before_seq), stamp=max(e.stamp, before_stamp))
+        else:
+            e = replace(e, sequence=max(e.sequence, before_seq + 1), stamp=max(e.stamp, now, before_stamp + SECOND))
+    return e
+
+
+def render_invitation(
+    committee: Committee, e: FeedEvent, *, method: str, organizer: str, attendee: str, attendee_name: str
+) -> bytes:
+    """One event as an iCalendar invitation for one member's mail: METHOD:REQUEST (into their
+    calendar, or moved there), or METHOD:CANCEL (out of it again)."""
     from icalendar import Calendar, vCalAddress, vText
 
     from .feed import PRODID, _event, vtimezone
 
-    e = _meeting_event(committee, m)
-    digest = _digest(e)
-    if served is not None:
-        before_digest, before_seq, before_stamp = served
-        if before_digest == digest:
-            e = replace(e, sequence=before_seq, stamp=before_stamp)
-        else:
-            e = replace(e, sequence=max(e.sequence, before_seq + 1), stamp=max(e.stamp, now, before_stamp + SECOND))
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "REQUEST")
+    cal.add("method", method)
     cal.add_component(vtimezone(committee.timezone))
     ev = _event(e)
+    if method == "CANCEL":
+        ev.pop("STATUS", None)
+        ev.add("status", "CANCELLED")
     org = vCalAddress(f"mailto:{organizer}")
     org.params["cn"] = vText(committee.name)
     ev.add("organizer", org)

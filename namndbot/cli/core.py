@@ -323,6 +323,8 @@ async def roster_show(args: argparse.Namespace, ctx: Context) -> int:
                 d["slack"] = m.slack
             if m.email:
                 d["email"] = m.email
+            if m.kontakt:
+                d["kontakt"] = m.kontakt
             return d
 
         ctx.out(

@@ -37,6 +37,7 @@ class Brev:
     knappar: tuple[Knapp, ...] = ()
     ics: str | None = None
     efter: tuple[str, ...] = field(default=())  # paragraphs after the links
+    ics_method: str = "REQUEST"  # or CANCEL
 
     @property
     def text(self) -> str:
@@ -78,6 +79,7 @@ class Brev:
             "text": self.text,
             "html": self.html,
             "ics": self.ics,
+            "ics_method": self.ics_method,
             "message_id": message_id,
         }
 
@@ -105,7 +107,7 @@ def message(payload: dict, mail_from: str, *, from_name: str = "namndbot") -> Em
     msg.set_content(payload["text"])
     msg.add_alternative(payload["html"], subtype="html")
     if payload.get("ics"):
-        msg.add_alternative(payload["ics"], subtype="calendar", params={"method": "REQUEST"})
+        msg.add_alternative(payload["ics"], subtype="calendar", params={"method": payload.get("ics_method", "REQUEST")})
     return msg
 
 
@@ -174,6 +176,27 @@ def meeting_reminder(committee: Committee, m: Meeting, days: int | None, ics: st
             "så kallas en ersättare in.",
         ),
         ics=ics,
+    )
+
+
+def meeting_changed(committee: Committee, m: Meeting, ics: str, method: str) -> Brev:
+    if method == "CANCEL":
+        return Brev(
+            subject=f"Inställt: {committee.name} {svensk_datum(m.date)}",
+            stycken=(f"{committee.name}s sammanträde {_when(committee, m)} är inställt.",),
+            ics=ics,
+            ics_method=method,
+        )
+    lines = _place(committee, m)
+    return Brev(
+        subject=f"Ändrat sammanträde: {committee.name} {_when(committee, m)}",
+        stycken=(
+            f"{committee.name}s sammanträde är ändrat: det hålls nu {_when(committee, m)}.",
+            *(["\n".join(lines)] if lines else []),
+            "Kalenderinbjudan i det här meddelandet flyttar sammanträdet i din kalender.",
+        ),
+        ics=ics,
+        ics_method=method,
     )
 
 

@@ -5,12 +5,13 @@ address for good (``550``) or for now (``451``), as a real one does."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class _Handler:
@@ -38,9 +39,21 @@ class _Handler:
 class LocalMail:
     """``async with LocalMail() as mail``: ``mail.url`` for NAMNDBOT_SMTP_URL, ``mail.received``."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
+        users: dict[str, str] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
+        self.tls = tls  # STARTTLS offered with it (or, with implicit_tls, TLS from the start)
+        self.implicit_tls = implicit_tls
+        self.users = users  # login -> password: AUTH required (and only over TLS)
+        self.logins: list[str] = []  # who logged in, in order
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.refuse: dict[str, str] = {}  # address -> reply, e.g. "550 5.1.1 Okänd mottagare"
         self.arrived = asyncio.Event()
@@ -51,10 +64,27 @@ class LocalMail:
     async def start(self) -> LocalMail:
         handler = _Handler(self)
         loop = asyncio.get_running_loop()
+
+        def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            login, password = data.login.decode(), data.password.decode()
+            ok = self.users is not None and self.users.get(login) == password
+            if ok:
+                self.logins.append(login)
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 535 when not ok
+
+        def protocol() -> SMTP:
+            return SMTP(
+                handler,
+                hostname="namndbot.localhost",
+                ident="namndbot lokal e-post",
+                tls_context=None if self.implicit_tls else self.tls,
+                authenticator=authenticate if self.users is not None else None,
+                auth_required=self.users is not None,
+                auth_require_tls=True,
+            )
+
         self._server = await loop.create_server(
-            lambda: SMTP(handler, hostname="namndbot.localhost", ident="namndbot lokal e-post"),
-            self.host,
-            self.port,
+            protocol, self.host, self.port, ssl=self.tls if self.implicit_tls else None
         )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -73,7 +103,7 @@ class LocalMail:
 
     @property
     def url(self) -> str:
-        return f"smtp://{self.host}:{self.port}"
+        return f"{'smtps' if self.implicit_tls else 'smtp'}://{self.host}:{self.port}"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for rcpt, m in self.received if address.lower() in (r.lower() for r in rcpt)]

@@ -35,8 +35,9 @@ footer{font-size:.9rem;color:#4a4a4a}
 """
 
 
-def render(page: Svarssida, *, action: str) -> str:
-    """The page; ``action`` is the address the form posts to (the link itself)."""
+def render(page: Svarssida) -> str:
+    """The page. Its form posts back to the address it was opened at (the signed link itself, also
+    behind a proxy that adds a path prefix)."""
     klass = {True: "kort ok", False: "kort nej", None: "kort"}[page.ok]
     details = "".join(f"<li>{html.escape(d)}</li>" for d in page.detaljer)
     parts = [
@@ -54,7 +55,7 @@ def render(page: Svarssida, *, action: str) -> str:
                 f"{html.escape(WORDS[value])}</button>"
             )
         parts.append(
-            f'<form method="post" action="{html.escape(action, quote=True)}">'
+            '<form method="post">'
             '<fieldset><legend id="fraga">Ditt svar</legend>' + "".join(buttons) + "</fieldset></form>"
             "<p>Ingenting registreras förrän du trycker på en knapp.</p>"
         )

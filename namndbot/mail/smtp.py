@@ -93,5 +93,13 @@ class Mailer:
             raise MailError(f"{code} {text}", permanent=code >= 500) from None
         except aiosmtplib.SMTPResponseException as exc:  # a reply from the server (after connecting)
             raise MailError(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from None
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:  # connection refused, lost, timed out
+        except aiosmtplib.SMTPException as exc:
+            if "STARTTLS" in str(exc):  # the server can't encrypt: the password never goes out in the clear
+                raise MailError(
+                    "e-postservern erbjuder inte STARTTLS, så lösenordet skickas inte (använd en server med "
+                    "STARTTLS, eller smtps:// i NAMNDBOT_SMTP_URL)",
+                    permanent=True,
+                ) from None
+            raise MailError(f"{type(exc).__name__}: {exc}", permanent=False) from None
+        except (OSError, TimeoutError) as exc:  # connection refused, lost, timed out
             raise MailError(f"{type(exc).__name__}: {exc}", permanent=False) from None

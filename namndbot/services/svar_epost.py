@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,7 +80,7 @@ class SvarEpost:
                 return INVALID
             page = await self._state(repo, found)
         if page.fraga and vald in KINDS:
-            page = Svarssida(**{**page.__dict__, "vald": vald})
+            page = replace(page, vald=vald)
         return page
 
     async def svara(self, token: str, svar: str) -> Svarssida:
@@ -142,7 +142,8 @@ class SvarEpost:
         if answered is not None and answered.status != "ny" and answered.result:
             said = str(answered.result.get("text", ""))
             if answered.status == "klar":
-                return Svarssida(200, "Ditt svar är redan registrerat", said, details, ok=True)
+                later = " Har något ändrats? Hör av dig till nämndens sekreterare."
+                return Svarssida(200, "Ditt svar är redan registrerat", said + later, details, ok=True)
             return Svarssida(200, "Svaret kunde inte registreras", said, details, ok=False)
         if answered is not None:
             return Svarssida(
@@ -165,7 +166,8 @@ class SvarEpost:
                 return Svarssida(
                     200,
                     "Ditt svar är redan registrerat",
-                    f"Du är anmäld att tjänstgöra vid sammanträdet {svensk_datum(m.date)}.",
+                    f"Du är anmäld att tjänstgöra vid sammanträdet {svensk_datum(m.date)}. "
+                    "Kan du inte komma ändå? Hör av dig till nämndens sekreterare.",
                     details,
                     ok=True,
                 )

@@ -29,9 +29,10 @@ SECTIONS = {  # key -> heading, in the order printed
     "tjanstgoring": "Tjänstgöring (som ersättare, eller ersättare för personen)",
     "narvarande": "Närvaro som ersättare",
     "vakanser": "Larm om vakant plats",
+    "kalenderinbjudningar": "Kalenderinbjudningar per e-post",
     "justerare": "Justerare",
     "anmalningar": "Anmälningar från Slack",
-    "meddelanden": "Meddelanden till personen",
+    "meddelanden": "Meddelanden till personen (Slack och e-post)",
     "handelser": "Händelser",
     "granskningslogg": "Granskningslogg",
     "kalenderlankar": "Kalenderlänkar (maskerade)",
@@ -52,7 +53,7 @@ def _mask_url(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}/…" if rest else "…"
 
 
-_FEED_LINK = re.compile(r"(/kalender/p/)([A-Za-z0-9_-]{8,})")
+_FEED_LINK = re.compile(r"(/kalender/p/|/svar/)([A-Za-z0-9_.-]{8,})")  # feed links, e-mailed answer links
 
 
 def _masked(value: Any) -> Any:

@@ -59,6 +59,8 @@ COLUMNS: dict[str, str] = {
     "member.kontakt": ROSTER,  # 0010: by e-mail or Slack, as the roster says
     "hemlighet.namn": DRIFT,  # 0010: the key that signs answer links (no personal data)
     "hemlighet.varde": DRIFT,
+    # 0012: invitations mailed, per member and meeting
+    **{f"inbjudan.{c}": GALLRAS for c in ("meeting_id", "member_id", "digest", "sequence", "stamp")},
     "meeting.id": DRIFT,
     "meeting.committee_id": DRIFT,
     "meeting.uid": DRIFT,
@@ -233,6 +235,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("tjänstgörande ersättare", "assignment", f"meeting_id IN ({OLD_MEETINGS})"),
     Kind("närvarande ersättare", "narvarande", f"meeting_id IN ({OLD_MEETINGS})"),
     Kind("larm om vakanta platser", "vakans_larm", f"meeting_id IN ({OLD_MEETINGS})"),
+    Kind("kalenderinbjudningar per e-post", "inbjudan", f"meeting_id IN ({OLD_MEETINGS})"),
     Kind(
         "anmälningar från Slack",
         "intake",

@@ -708,6 +708,26 @@ class QueueRepository(CoreRepository):
         row = await self._one("SELECT varde FROM hemlighet WHERE namn = ?", namn)
         return row["varde"] if row else None
 
+    async def inbjudningar(self, meeting_id: int) -> dict[int, tuple[str, int, datetime]]:
+        """Member id -> ``(digest, sequence, stamp)`` of the invitation last mailed for the meeting."""
+        rows = await self._all("SELECT * FROM inbjudan WHERE meeting_id = ?", meeting_id)
+        return {r["member_id"]: (r["digest"], r["sequence"], datetime.fromisoformat(r["stamp"])) for r in rows}
+
+    async def save_inbjudan(self, meeting_id: int, member_id: int, digest: str, sequence: int, stamp: datetime) -> None:
+        await self._run(
+            "INSERT INTO inbjudan (meeting_id, member_id, digest, sequence, stamp) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (meeting_id, member_id) DO UPDATE SET digest = excluded.digest,"
+            " sequence = excluded.sequence, stamp = excluded.stamp",
+            meeting_id,
+            member_id,
+            digest,
+            sequence,
+            iso(stamp),
+        )
+
+    async def drop_inbjudan(self, meeting_id: int, member_id: int) -> None:
+        await self._run("DELETE FROM inbjudan WHERE meeting_id = ? AND member_id = ?", meeting_id, member_id)
+
     async def intake(self, intake_id: int) -> IntakeRow | None:
         row = await self._one("SELECT * FROM intake WHERE id = ?", intake_id)
         return self._intake(row) if row else None

@@ -101,6 +101,12 @@ async def sections(
         f" ON p.committee_id = m.committee_id AND p.key = v.seat WHERE p.id IN ({mid})",
         *ids,
     )
+    out["kalenderinbjudningar"] = await _rows(
+        conn,
+        f"SELECT {_MEETING.format('i.meeting_id')} AS sammantrade, i.sequence AS version, i.stamp AS skickad"
+        f" FROM inbjudan i WHERE i.member_id IN ({mid}) ORDER BY i.meeting_id",
+        *ids,
+    )
     out["justerare"] = [
         r
         for r in await _rows(
@@ -115,9 +121,11 @@ async def sections(
         f"SELECT id, created_at AS skapat, kind AS sort, target AS till, channel AS kanal, status,"
         f" sent_at AS skickat, json_extract(payload, '$.text') AS text FROM outbox"
         f" WHERE target IN ({sid}) OR channel IN (SELECT channel FROM dm_channel WHERE user IN ({sid}))"
+        f" OR (kind = 'mail' AND target IN (SELECT email FROM member WHERE id IN ({mid})))"
         f" ORDER BY id",
         *slack,
         *slack,
+        *ids,
     )
     out["anmalningar"] = await _rows(
         conn,
