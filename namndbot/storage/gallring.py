@@ -191,7 +191,7 @@ COLUMNS: dict[str, str] = {
     "slack_bot.data": DRIFT,
     "oauth_state.state": DRIFT,
     "oauth_state.expires_at": DRIFT,
-    # 0012 work shared by several processes: a claim names a database session, not a person
+    # 0013 work shared by several processes: a claim names a database session, not a person
     **{f"{t}.{c}": DRIFT for t in ("intake", "outbox", "job") for c in ("claimed_by", "lease_until")},
     "slack_event.id": DRIFT,
     "slack_event.event_id": DRIFT,  # Slack's id of an event, nothing of its content
