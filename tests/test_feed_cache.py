@@ -81,7 +81,7 @@ async def test_every_table_is_classified_and_the_shown_ones_have_triggers(db: Da
     for table in SHOWN:
         for op in ("insert", "update", "delete"):
             assert (table, f"feed_{table}_{op}") in triggers
-    assert not {t for t, _ in triggers} & NOT_SHOWN
+    assert not {t for t, n in triggers if n.startswith("feed_")} & NOT_SHOWN  # (PostgreSQL: intake_arrived NOTIFYs)
 
 
 async def test_feed_caches_stay_valid_after_unrelated_commits(amn_service):

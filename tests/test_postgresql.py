@@ -173,6 +173,24 @@ async def test_another_process_commit_wakes_and_is_counted(db_target):
 
 
 @on_postgresql
+async def test_a_report_stored_by_another_process_wakes_at_once(db_target):
+    import asyncio
+
+    first = await open_database(db_target).connect()
+    second = await open_database(db_target).connect()
+    woken = asyncio.Event()
+    second.on_change.append(woken.set)
+    try:
+        async with first.statement() as repo:  # as the intake stores a report: no unit of work
+            await repo.add_intake([("k1", "forhinder_add", "U1", {})], NOW)
+        async with asyncio.timeout(5):
+            await woken.wait()
+    finally:
+        await first.close()
+        await second.close()
+
+
+@on_postgresql
 async def test_a_slack_event_is_seen_once_by_all_processes(db_target):
     first = await open_database(db_target).connect()
     second = await open_database(db_target).connect()
