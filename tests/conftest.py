@@ -70,7 +70,9 @@ async def db(db_target):
     await database.close()
 
 
-sqlite_only = pytest.mark.skipif(postgresql.enabled(), reason="SQLite's own (set per test)")
+def sqlite_only(reason: str):
+    """A test of SQLite itself (its file, its pragmas, its errors): skipped in the PostgreSQL half."""
+    return pytest.mark.skipif(postgresql.enabled(), reason=f"SQLite's own: {reason}")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

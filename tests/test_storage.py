@@ -22,7 +22,7 @@ async def test_migrations_are_versioned_and_applied_once(tmp_path):
         assert await db.schema_version() == len(migrations())
 
 
-@sqlite_only  # SQLite's own settings
+@sqlite_only("its pragmas")
 async def test_pragmas(db):
     async def pragma(name):
         async with db.conn.execute(f"PRAGMA {name}") as cur:
