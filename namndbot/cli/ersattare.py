@@ -6,12 +6,7 @@ import argparse
 
 from ..domain.names import obs
 from . import Context
-from .core import (
-    iso_date,
-    meeting_words,
-    print_change,
-    service_for,
-)
+from .core import iso_date, meeting_words, print_change, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,10 +7,7 @@ import json
 
 from ..domain.names import obs
 from . import Context
-from .core import (
-    iso_date,
-    service_for,
-)
+from .core import iso_date, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,10 +11,7 @@ from ..domain.model import CHAIR_ROLES
 from ..domain.names import antal, join_names
 from ..services.documents import file_bytes
 from . import Context
-from .core import (
-    print_change,
-    service_for,
-)
+from .core import print_change, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,15 +8,7 @@ from ..domain.dates import klockslag
 from ..domain.names import antal, join_names, match_name, obs
 from ..services import PlanChange
 from . import Context
-from .core import (
-    clock_time,
-    meeting_date,
-    meeting_words,
-    paragraph_count,
-    positive,
-    print_change,
-    service_for,
-)
+from .core import clock_time, meeting_date, meeting_words, paragraph_count, positive, print_change, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:

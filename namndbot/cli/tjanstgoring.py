@@ -8,10 +8,7 @@ import sys
 
 from ..domain.errors import NamndbotError
 from . import Context
-from .core import (
-    iso_date,
-    service_for,
-)
+from .core import iso_date, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
