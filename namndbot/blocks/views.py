@@ -30,7 +30,7 @@ from .limits import (
     section,
     text_sections,
 )
-from .messages import Message, ref
+from .meddelande import Message, ref
 
 RED = "#E01E5A"
 
