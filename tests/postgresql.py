@@ -69,6 +69,14 @@ class Server:
                 raise RuntimeError("running as root and there is no user postgres to run the server as") from exc
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
+        try:
+            self._start(durable)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self._names = itertools.count(1)
+
+    def _start(self, durable: bool) -> None:
         self._run("initdb", "-D", str(self.data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
         # A test server: nothing to keep after a crash of the machine. The benchmark keeps fsync (durable).
         settings = [
@@ -88,7 +96,6 @@ class Server:
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-w", "-o", " ".join(settings), "start"
         )
-        self._names = itertools.count(1)
 
     def _run(self, tool: str, *args: str) -> None:
         result = subprocess.run(
@@ -140,6 +147,7 @@ def server() -> Server:
     """The session's server, started on first use (skips, or fails under NAMNDBOT_TEST_REQUIRE)."""
     global _server, _failure
     if _server is None and _failure is None:
+        started: Server | None = None
         try:
             started = Server()
             # (called from inside the tests' event loop: the template is made on a loop of its own)
@@ -148,6 +156,8 @@ def server() -> Server:
             _server = started
         except Exception as exc:
             _failure = str(exc)
+            if started is not None:
+                started.stop()  # no server left running behind a failed start
     if _server is None:
         if required():
             pytest.fail(f"PostgreSQL is required here (NAMNDBOT_TEST_REQUIRE) but could not start: {_failure}")
