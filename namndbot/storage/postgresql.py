@@ -163,7 +163,7 @@ class PgDatabase(Database):
     dialect = "postgresql"
     shared = True  # other processes may work on the same database
 
-    def __init__(self, url: str, *, check: bool = True) -> None:  # noqa: B027 (Database's own is SQLite's)
+    def __init__(self, url: str, *, check: bool = True) -> None:  # (not Database.__init__: that is SQLite's)
         self.url = url
         self.path = shown(url)  # what messages name
         self.check = check
