@@ -79,6 +79,27 @@ async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
         await db.close()
 
 
+def committee_arg(p: argparse.ArgumentParser) -> None:
+    """``--committee SHORT``, which every command about one committee takes."""
+    p.add_argument(
+        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
+    )
+
+
+def meeting_arg(p: argparse.ArgumentParser) -> None:
+    """``--meeting DATE``, required (the meeting subcommands take ``DATE`` too: :func:`meeting_date`)."""
+    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+
+
+def name_arg(p: argparse.ArgumentParser) -> None:
+    """``NAME``: a person in the roster (case, diacritics and shortened words don't matter)."""
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
+    )
+
+
 def meeting_date(p: argparse.ArgumentParser) -> None:
     """``DATE`` or ``--meeting DATE``: the meeting subcommands take the date either way (the other
     commands name the meeting with ``--meeting DATE``), into ``args.date``."""

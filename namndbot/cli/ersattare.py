@@ -6,35 +6,23 @@ import argparse
 
 from ..domain.names import obs
 from . import Context
-from .core import iso_date, meeting_words, print_change, service_for
+from .core import committee_arg, meeting_arg, meeting_words, name_arg, print_change, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     ers = sub.add_parser("ersattare", help="ersättarnas svar på inkallelser")
     esub = ers.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = esub.add_parser("decline", help="en ersättare kan inte tjänstgöra: kalla nästa i turordningen")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    committee_arg(p)
+    meeting_arg(p)
+    name_arg(p)
     p.set_defaults(handler=ersattare_decline)
     p = esub.add_parser(
         "accept", help="en inkallad ersättare har svarat ja utanför boten (per telefon, e-post): registrera det"
     )
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    committee_arg(p)
+    meeting_arg(p)
+    name_arg(p)
     p.set_defaults(handler=ersattare_accept)
 
 

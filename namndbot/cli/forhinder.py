@@ -6,22 +6,25 @@ import argparse
 
 from ..domain.names import obs
 from . import Context
-from .core import iso_date, meeting_words, paragraph_range, positive, print_change, service_for
+from .core import (
+    committee_arg,
+    meeting_arg,
+    meeting_words,
+    name_arg,
+    paragraph_range,
+    positive,
+    print_change,
+    service_for,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     forhinder = sub.add_parser("forhinder", help="anmäl eller återkalla förhinder")
     fsub = forhinder.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = fsub.add_parser("add", help="anmäl förhinder för en ledamot eller ersättare")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    committee_arg(p)
+    meeting_arg(p)
+    name_arg(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument(
         "--until-paragraph", type=positive, metavar="N", help="närvarande t.o.m. § N, förhinder därefter"
@@ -33,15 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jav", action="store_true", help="förhindret är jäv (med --paragraphs)")
     p.set_defaults(handler=forhinder_add)
     p = fsub.add_parser("remove", help="återkalla en förhinder")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    committee_arg(p)
+    meeting_arg(p)
+    name_arg(p)
     p.set_defaults(handler=forhinder_remove)
     from .forhinder_lista import register_list
 

@@ -10,13 +10,11 @@ from . import Context
 
 
 def register_list(fsub: argparse._SubParsersAction) -> None:
-    from .core import iso_date
+    from .core import committee_arg, meeting_arg
 
     p = fsub.add_parser("list", help="lista anmälda förhinder till ett sammanträde: vem, vilka §, när och av vem")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    committee_arg(p)
+    meeting_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=forhinder_list_cmd)
 

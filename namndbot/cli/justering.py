@@ -14,39 +14,31 @@ from ..services.documents import read_document
 from ..services.justering import JusteringService, JusteringView
 from ..services.skrivelse import SkrivelseService
 from . import Context
-from .core import iso_date, service_for
+from .core import committee_arg, iso_date, meeting_arg, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     jus = sub.add_parser("justering", help="justerare, justeringsdag och lagens frister")
     jsub = jus.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = jsub.add_parser("set", help="ange justerare och justeringsdag")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    committee_arg(p)
+    meeting_arg(p)
     p.add_argument("--justerare", action="append", default=[], metavar="NAME", help="två gånger, en per justerare")
     p.add_argument("--date", required=True, type=iso_date, metavar="DATE", help="justeringsdagen")
     p.set_defaults(handler=justering_set)
     p = jsub.add_parser("import", help="läs justerare, justeringsdag och omedelbart justerade § ur protokollet")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     p.add_argument("file", metavar="FILE", help="protokollet (text eller PDF) med justeringsparagrafen")
     p.add_argument("--meeting", type=iso_date, metavar="DATE", help="om protokollet inte säger vilket sammanträde")
     p.set_defaults(handler=justering_import)
     p = jsub.add_parser("show", help="visa justeringen och datumen för anslag och överklagande")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    committee_arg(p)
+    meeting_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=justering_show)
     p = jsub.add_parser("done", help="protokollet är justerat")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    committee_arg(p)
+    meeting_arg(p)
     p.add_argument("--date", type=iso_date, metavar="DATE", help="dagen det justerades (annars i dag)")
     p.add_argument("--anslag", type=iso_date, metavar="DATE", help="dagen anslaget sattes upp")
     p.set_defaults(handler=justering_done)

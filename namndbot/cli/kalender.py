@@ -10,7 +10,7 @@ from ..domain.names import obs
 from ..services.documents import read_document
 from ..services.feeds import FeedService
 from . import Context
-from .core import positive, service_for
+from .core import committee_arg, name_arg, positive, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,20 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="visa vad som skulle ändras, utan att spara något")
     p.set_defaults(handler=kalender_import)
     p = ksub.add_parser("ics", help="skriv ett kalenderflöde (iCalendar) till stdout")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     p.add_argument("--member", metavar="NAME", help="en ledamots eller ersättares eget flöde")
     p.set_defaults(handler=kalender_ics)
     p = ksub.add_parser("token", help="visa (eller byt) en ledamots hemliga kalenderlänk")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    committee_arg(p)
+    name_arg(p)
     p.add_argument("--rotate", action="store_true", help="gör en ny länk; den gamla slutar fungera")
     p.set_defaults(handler=kalender_token)
 

@@ -7,15 +7,13 @@ import json
 
 from ..domain.names import obs
 from . import Context
-from .core import iso_date, service_for
+from .core import committee_arg, meeting_arg, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("narvaro", help="protokollets avsnitt Närvarande")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
-    p.add_argument("--meeting", required=True, type=iso_date, metavar="DATE", help="sammanträdets datum, ÅÅÅÅ-MM-DD")
+    committee_arg(p)
+    meeting_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=narvaro)
 

@@ -11,7 +11,7 @@ from ..domain.model import CHAIR_ROLES
 from ..domain.names import antal, join_names
 from ..services.documents import file_bytes
 from . import Context
-from .core import print_change, service_for
+from .core import committee_arg, print_change, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,9 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE.toml", help="rosterfilen (TOML)")
     p.set_defaults(handler=roster_import, creates_db=True)
     p = rsub.add_parser("show", help="visa en nämnds roster")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=roster_show)
 

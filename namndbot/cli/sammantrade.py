@@ -8,16 +8,24 @@ from ..domain.dates import klockslag
 from ..domain.names import antal, join_names, match_name, obs
 from ..services import PlanChange
 from . import Context
-from .core import clock_time, meeting_date, meeting_words, paragraph_count, positive, print_change, service_for
+from .core import (
+    clock_time,
+    committee_arg,
+    meeting_date,
+    meeting_words,
+    name_arg,
+    paragraph_count,
+    positive,
+    print_change,
+    service_for,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     meeting = sub.add_parser("meeting", help="sammanträden")
     msub = meeting.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = msub.add_parser("add", help="lägg till ett sammanträde, eller ändra det som finns det datumet")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     meeting_date(p)
     p.add_argument(
         "--time", type=clock_time, metavar="HH:MM", help="starttid, t.ex. 16:00 (annars nämndens default_start)"
@@ -32,40 +40,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--note", metavar="TEXT", help="huvudärende eller anteckning")
     p.set_defaults(handler=meeting_add)
     p = msub.add_parser("cancel", help="ställ in ett sammanträde")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     meeting_date(p)
     p.set_defaults(handler=meeting_cancel)
     p = msub.add_parser("list", help="lista en nämnds sammanträden")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     p.add_argument("--year", type=positive, metavar="YYYY", help="bara sammanträden detta år")
     p.set_defaults(handler=meeting_list)
 
     p = msub.add_parser("start", help="öppna sammanträdet med de ersättare som är närvarande")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     meeting_date(p)
     p.add_argument("--present", action="append", default=[], metavar="NAME", help="en närvarande ersättare (upprepa)")
     p.set_defaults(handler=meeting_start)
     p = msub.add_parser("present", help="en ersättare som kommer efter att sammanträdet har börjat")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     meeting_date(p)
-    p.add_argument(
-        "name",
-        metavar="NAME",
-        help="personens namn; skiftläge och diakritiska tecken spelar ingen roll, och ord får kortas (westm)",
-    )
+    name_arg(p)
     p.set_defaults(handler=meeting_present)
     p = msub.add_parser("paragraph", help="nu behandlas § N: ändringar gäller från nästa paragraf")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     meeting_date(p)
     p.add_argument("number", type=positive, metavar="N", help="paragrafen som behandlas nu (protokollets nummer)")
     p.set_defaults(handler=meeting_paragraph)

@@ -8,16 +8,14 @@ import sys
 
 from ..domain.errors import NamndbotError
 from . import Context
-from .core import iso_date, service_for
+from .core import committee_arg, iso_date, service_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     tj = sub.add_parser("tjanstgoring", help="vem som tjänstgjorde, för arvodena")
     tsub = tj.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     p = tsub.add_parser("export", help="alla som tjänstgjort eller varit närvarande, per sammanträde")
-    p.add_argument(
-        "--committee", required=True, metavar="SHORT", help="nämndens förkortning (short i rostern), t.ex. AMN"
-    )
+    committee_arg(p)
     p.add_argument("--from", dest="start", required=True, type=iso_date, metavar="DATE", help="första dag, ÅÅÅÅ-MM-DD")
     p.add_argument("--to", dest="end", required=True, type=iso_date, metavar="DATE", help="sista dag, ÅÅÅÅ-MM-DD")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="utdata: csv (för Excel) eller json")
