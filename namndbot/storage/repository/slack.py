@@ -43,14 +43,6 @@ class SlackStore(Sql):
             channel,
         )
 
-    async def members_to_link(self) -> list[tuple[int, str]]:
-        """``(member id, email)`` of active members with an email and no Slack id yet."""
-        rows = await self._all(
-            "SELECT id, email FROM member WHERE retired_at IS NULL AND email IS NOT NULL"
-            " AND slack IS NULL AND slack_lookup IS NULL"
-        )
-        return [(r["id"], r["email"]) for r in rows]
-
     async def link_slack(self, member_id: int, slack: str) -> None:
         self._catalog_changed()
         await self._run("UPDATE member SET slack_lookup = ? WHERE id = ?", slack, member_id)
