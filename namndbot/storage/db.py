@@ -161,35 +161,35 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repository]:
         """A unit of work: everything inside commits together or not at all."""
-        async with self._lock:
+        async with self._lock, self._counted():
+            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield Repository(self.conn, self)
-                except BaseException:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
-                    raise
-                else:
-                    await self.conn.execute("COMMIT")
-            except Exception as exc:
-                self._failed(exc)
+                yield Repository(self.conn, self)
+            except BaseException:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
                 raise
-            self.commits += 1
-            self.write_failure = None
+            else:
+                await self.conn.execute("COMMIT")
 
     @asynccontextmanager
     async def statement(self) -> AsyncIterator[Repository]:
         """One writing statement that is its own transaction (SQLite commits it atomically):
         one round trip to the database thread instead of three. The caller runs exactly one."""
-        async with self._lock:
-            try:
-                yield Repository(self.conn, self)
-            except Exception as exc:
-                self._failed(exc)
-                raise
-            self.commits += 1
-            self.write_failure = None
+        async with self._lock, self._counted():
+            yield Repository(self.conn, self)
+
+    @asynccontextmanager
+    async def _counted(self) -> AsyncIterator[None]:
+        """Around a write: a commit counted once it is through; a fault of the storage kept (for
+        /healthz and the messages) until the next write succeeds."""
+        try:
+            yield
+        except Exception as exc:
+            self._failed(exc)
+            raise
+        self.commits += 1
+        self.write_failure = None
 
     def _failed(self, exc: Exception) -> None:
         if is_storage_fault(exc):

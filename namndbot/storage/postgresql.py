@@ -293,40 +293,22 @@ class PgDatabase(Database):
     async def transaction(self) -> AsyncIterator[Repository]:
         """A unit of work: everything inside commits together or not at all; one at a time over
         every process on the database (the advisory lock), as on SQLite."""
-        async with self._lock:
-            try:
-                async with self.pool.acquire() as conn:
-                    async with conn.transaction():
-                        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                        pg = PgConnection(conn, self._id_tables)
-                        catalog = self.catalog_changes
-                        yield Repository(pg, self)  # type: ignore[arg-type]
-                        if pg.wrote:  # a unit of work that found nothing to do wakes nobody
-                            payload = f"{self._tag}/{'c' if self.catalog_changes != catalog else ''}"
-                            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
-            except Exception as exc:
-                self._failed(exc)
-                raise
-            self.commits += 1
-            self.write_failure = None
+        async with self._lock, self._counted():
+            async with self.pool.acquire() as conn:
+                async with conn.transaction():
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                    pg = PgConnection(conn, self._id_tables)
+                    catalog = self.catalog_changes
+                    yield Repository(pg, self)  # type: ignore[arg-type]
+                    if pg.wrote:  # a unit of work that found nothing to do wakes nobody
+                        payload = f"{self._tag}/{'c' if self.catalog_changes != catalog else ''}"
+                        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
 
     @asynccontextmanager
     async def statement(self) -> AsyncIterator[Repository]:
         """One writing statement, its own transaction, beside the units of work (no lock)."""
-        try:
-            async with self.pool.acquire() as conn:
-                yield Repository(PgConnection(conn, self._id_tables), self)  # type: ignore[arg-type]
-        except Exception as exc:
-            self._failed(exc)
-            raise
-        self.commits += 1
-        self.write_failure = None
-
-    def _failed(self, exc: Exception) -> None:
-        from .health import explain, is_storage_fault
-
-        if is_storage_fault(exc):
-            self.write_failure = explain(exc, self.path)
+        async with self._counted(), self.pool.acquire() as conn:
+            yield Repository(PgConnection(conn, self._id_tables), self)  # type: ignore[arg-type]
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[PgConnection]:  # type: ignore[override]
