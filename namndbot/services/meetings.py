@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.dates import svensk_datum
@@ -101,20 +102,16 @@ class SammantradeTjanst(PlaneringTjanst):
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
             )
-            meeting_id = await repo.insert_meeting(stored.id, meeting, now)
-            meeting = replace(meeting, id=meeting_id)
-            await repo.audit(
+            meeting = await self.insert_meeting_in(
+                repo,
                 now,
+                stored,
+                meeting,
                 actor,
                 "meeting_add",
-                committee_id=stored.id,
-                meeting_id=meeting_id,
-                date=day,
-                start=meeting.start.strftime("%H:%M"),
                 paragraphs=paragraphs,
                 first_paragraph=meeting.first_paragraph,
             )
-            await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             return MeetingResult(
                 meeting, created=True, changed=True, warnings=await self._shared_numbers(repo, stored, meeting)
             )
@@ -172,6 +169,33 @@ class SammantradeTjanst(PlaneringTjanst):
             replan=change,
             warnings=await self._shared_numbers(repo, stored, updated),
         )
+
+    async def insert_meeting_in(
+        self,
+        repo: Repository,
+        now: datetime,
+        stored: StoredCommittee,
+        meeting: Meeting,
+        actor: str,
+        action: str,
+        **detail: Any,
+    ) -> Meeting:
+        """Store a new meeting (audited as ``action`` with its date, start and ``detail``; the feeds
+        are told): the meeting with its id."""
+        meeting_id = await repo.insert_meeting(stored.id, meeting, now)
+        meeting = replace(meeting, id=meeting_id)
+        await repo.audit(
+            now,
+            actor,
+            action,
+            committee_id=stored.id,
+            meeting_id=meeting_id,
+            date=meeting.date,
+            start=meeting.start.strftime("%H:%M"),
+            **detail,
+        )
+        await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
+        return meeting
 
     async def _shared_numbers(self, repo: Repository, stored: StoredCommittee, meeting: Meeting) -> tuple[str, ...]:
         """Numbered through the year: a warning when ``meeting`` shares a number with another of the year

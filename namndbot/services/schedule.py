@@ -176,19 +176,9 @@ async def _apply(namnd: NamndService, short: str, schedule: Schedule, *, actor: 
                 uid=f"{uuid.uuid4()}@namndbot",
                 updated_at=now,
             )
-            meeting_id = await repo.insert_meeting(stored.id, meeting, now)
-            meeting = replace(meeting, id=meeting_id)
-            await repo.audit(
-                now,
-                actor,
-                "schedule_add",
-                committee_id=stored.id,
-                meeting_id=meeting_id,
-                date=day,
-                start=meeting.start.strftime("%H:%M"),
-                status=meeting.status,
+            meeting = await namnd.insert_meeting_in(
+                repo, now, stored, meeting, actor, "schedule_add", status=meeting.status
             )
-            await repo.add_event(now, "meeting_andrad", committee_id=stored.id, meeting_id=meeting_id)
             added.append(meeting)
 
         # Dropped from the decision: cancelled, never deleted (and never one already held).
