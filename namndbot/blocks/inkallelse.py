@@ -26,17 +26,20 @@ def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reaso
     if m.note:
         blocks.append(ContextBlock(elements=[md(f"Huvudärende: {m.note}")]))
     blocks.append(ContextBlock(elements=[md(f"Varför du: {reason}")]))
-    value = ref(committee.short, m.date, member.name)
-    blocks.append(
-        ActionsBlock(
-            block_id="svar",
-            elements=[
-                ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
-                ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
-            ],
-        )
-    )
+    blocks.append(svar_buttons(committee, m, member.name))
     return Message(text, [b.to_dict() for b in blocks])
+
+
+def svar_buttons(committee: Committee, m: Meeting, name: str) -> ActionsBlock:
+    """ "Jag kommer" / "Jag kan inte": the answer to a call-in (in it, and in its reminder)."""
+    value = ref(committee.short, m.date, name)
+    return ActionsBlock(
+        block_id="svar",
+        elements=[
+            ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
+            ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
+        ],
+    )
 
 
 def call_changed(committee: Committee, m: Meeting, member: Member, serves: str) -> Message:

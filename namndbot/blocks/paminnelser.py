@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from ..domain.meeting import Meeting
 from ..domain.model import Committee
+from .inkallelse import svar_buttons
 from .limits import section
 from .meddelande import Message, ref, when
 
@@ -43,15 +44,5 @@ def call_in_reminder(committee: Committee, m: Meeting, name: str, seats: list[st
         f"Påminnelse: du är inkallad att tjänstgöra för {', '.join(seats)} vid {committee.name}s sammanträde "
         f"{when(committee, m)}, men har inte svarat."
     )
-    value = ref(committee.short, m.date, name)
-    blocks = [
-        section(text),
-        ActionsBlock(
-            block_id="svar",
-            elements=[
-                ButtonElement(text="Jag kommer", action_id="svar_kommer", value=value, style="primary"),
-                ButtonElement(text="Jag kan inte", action_id="svar_kan_inte", value=value, style="danger"),
-            ],
-        ),
-    ]
+    blocks = [section(text), svar_buttons(committee, m, name)]
     return Message(text, [b.to_dict() for b in blocks])
