@@ -36,6 +36,9 @@ def test_a_link_names_member_meeting_and_call_and_cannot_be_forged():
     assert las(f"{member}.{meeting}.{int(at) + 1}.{sig}", KEY) is None  # another call-in
     for junk in ("", "x", "1.2.3", "1.2.3.4.5", "a.b.c.d", "-1.2.3." + sig, "1" * 30 + ".2.3." + sig):
         assert las(junk, KEY) is None
+    # Not ASCII: digits int() would take ("²", Arabic-Indic), letters compare_digest refuses.
+    for junk in (f"\u00b2.{meeting}.{at}.{sig}", f"\u0661\u0664.{meeting}.{at}.{sig}", f"{member}.{meeting}.{at}.åäö"):
+        assert las(junk, KEY) is None
     assert link.dedupe_key == f"epost:14:3:{moment(called)}"
     assert moment(datetime(1970, 1, 1, tzinfo=UTC)) == 0
 
