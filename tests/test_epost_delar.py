@@ -56,6 +56,43 @@ def test_the_roster_says_how_a_member_is_reached():
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "åsa@kommun.se",  # no mail server without SMTPUTF8 takes it: the mail could never be built
+        "a@b.se>,c.se",  # would add a second address to the To header
+        'x"@kommun.se',
+        "a b@kommun.se",
+        "a@kommun",
+        "a@-kommun.se",
+        "a@kommun..se",
+        "a@@kommun.se",
+        "@kommun.se",
+    ],
+)
+def test_an_address_no_mail_server_takes_is_refused(address):
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Börje Häggman"\n', f'name = "Börje Häggman"\nemail = {json.dumps(address)}\n'
+    )
+    with pytest.raises(RosterError) as exc:
+        parse_roster(text)
+    assert f"”{address}” är ingen giltig e-postadress" in str(exc.value) and "Börje Häggman" in str(exc.value)
+    if address.startswith("å"):
+        assert "inte å, ä eller ö" in str(exc.value)
+
+
+def test_a_domain_with_a_swedish_letter_is_written_as_mail_servers_read_it():
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Börje Häggman"\n', 'name = "Börje Häggman"\nemail = "borje.h+amn@kommun.åre.se"\n'
+    )
+    haggman = next(m for m in parse_roster(text).roster.ersattare if m.name == "Börje Häggman")
+    assert haggman.email == "borje.h+amn@kommun.xn--re-xia.se"
+    payload = compose.plain("Ämne", "Text").payload(
+        to=haggman.email, name=haggman.name, committee="AMN", message_id="<x@y>"
+    )
+    assert compose.message(payload, "amn@example.se")["To"] == "Börje Häggman <borje.h+amn@kommun.xn--re-xia.se>"
+
+
+@pytest.mark.parametrize(
     ("line", "message"),
     [
         ('kontakt = "brev"', "”kontakt” ska vara ”epost” eller ”slack”, inte ”brev”."),
