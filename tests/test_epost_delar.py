@@ -80,6 +80,18 @@ def test_an_address_no_mail_server_takes_is_refused(address):
         assert "inte å, ä eller ö" in str(exc.value)
 
 
+def test_a_committee_name_with_a_line_break_is_refused():
+    # It is in every mail's subject: a line break there would make every mail of the committee fail.
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Arbetsmarknadsnämnden"', 'name = "Arbetsmarknadsnämnden\\r\\nBcc: x@example.se"'
+    )
+    with pytest.raises(RosterError) as exc:
+        parse_roster(text)
+    assert "nämndens namn (name i [committee]) innehåller ett osynligt tecken eller styrtecken (U+000D)" in str(
+        exc.value
+    )
+
+
 def test_a_domain_with_a_swedish_letter_is_written_as_mail_servers_read_it():
     text = AMN_TOML.read_text(encoding="utf-8").replace(
         'name = "Börje Häggman"\n', 'name = "Börje Häggman"\nemail = "borje.h+amn@kommun.åre.se"\n'

@@ -180,6 +180,13 @@ class _Reader:
                     f"okänd nyckel ”{key}” i [committee].", self._line_of(rf"^\s*{re.escape(key)}\s*=") or line
                 )
         name = self._str(raw, "name", "[committee]", line, required=True)
+        if not name.isprintable():  # a line break would end up in e-mail headers (the subject)
+            bad = next(c for c in name if not c.isprintable())
+            raise self.fail(
+                f"nämndens namn (name i [committee]) innehåller ett osynligt tecken eller styrtecken "
+                f"(U+{ord(bad):04X}); skriv namnet på en rad, med vanliga bokstäver.",
+                self._line_of(r"^\s*name\s*=") or line,
+            )
         short = self._str(raw, "short", "[committee]", line, required=True)
         if not SHORT.match(short):
             raise self.fail(
