@@ -4,6 +4,8 @@ page, never a traceback, and the call-in stays as it was."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import ClientSession
 
 from .test_epost import DAY, bot, call_haggman, links, mail  # noqa: F401  (fixtures)
@@ -52,3 +54,42 @@ async def test_bad_requests_get_a_swedish_page_and_change_nothing(bot, mail):  #
     await bot.bot.settled()
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.calls.get("borje haggman") == "kallad" and result.declined == {}
+
+
+async def test_an_old_link_says_what_became_of_the_call_and_changes_nothing(bot, mail, clock):  # noqa: F811
+    from .slack_support import user
+
+    first = links(await call_haggman(bot, mail))["Jag kommer"].split("?")[0]
+    namnd = bot.bot.namnd
+
+    async def page(address: str, method: str = "GET") -> tuple[int, str]:
+        async with ClientSession() as http:
+            async with http.request(method, address, data={"svar": "kommer"} if method == "POST" else None) as r:
+                return r.status, await r.text()
+
+    # Andrea Ström can come after all: Häggman is released, and his link says so.
+    await namnd.remove_forhinder("AMN", DAY, "Andrea Ström", actor="t")
+    await bot.bot.settled()
+    for method in ("GET", "POST"):
+        status, text = await page(first, method)
+        assert status == 410 and "Inkallelsen är återkallad" in text and "<form" not in text
+    assert "borje haggman" not in (await namnd.narvaro("AMN", DAY)).calls
+
+    # She can't after all: he is called in again, with a new link; the old one points to it.
+    clock.now += timedelta(minutes=5)
+    await user(bot, "Andrea Ström").slash("förhinder 26 november")
+    await bot.bot.settled()
+    msgs = await mail.wait_for("borje@example.se", 3)  # call-in, release, call-in again
+    second = links(msgs[-1])["Jag kommer"].split("?")[0]
+    assert second != first
+    for method in ("GET", "POST"):
+        status, text = await page(first, method)
+        assert status == 410 and "Länken gäller en tidigare inkallelse" in text
+    assert (await namnd.narvaro("AMN", DAY)).calls.get("borje haggman") == "kallad"
+
+    # The meeting is cancelled: the new link says so, and answers nothing.
+    await namnd.cancel_meeting("AMN", DAY, actor="t")
+    await bot.bot.settled()
+    for method in ("GET", "POST"):
+        status, text = await page(second, method)
+        assert status == 410 and "Sammanträdet är inställt" in text and "<form" not in text
