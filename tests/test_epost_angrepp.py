@@ -93,3 +93,80 @@ async def test_an_old_link_says_what_became_of_the_call_and_changes_nothing(bot,
     for method in ("GET", "POST"):
         status, text = await page(second, method)
         assert status == 410 and "Sammanträdet är inställt" in text and "<form" not in text
+
+
+WEIRD = 'Börje "Bö" <Häggman> & Söner'
+COMMITTEE = 'Arbetsmarknads- & <integrations>nämnden "AMN"'
+
+
+async def test_names_with_html_and_quotes_are_escaped_in_the_mail_and_survive_the_invitation(tmp_path, clock):
+    """The roster allows any printable name: <, & and " reach the mail's HTML part escaped, the To header
+    as one quoted address, and the invitation's CN and summary unchanged through icalendar."""
+    import html
+    from datetime import UTC, datetime
+    from email.headerregistry import Address
+    from html.parser import HTMLParser
+
+    from icalendar import Calendar
+
+    from namndbot.mail.local import LocalMail
+
+    from .bot_process import free_port
+    from .slack_support import amn_with_slack, running_bot, user
+    from .test_epost import parts
+
+    toml_name = WEIRD.replace('"', '\\"')
+    roster = amn_with_slack(emails_only=("Börje Häggman",)).replace("börje@", "borje@")
+    roster = roster.replace("Börje Häggman", toml_name).replace(
+        'name = "Arbetsmarknadsnämnden"', f'name = "{COMMITTEE.replace(chr(34), chr(92) + chr(34))}"'
+    )
+    clock.now = datetime(2019, 11, 20, 9, tzinfo=UTC)
+    port = free_port()
+    async with LocalMail() as mail:
+        async with running_bot(
+            tmp_path,
+            clock,
+            roster=roster,
+            NAMNDBOT_PORT=port,
+            NAMNDBOT_BASE_URL=f"http://127.0.0.1:{port}",
+            NAMNDBOT_SMTP_URL=mail.url,
+            NAMNDBOT_MAIL_FROM="amn@example.se",
+        ) as running:
+            await running.bot.namnd.add_meeting(
+                "AMN", DAY, paragraphs=16, location='Sal <B> & "C"', note="Budget <2020> & mål", actor="t"
+            )
+            await running.bot.settled()
+            await user(running, "Andrea Ström").slash("förhinder 26 november")
+            await running.bot.settled()
+            (msg,) = await mail.wait_for("borje@example.se")
+
+            (to,) = msg["To"].addresses
+            assert (to.display_name, to.addr_spec) == (WEIRD, "borje@example.se")
+            assert isinstance(to, Address) and len(msg["To"].addresses) == 1
+            assert COMMITTEE in msg["Subject"]
+
+            body = parts(msg)
+            page = body["text/html"]
+            tags: list[str] = []
+
+            class Tags(HTMLParser):
+                def handle_starttag(self, tag, attrs):
+                    tags.append(tag)
+
+            Tags().feed(page)
+            assert set(tags) <= {"html", "head", "meta", "title", "body", "p", "br", "a"}, tags
+            assert html.escape(COMMITTEE) in page and html.escape('Sal <B> & "C"') in page
+            assert "Budget &lt;2020&gt; &amp; mål" in page
+            assert COMMITTEE in body["text/plain"] and 'Sal <B> & "C"' in body["text/plain"]
+
+            (event,) = Calendar.from_ical(body["text/calendar"]).walk("VEVENT")
+            assert str(event["ATTENDEE"].params["CN"]) == WEIRD
+            assert str(event["ORGANIZER"].params["CN"]) == COMMITTEE
+            assert str(event["LOCATION"]) == 'Sal <B> & "C"'
+            assert COMMITTEE in str(event["SUMMARY"])
+
+            # The answer page escapes them too.
+            url = [line for line in body["text/plain"].splitlines() if "/svar/" in line][0]
+            async with ClientSession() as http, http.get(url) as r:
+                answer = await r.text()
+            assert html.escape(COMMITTEE) in answer and COMMITTEE not in answer
