@@ -122,14 +122,14 @@ async def test_names_with_html_and_quotes_are_escaped_in_the_mail_and_survive_th
     )
     clock.now = datetime(2019, 11, 20, 9, tzinfo=UTC)
     port = free_port()
-    async with LocalMail() as mail:
+    async with LocalMail() as server:
         async with running_bot(
             tmp_path,
             clock,
             roster=roster,
             NAMNDBOT_PORT=port,
             NAMNDBOT_BASE_URL=f"http://127.0.0.1:{port}",
-            NAMNDBOT_SMTP_URL=mail.url,
+            NAMNDBOT_SMTP_URL=server.url,
             NAMNDBOT_MAIL_FROM="amn@example.se",
         ) as running:
             await running.bot.namnd.add_meeting(
@@ -138,7 +138,7 @@ async def test_names_with_html_and_quotes_are_escaped_in_the_mail_and_survive_th
             await running.bot.settled()
             await user(running, "Andrea Ström").slash("förhinder 26 november")
             await running.bot.settled()
-            (msg,) = await mail.wait_for("borje@example.se")
+            (msg,) = await server.wait_for("borje@example.se")
 
             (to,) = msg["To"].addresses
             assert (to.display_name, to.addr_spec) == (WEIRD, "borje@example.se")
