@@ -170,3 +170,68 @@ async def test_names_with_html_and_quotes_are_escaped_in_the_mail_and_survive_th
             async with ClientSession() as http, http.get(url) as r:
                 answer = await r.text()
             assert html.escape(COMMITTEE) in answer and COMMITTEE not in answer
+
+
+async def test_a_mail_the_server_keeps_deferring_is_told_to_the_secretaries_once(bot, mail, clock):  # noqa: F811
+    """4xx for half an hour: the secretaries hear of it once (to phone), and it is still tried and sent once."""
+    import asyncio
+
+    from namndbot.bot.outbox import MAIL_DELAYED_AFTER
+
+    from .slack_support import SECRETARIES_CHANNEL, user
+
+    def notices() -> list[str]:
+        return [m["text"] for m in bot.fake.channels.get(SECRETARIES_CHANNEL, []) if m["text"].startswith(":warning:")]
+
+    async def attempts() -> int:
+        """Attempts made and recorded (a row being sent counts its attempt before it is answered)."""
+        async with bot.bot.db.read() as repo:
+            (row,) = [r for r in await repo.outbox_all() if r.kind == "mail"]
+        return row.attempts if row.status == "pending" else -1
+
+    async def until(check) -> None:
+        for _ in range(300):
+            if await check():
+                return
+            await asyncio.sleep(0.02)
+        async with bot.bot.db.read() as repo:
+            rows = [
+                (r.kind, r.status, r.attempts, str(r.next_attempt_at))
+                for r in await repo.outbox_all()
+                if r.kind != "home"
+            ]
+        raise AssertionError(f"not in time: {clock.now} {rows}")
+
+    async def tried() -> bool:
+        async with bot.bot.db.read() as repo:
+            return any(r.kind == "mail" and r.attempts > 0 and r.status == "pending" for r in await repo.outbox_all())
+
+    mail.refuse["borje@example.se"] = "451 4.3.0 Try again later"
+    await user(bot, "Andrea Ström").slash("förhinder 26 november")
+    await until(tried)
+    for _ in range(MAIL_DELAYED_AFTER + 2):
+        before = await attempts()
+        clock.advance(minutes=11)  # the next retry is due
+        bot.bot.poke()
+
+        async def again(before: int = before) -> bool:
+            return await attempts() > before
+
+        await until(again)
+        if await attempts() == MAIL_DELAYED_AFTER:
+
+            async def told() -> bool:
+                return bool(notices())
+
+            await until(told)
+        await asyncio.sleep(0.05)
+        assert len(notices()) == (1 if await attempts() >= MAIL_DELAYED_AFTER else 0)
+    (notice,) = notices()
+    assert "kunde inte skicka e-post till Börje Häggman (borje@example.se)" in notice
+    assert "e-postservern har inte tagit emot det på" in notice and "451 4.3.0 Try again later" in notice
+    assert "namndbot försöker igen" in notice and "per telefon" in notice
+    del mail.refuse["borje@example.se"]
+    clock.advance(minutes=11)
+    bot.bot.poke()
+    assert len(await mail.wait_for("borje@example.se")) == 1
+    assert len(notices()) == 1

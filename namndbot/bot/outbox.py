@@ -60,6 +60,9 @@ PERMANENT = {
 # DM fallback does), linking members by e-mail looks each up in its own committee's workspace, and a
 # mail goes over SMTP.
 OWN_CLIENT = ("response", "link", "mail")
+# A mail the server keeps answering "later" (4xx, down): after this many attempts (about half an hour
+# with the backoff) the secretaries are told once, so they can phone; it is still tried.
+MAIL_DELAYED_AFTER = 12
 
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
 # -> (channel, ts) to record; the client is that of the row's workspace
@@ -174,6 +177,11 @@ class Sender:
                 await self._failed(row, said, f"e-postservern svarade {said}" if said[:1].isdigit() else said)
                 return
             await self._retry(row, f"e-post: {exc}")
+            if row.attempts + 1 == MAIL_DELAYED_AFTER:  # once: a call-in must not wait unseen for hours
+                waited = int((self.clock() - row.created_at).total_seconds() // 60)
+                await self._tell(
+                    row, f"e-postservern har inte tagit emot det på {waited} minuter ({exc}); namndbot försöker igen"
+                )
             return
         except (SlackObjectFormationError, TooLarge) as exc:  # can't be built: no retry would mend it
             await self._failed(row, f"{type(exc).__name__}: {exc}", "meddelandet ryms inte i Slack")
@@ -190,6 +198,9 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_failed(row.id, error)
         self.observe("failed", row.kind)
+        await self._tell(row, reason)
+
+    async def _tell(self, row: OutboxRow, reason: str) -> None:
         if self.on_failure is not None:
             try:
                 await self.on_failure(row, reason)
