@@ -408,3 +408,24 @@ async def test_the_stores_keep_installations_and_states_in_the_database(db, cloc
     await states.async_issue()  # clears out the expired one
     async with db.read() as repo:
         assert (await repo._one("SELECT count(*) AS n FROM oauth_state"))["n"] == 1
+
+
+async def test_the_redirect_repeats_no_text_but_a_slack_error_code(tmp_path, clock):
+    """Anyone can send an admin to /slack/oauth_redirect?error=…: the page must not say what they wrote."""
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        async with ClientSession() as browser:
+            planted = "Ring supporten på 0771-123 456 och uppge ditt lösenord"
+            for query, said in (
+                ({"error": "access_denied"}, "Installationen avbröts i Slack"),
+                (
+                    {"error": "invalid_team_for_non_distributed_app"},
+                    "Slack svarade ”invalid_team_for_non_distributed_app”",
+                ),
+                ({"error": planted}, "Slack svarade med ett fel som namndbot inte känner till."),
+                ({"error": "<b>x</b>"}, "Slack svarade med ett fel som namndbot inte känner till."),
+            ):
+                async with browser.get(f"{r.base}/slack/oauth_redirect", params=query, allow_redirects=False) as resp:
+                    page = await resp.text()
+                assert "kunde inte installeras" in page and said in page, page
+                assert planted not in page and "0771" not in page
+        assert await r.bot.installations.installed() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -91,7 +92,10 @@ async def _success(args: AsyncSuccessArgs) -> BoltResponse:
 
 
 async def _failure(args: AsyncFailureArgs) -> BoltResponse:
-    reason = FAILURES.get(args.reason, f"Slack svarade ”{args.reason}”.")
+    reason = FAILURES.get(args.reason)
+    if reason is None:  # the redirect's ?error= is anyone's text: only a code-like word is repeated
+        code = args.reason if re.fullmatch(r"[a-z_]{1,40}", args.reason or "") else None
+        reason = f"Slack svarade ”{code}”." if code else "Slack svarade med ett fel som namndbot inte känner till."
     log.warning("OAuth: installation failed: %s", args.reason, exc_info=args.error)
     return _page(
         "namndbot kunde inte installeras",
