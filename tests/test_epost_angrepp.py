@@ -235,3 +235,54 @@ async def test_a_mail_the_server_keeps_deferring_is_told_to_the_secretaries_once
     bot.bot.poke()
     assert len(await mail.wait_for("borje@example.se")) == 1
     assert len(notices()) == 1
+
+
+async def test_an_answer_applied_after_the_call_was_made_again_answers_nothing(tmp_path):
+    """The page checks the link, then queues the answer; the bot applies it a moment later. If the
+    secretary withdrew and remade the call in between (here from the command line, while the bot's
+    queue waits), the old link's "Jag kan inte" must not decline the new call."""
+    from datetime import UTC, datetime, timedelta
+
+    from namndbot.bot.epost import Epost
+    from namndbot.services import NamndService
+    from namndbot.services.intake import Intake
+    from namndbot.services.svar_epost import SvarEpost
+    from namndbot.storage import Database
+
+    from .slack_support import amn_with_slack
+
+    now = [datetime(2019, 11, 20, 9, tzinfo=UTC)]
+    db = await Database(tmp_path / "bot.sqlite3").connect()
+    try:
+        namnd = NamndService(db, clock=lambda: now[0])
+        await namnd.import_roster(amn_with_slack(emails_only=("Börje Häggman",)).replace("börje@", "borje@"), "t")
+        await namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
+        await namnd.add_forhinder("AMN", DAY, "Andrea Ström", actor="t")  # Häggman is called in
+        result = await namnd.narvaro("AMN", DAY)
+        haggman = next(m for m in result.roster.members if m.name == "Börje Häggman")
+        async with db.transaction() as repo:
+            found = await Epost("http://namndbot.test", "amn@example.se").links(repo, result.meeting, haggman)
+        assert found is not None
+        token = found[1].split("/svar/")[1].split("?")[0]
+
+        intake = Intake(namnd)
+        page = await SvarEpost(namnd, intake, wait=0).svara(token, "kan_inte")
+        assert page.status == 202  # queued; the bot has not applied it yet
+
+        now[0] += timedelta(minutes=5)
+        await namnd.remove_forhinder("AMN", DAY, "Andrea Ström", actor="cli:sekreteraren")
+        now[0] += timedelta(minutes=5)
+        await namnd.add_forhinder("AMN", DAY, "Andrea Ström", actor="cli:sekreteraren")  # called in anew
+        assert (await namnd.narvaro("AMN", DAY)).calls.get("borje haggman") == "kallad"
+
+        assert await intake.process() == 1
+        after = await namnd.narvaro("AMN", DAY)
+        assert after.calls.get("borje haggman") == "kallad" and after.declined == {}
+        async with db.read() as repo:
+            (row,) = [r for r in [await repo.intake(i) for i in range(1, 10)] if r is not None]
+        assert row.status != "klar" and "Länken gäller en tidigare inkallelse" in str(row.result)
+        # The old link says so, too.
+        page = await SvarEpost(namnd, intake, wait=0).visa(token)
+        assert page.rubrik in ("Svaret kunde inte registreras", "Länken gäller en tidigare inkallelse")
+    finally:
+        await db.close()
