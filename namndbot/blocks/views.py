@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from ..domain.dates import klockslag, svensk_datum
 from ..domain.paragraphs import span_words
-from ..services.core import NarvaroResult
+from ..services.narvaro import NarvaroResult
 from .limits import (
     HEADER_TEXT,
     MESSAGE_BLOCK_CHARS,
@@ -30,7 +30,7 @@ from .limits import (
     section,
     text_sections,
 )
-from .messages import Message, ref
+from .meddelande import Message, ref
 
 RED = "#E01E5A"
 

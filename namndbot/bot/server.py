@@ -24,7 +24,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from ..calendar.web import add_routes
 from ..domain.errors import NamndbotError
 from ..mail.web import add_routes as add_answer_routes
-from ..services.core import utcnow
+from ..services.base import utcnow
 from ..settings import Settings
 from ..storage import Database
 from ..storage.db import DatabaseError

@@ -120,7 +120,19 @@ ROOT = "namndbot"
 
 
 def build_parser() -> Parser:
-    from . import backup, bot, core, dataskydd, justering, kalender
+    from . import (
+        backup,
+        bot,
+        dataskydd,
+        ersattare,
+        forhinder,
+        justering,
+        kalender,
+        narvaro,
+        roster,
+        sammantrade,
+        tjanstgoring,
+    )
 
     parser = Parser(prog=ROOT, description="Sammanträdeslogistik för kommunala nämnder.")
     parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
@@ -129,7 +141,19 @@ def build_parser() -> Parser:
     )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=Parser)
     sub.required = True
-    for module in (core, kalender, justering, dataskydd, backup, bot):
+    for module in (
+        roster,
+        sammantrade,
+        tjanstgoring,
+        forhinder,
+        ersattare,
+        narvaro,
+        kalender,
+        justering,
+        dataskydd,
+        backup,
+        bot,
+    ):
         module.register(sub)
     return parser
 

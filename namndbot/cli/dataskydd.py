@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..services.core import utcnow
+from ..services.base import utcnow
 from ..services.gallring import GallringService
 from ..services.utdrag import SECTIONS, utdrag
 from ..storage import Database

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from ..domain import narvaro
 from ..domain.paragraphs import all_of, format_mask, runs
-from .core import NamndService, NarvaroResult
+from .core import NamndService
+from .narvaro import NarvaroResult
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from ..domain.names import match_name
 from ..domain.paragraphs import all_of, format_mask
 from ..domain.turordning import Plan
 from ..storage import feed_version
-from .core import NamndService, NarvaroResult
+from .core import NamndService
+from .narvaro import NarvaroResult
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from ..domain.meeting import CHAT_ORD, Anmalan
 from ..domain.names import obs
 from ..domain.svarslank import moment
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
-from .core import ForhinderResult, NamndService
+from .core import NamndService
+from .forhinder import ForhinderResult
 
 log = logging.getLogger(__name__)
 
