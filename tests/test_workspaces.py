@@ -429,3 +429,26 @@ async def test_the_redirect_repeats_no_text_but_a_slack_error_code(tmp_path, clo
                 assert "kunde inte installeras" in page and said in page, page
                 assert planted not in page and "0771" not in page
         assert await r.bot.installations.installed() == []
+
+
+async def test_an_id_copied_into_another_workspaces_roster_is_warned_of_and_messages_stay_in_their_workspace(
+    tmp_path, clock
+):
+    """Sundbyberg's roster has Solna's Slack id for Börje Häggman (copied): the import says so, and
+    Sundbyberg's call-in of him goes through Sundbyberg's workspace, never to Solna's person."""
+    async with two_municipalities(tmp_path, clock) as r:
+        fake, bot = r.fake, r.bot
+        copied = slack_id("Börje Häggman")
+        text = sbn_roster().replace(f'slack = "{sbn_id("Börje Häggman")}"', f'slack = "{copied}"')
+        report = await bot.namnd.import_roster(text, "test")
+        (warning,) = [w for w in report.warnings if copied in w]
+        assert warning.startswith(f"Börje Häggman har Slack-id {copied}, som också står i AMN:s roster")
+        assert f"arbetsytan {SOLNA}, inte {SUNDBYBERG}" in warning
+        await bot.settled()
+        start = len(fake.calls)
+        await bot.namnd.add_forhinder("SBN", DAY, "Andrea Ström", actor="cli:sekreteraren")  # calls in Häggman
+        await bot.settled()
+        sent = [c for c in fake.calls[start:] if c.method == "chat.postMessage"]
+        called = [c for c in sent if str(c.args.get("text", "")).startswith("Du är inkallad")]
+        assert called and all(c.team == SUNDBYBERG for c in called), [(c.team, c.args.get("text")) for c in sent]
+        assert not [c for c in sent if c.team == SOLNA]
