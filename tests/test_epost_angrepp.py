@@ -30,6 +30,9 @@ async def test_bad_requests_get_a_swedish_page_and_change_nothing(bot, mail):  #
         for forged in (f"\u00b2.{meeting}.{at}.{sig}", f"\u0661.{meeting}.{at}.{sig}", f"{member}.{meeting}.{at}.åäö"):
             await page("GET", f"{base}/svar/{forged}", 404, "Länken fungerar inte")
             await page("POST", f"{base}/svar/{forged}", 404, "Länken fungerar inte", data={"svar": "kan_inte"})
+        for cut in ("/svar", "/svar/", f"/svar/{token}/", f"/svar/{token}/extra", "/svar//x"):
+            await page("GET", base + cut, 404, "Länken fungerar inte")
+            await page("POST", base + cut, 404, "Länken fungerar inte", data={"svar": "kan_inte"})
         for method in ("PUT", "DELETE", "PATCH"):
             await page(method, url, 405, "Det går inte att göra så här", data={"svar": "kan_inte"})
         await page("POST", url, 400, "Välj ett svar", data=b"svar=\xff\xfe", headers=FORM)

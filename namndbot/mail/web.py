@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..services.svar_epost import SvarEpost, Svarssida
+from ..services.svar_epost import INVALID, SvarEpost, Svarssida
 from .sida import render
 
 HEADERS = {
@@ -63,6 +63,13 @@ def add_routes(app: web.Application, svar: SvarEpost) -> None:
     app.router.add_get("/svar/{token}", show)
     app.router.add_post("/svar/{token}", answer)
     app.router.add_route("*", "/svar/{token}", other)  # PUT, DELETE, …: said in Swedish
+
+    async def broken(request: web.Request) -> web.Response:
+        return _page(INVALID)
+
+    # A link cut short or with something after it (/svar, /svar/, /svar/TOKEN/…): the same Swedish page.
+    app.router.add_route("*", "/svar", broken)
+    app.router.add_route("*", "/svar/{rest:.*}", broken)
 
 
 def _page(page: Svarssida) -> web.Response:
