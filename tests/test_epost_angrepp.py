@@ -4,7 +4,7 @@ page, never a traceback, and the call-in stays as it was."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import ClientSession
 
@@ -289,3 +289,39 @@ async def test_an_answer_applied_after_the_call_was_made_again_answers_nothing(t
         assert page.rubrik in ("Svaret kunde inte registreras", "Länken gäller en tidigare inkallelse")
     finally:
         await db.close()
+
+
+def invitation(msg) -> tuple[str, int, datetime]:
+    from icalendar import Calendar
+
+    (part,) = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = Calendar.from_ical(part.get_content()).walk("VEVENT")
+    return part.get_param("method"), int(event["SEQUENCE"]), event["DTSTAMP"].dt
+
+
+async def test_called_in_again_after_a_release_the_invitation_outranks_the_cancellation(bot, mail, clock):  # noqa: F811
+    """RFC 5546: a calendar keeps the highest SEQUENCE it has seen. The release's METHOD:CANCEL raised
+    it; the new call-in's REQUEST must be higher still, or the meeting stays out of his calendar."""
+    from .slack_support import user
+
+    await call_haggman(bot, mail)
+    clock.advance(minutes=5)
+    await bot.bot.namnd.remove_forhinder("AMN", DAY, "Andrea Ström", actor="t")  # released: CANCEL
+    await bot.bot.settled()
+    clock.advance(minutes=5)
+    await user(bot, "Andrea Ström").slash("förhinder 26 november")  # called in again: REQUEST
+    await bot.bot.settled()
+    first, cancel, again = await mail.wait_for("borje@example.se", 3)
+    assert [invitation(m)[0] for m in (first, cancel, again)] == ["REQUEST", "CANCEL", "REQUEST"]
+    assert invitation(cancel)[1] > invitation(first)[1]
+    assert invitation(again)[1] > invitation(cancel)[1] and invitation(again)[2] > invitation(cancel)[2]
+
+    # Released again, and then the meeting moves: the move is not mailed to him (he was let go).
+    clock.advance(minutes=5)
+    await bot.bot.namnd.remove_forhinder("AMN", DAY, "Andrea Ström", actor="t")
+    await bot.bot.settled()
+    released = await mail.wait_for("borje@example.se", 4)
+    assert invitation(released[-1])[0] == "CANCEL" and invitation(released[-1])[1] > invitation(again)[1]
+    await bot.bot.namnd.add_meeting("AMN", DAY, location="Stora salen", actor="t")
+    await bot.bot.settled()
+    assert len(mail.to("borje@example.se")) == 4
