@@ -325,3 +325,26 @@ async def test_called_in_again_after_a_release_the_invitation_outranks_the_cance
     await bot.bot.namnd.add_meeting("AMN", DAY, location="Stora salen", actor="t")
     await bot.bot.settled()
     assert len(mail.to("borje@example.se")) == 4
+
+
+async def test_a_connection_lost_mid_data_is_tried_again_and_the_mail_arrives_once(bot, mail, clock):  # noqa: F811
+    import asyncio
+
+    from .slack_support import SECRETARIES_CHANNEL, user
+
+    mail.cut_data = 1
+    await user(bot, "Andrea Ström").slash("förhinder 26 november")
+    for _ in range(300):
+        async with bot.bot.db.read() as repo:
+            rows = [r for r in await repo.outbox_all() if r.kind == "mail"]
+        if rows and rows[0].attempts >= 1 and rows[0].status == "pending":
+            break
+        await asyncio.sleep(0.02)
+    assert rows[0].status == "pending" and mail.received == [] and mail.cut_data == 0
+    clock.advance(minutes=1)
+    bot.bot.poke()
+    (msg,) = await mail.wait_for("borje@example.se")
+    assert msg["Subject"].startswith("Inkallelse:")
+    await asyncio.sleep(0.2)
+    assert len(mail.to("borje@example.se")) == 1
+    assert not [m for m in bot.fake.channels.get(SECRETARIES_CHANNEL, []) if m["text"].startswith(":warning:")]
