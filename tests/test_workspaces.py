@@ -452,3 +452,22 @@ async def test_an_id_copied_into_another_workspaces_roster_is_warned_of_and_mess
         called = [c for c in sent if str(c.args.get("text", "")).startswith("Du är inkallad")]
         assert called and all(c.team == SUNDBYBERG for c in called), [(c.team, c.args.get("text")) for c in sent]
         assert not [c for c in sent if c.team == SOLNA]
+
+
+async def test_the_install_page_passes_on_only_a_team_id(tmp_path, clock):
+    """/slack/install?team=… goes into Slack's authorize address: nothing but a team id may."""
+    from urllib.parse import parse_qs, urlsplit
+
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        async with ClientSession() as browser:
+            for team, passed in (
+                (SOLNA, [SOLNA]),
+                (f"{SOLNA}&user_scope=admin,chat:write&redirect_uri=https://example.invalid/", None),
+                ("<script>", None),
+            ):
+                async with browser.get(f"{r.base}/slack/install", params={"team": team}) as resp:
+                    page = await resp.text()
+                url = html.unescape(re.search(r'href="([^"]+)" id="lagg-till"', page).group(1))  # type: ignore[union-attr]
+                query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+                assert query.get("team") == passed, url
+                assert query["user_scope"] == [""] and query["redirect_uri"] == [f"{r.base}/slack/oauth_redirect"]

@@ -61,8 +61,18 @@ def _page(title: str, body: str, status: int = 200, headers: dict | None = None)
     )
 
 
+TEAM_ID = re.compile(r"T[A-Z0-9]{2,20}")
+
+
 class OAuthFlow(AsyncOAuthFlow):
-    """slack-bolt's flow; only the install page is ours (in Swedish)."""
+    """slack-bolt's flow; only the install page is ours (in Swedish), and ``?team=`` is checked."""
+
+    async def build_authorize_url(self, state: str, request: AsyncBoltRequest) -> str:
+        # slack_sdk appends ``team`` to Slack's authorize address as it is: "T1&user_scope=…" would
+        # add parameters of the sender's choosing to the admin's consent. Only a team id is passed on.
+        teams = request.query.get("team") or []
+        team = teams[0] if teams and TEAM_ID.fullmatch(teams[0]) else None
+        return self.settings.authorize_url_generator.generate(state=state, team=team)
 
     async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
         link = html.escape(url, quote=True)
