@@ -471,3 +471,24 @@ async def test_the_install_page_passes_on_only_a_team_id(tmp_path, clock):
                 query = parse_qs(urlsplit(url).query, keep_blank_values=True)
                 assert query.get("team") == passed, url
                 assert query["user_scope"] == [""] and query["redirect_uri"] == [f"{r.base}/slack/oauth_redirect"]
+
+
+async def test_install_page_opened_far_too_often_makes_no_more_states(tmp_path, clock):
+    """Each visit to /slack/install is a write; a flood stops at the limit with a Swedish page, and
+    the states already issued still work."""
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        states = r.bot.app.oauth_flow.settings.state_store
+        states.limit = 2
+        async with ClientSession() as browser:
+            for _ in range(2):
+                async with browser.get(f"{r.base}/slack/install") as resp:
+                    assert resp.status == 200
+            async with browser.get(f"{r.base}/slack/install") as resp:
+                page = await resp.text()
+                assert resp.status == 429 and resp.headers["Retry-After"] == "600"
+                assert "För många installationsförsök just nu" in page and 'lang="sv"' in page
+        async with r.bot.db.read() as repo:
+            assert (await repo._one("SELECT count(*) AS n FROM oauth_state"))["n"] == 2
+        clock.advance(minutes=11)  # they expire: installing works again
+        status, page = await install_through_oauth(r, SOLNA)
+        assert status == 200 and "namndbot är installerad" in page

@@ -19,7 +19,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ..settings import Settings
-from .installations import InstallationStore, StateStore
+from .installations import InstallationStore, StateStore, TooManyStates
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,19 @@ TEAM_ID = re.compile(r"T[A-Z0-9]{2,20}")
 
 class OAuthFlow(AsyncOAuthFlow):
     """slack-bolt's flow; only the install page is ours (in Swedish), and ``?team=`` is checked."""
+
+    async def handle_installation(self, request: AsyncBoltRequest) -> BoltResponse:
+        try:
+            return await super().handle_installation(request)
+        except TooManyStates:
+            log.warning("OAuth: /slack/install opened too often; no new state until some expire")
+            return _page(
+                "För många installationsförsök just nu",
+                "<p>Installationssidan har öppnats väldigt många gånger de senaste minuterna. "
+                "Försök igen om en stund.</p>",
+                status=429,
+                headers={"Retry-After": "600"},
+            )
 
     async def build_authorize_url(self, state: str, request: AsyncBoltRequest) -> str:
         # slack_sdk appends ``team`` to Slack's authorize address as it is: "T1&user_scope=…" would
