@@ -191,3 +191,23 @@ def test_roster_show_keeps_kontakt(cli):
     shown = json.loads(cli.ok("roster", "show", "--committee", "AMN", "--format", "json"))
     (haggman,) = [e for e in shown["ersattare"] if e["name"] == "Börje Häggman"]
     assert haggman == {"name": "Börje Häggman", "party": "M", "email": "borje@example.se", "kontakt": "epost"}
+
+
+async def test_mail_without_a_public_address_is_warned_of_at_start(tmp_path, clock, caplog):
+    import logging
+
+    from namndbot.mail.local import LocalMail
+
+    caplog.set_level(logging.WARNING)
+    async with LocalMail() as mail:
+        async with running_bot(
+            tmp_path, clock, NAMNDBOT_SMTP_URL=mail.url, NAMNDBOT_MAIL_FROM="amn@example.se", NAMNDBOT_BASE_URL=None
+        ):
+            pass
+    (warning,) = [r.getMessage() for r in caplog.records if "NAMNDBOT_BASE_URL" in r.getMessage()]
+    assert warning.startswith("NAMNDBOT_BASE_URL är inte satt: svarslänkarna i e-posten går till http://127.0.0.1:")
+    caplog.clear()
+    async with LocalMail() as mail:  # with it set: no warning
+        async with running_bot(tmp_path, clock, NAMNDBOT_SMTP_URL=mail.url, NAMNDBOT_MAIL_FROM="amn@example.se"):
+            pass
+    assert not [r for r in caplog.records if "NAMNDBOT_BASE_URL" in r.getMessage()]
