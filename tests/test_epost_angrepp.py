@@ -348,3 +348,26 @@ async def test_a_connection_lost_mid_data_is_tried_again_and_the_mail_arrives_on
     await asyncio.sleep(0.2)
     assert len(mail.to("borje@example.se")) == 1
     assert not [m for m in bot.fake.channels.get(SECRETARIES_CHANNEL, []) if m["text"].startswith(":warning:")]
+
+
+async def test_a_called_in_member_nobody_can_reach_is_told_to_the_secretaries(tmp_path, clock):
+    """Neither a Slack id nor an e-mail address (or kontakt = "slack" and no id): the call-in would go
+    nowhere; the secretaries hear of it at once, by name, so they can phone."""
+    from datetime import UTC, datetime
+
+    from .slack_support import SECRETARIES_CHANNEL, amn_with_slack, running_bot, slack_id, user
+
+    clock.now = datetime(2019, 11, 20, 9, tzinfo=UTC)
+    roster = amn_with_slack().replace(f'slack = "{slack_id("Börje Häggman")}"\n', "")
+    assert slack_id("Börje Häggman") not in roster
+    async with running_bot(tmp_path, clock, roster=roster) as running:
+        await running.bot.namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
+        await running.bot.settled()
+        await user(running, "Andrea Ström").slash("förhinder 26 november")
+        await running.bot.settled()
+        assert (await running.bot.namnd.narvaro("AMN", DAY)).calls.get("borje haggman") == "kallad"
+        notices = [m["text"] for m in running.fake.channels[SECRETARIES_CHANNEL] if m["text"].startswith(":warning:")]
+        (notice,) = notices
+        assert notice.startswith(
+            ":warning: Börje Häggman (M) är inkallad till sammanträdet tisdag 26 november 2019 men kan inte nås"
+        )

@@ -150,6 +150,17 @@ class Notifier:
                     committee, meeting, member, ev.payload.get("serves", ""), ev.payload.get("reason", "")
                 )
                 await dm(repo, now, stored, user, msg)
+            if not user and mail is None and not meeting.cancelled:  # nothing reaches them: say so
+                await to_secretaries(
+                    repo,
+                    now,
+                    stored,
+                    messages.plain(
+                        f":warning: {member.label} är inkallad till sammanträdet {svensk_datum(meeting.date)} men "
+                        "kan inte nås av namndbot: rostern har inget Slack-id och ingen e-postadress (email) för "
+                        "hen som går att använda. Ring hen; ett ja registreras med knappen i närvaromeddelandet."
+                    ),
+                )
             await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "vakans" and not held:
             msg = messages.vacancy(committee, meeting, ev.payload["seat"], ev.payload["paragraphs"])
