@@ -136,6 +136,11 @@ def test_the_mail_settings():
         Settings(NAMNDBOT_MAIL_FROM="namnd")
     assert "NAMNDBOT_MAIL_FROM ska vara en e-postadress" in str(exc.value)
     assert Settings(NAMNDBOT_SMTP_URL="", NAMNDBOT_MAIL_FROM="").smtp_url is None
+    # Å, ä, ö before @: every mail would fail to be built; refused at start, as in the roster.
+    with pytest.raises(ValidationError) as exc:
+        Settings(NAMNDBOT_MAIL_FROM="nämnd@kommun.se")
+    assert "NAMNDBOT_MAIL_FROM ska vara en e-postadress" in str(exc.value) and "inte å, ä eller ö" in str(exc.value)
+    assert Settings(NAMNDBOT_MAIL_FROM="namnd@kommun.åre.se").mail_from == "namnd@kommun.xn--re-xia.se"
 
 
 def test_a_composed_mail_has_text_html_and_the_invitation():
