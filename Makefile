@@ -9,7 +9,7 @@ READY  := $(VENV)/.ready
 LOCK   := requirements-dev.lock
 CODE   := namndbot tests bench
 
-.PHONY: demo test check bench lock clean
+.PHONY: demo test test-postgresql check bench lock clean
 
 $(READY): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ check: $(READY)
 
 test: check
 	$(BIN)/python -m pytest
+
+# The suite's PostgreSQL half: the tests on the store again, on a throwaway PostgreSQL server
+# (Debian's postgresql package; tests/postgresql.py starts and removes it). Without the server
+# they are skipped, unless NAMNDBOT_TEST_REQUIRE names postgresql (CI).
+test-postgresql: $(READY)
+	NAMNDBOT_TEST_POSTGRESQL=1 $(BIN)/python -m pytest
 
 bench: $(READY)
 	$(BIN)/python -m bench

@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ["engine", "feeds", "slack_ack", "scheduler", "stadning", "ackfeed"]
+NAMES = ["engine", "feeds", "slack_ack", "scheduler", "stadning", "ackfeed", "several"]
 
 for name in NAMES:
     print(f"== bench.{name}")

@@ -11,7 +11,9 @@ import pytest
 from namndbot.cli import main
 from namndbot.domain.roster_file import parse_roster
 from namndbot.services import NamndService
-from namndbot.storage import Database
+from namndbot.storage import open_database
+
+from . import postgresql
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"  # real documents, copied into the clone (see data/README.md)
@@ -53,10 +55,56 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database(tmp_path / "namndbot.sqlite3").connect()
+async def db_target(tmp_path) -> str:
+    """Where a test's database lives: a SQLite file in ``tmp_path``, or with NAMNDBOT_TEST_POSTGRESQL=1
+    the URL of a fresh database on the session's PostgreSQL server (tests/postgresql.py)."""
+    if postgresql.enabled():
+        return await postgresql.server().new_database()
+    return str(tmp_path / "namndbot.sqlite3")
+
+
+@pytest.fixture
+async def db(db_target):
+    database = await open_database(db_target).connect()
     yield database
     await database.close()
+
+
+def sqlite_only(reason: str):
+    """A test of SQLite itself (its file, its pragmas, its errors): skipped in the PostgreSQL half."""
+    return pytest.mark.skipif(postgresql.enabled(), reason=f"SQLite's own: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    postgresql.stop()
+
+
+_ON_THE_DATABASE = {"db", "db_target", "service", "amn_service"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL half (NAMNDBOT_TEST_POSTGRESQL=1) runs the tests that use the store the
+    fixtures give (the ``db`` fixtures, the bots of slack_support) and those marked ``postgresql``;
+    the rest never touch it and have run in the SQLite half already."""
+    if not postgresql.enabled():
+        return
+    keep: list = []
+    drop: list = []
+    for item in items:
+        module = getattr(item, "module", None)
+        uses = (
+            _ON_THE_DATABASE & set(getattr(item, "fixturenames", ()))
+            or (module is not None and hasattr(module, "running_bot"))
+            or item.get_closest_marker("postgresql") is not None
+        )
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs in the PostgreSQL half of the suite too")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from namndbot.bot.fake_slack import FakeSlack, SlackUser
 from namndbot.bot.server import Mode, start
 from namndbot.settings import Settings
 
+from . import postgresql
 from .conftest import AMN_TOML
 
 SECRETARY = "U0SEKR0001"
@@ -61,8 +62,9 @@ async def running_bot(
     fake = fake or FakeSlack()
     await fake.start()
     secret = secrets.token_hex(16)
+    database = await postgresql.server().new_database() if postgresql.enabled() else str(tmp_path / "bot.sqlite3")
     settings = Settings(
-        NAMNDBOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+        NAMNDBOT_DATABASE=database,
         SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=None if socket else secret,
         SLACK_APP_TOKEN="xapp-test-token" if socket else None,

@@ -40,6 +40,12 @@ def test_months_before():
     assert months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
 
 
+async def _count_in(db, sql: str) -> int:
+    async with db.read() as repo:
+        row = await repo._one(sql)
+    return int(row[0])
+
+
 def _count(db_path, sql: str) -> int:
     conn = sqlite3.connect(db_path)
     try:
@@ -146,17 +152,16 @@ async def test_the_bot_gallrar_once_a_day(tmp_path):
         status, _ = await u.post(u.slash_body("förhinder 26 november"), "application/x-www-form-urlencoded")
         assert status == 200
         await bot.settled()
-        db = tmp_path / "bot.sqlite3"
-        assert _count(db, "SELECT count(*) FROM forhinder") == 1
-        assert _count(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'pending'") == 1
-        assert _count(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") > 0
+        db = bot.db
+        assert await _count_in(db, "SELECT count(*) FROM forhinder") == 1
+        assert await _count_in(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'pending'") == 1
+        assert await _count_in(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") > 0
 
         # The extract shows the messages sent to him, and no secret: no feed token, no response_url path.
         found = await utdrag(bot.db, "Martin Westmont", clock)
         shown = json.dumps(found.as_dict(), ensure_ascii=False, default=str)
-        conn = sqlite3.connect(db)
-        tokens = [r[0] for r in conn.execute("SELECT token FROM feed_token")]
-        conn.close()
+        async with db.read() as repo:
+            tokens = [r[0] for r in await repo._all("SELECT token FROM feed_token")]
         assert found.sections["anmalningar"] and found.sections["meddelanden"] is not None
         assert tokens and not any(t in shown for t in tokens)
         assert "/response/" not in shown
@@ -166,21 +171,20 @@ async def test_the_bot_gallrar_once_a_day(tmp_path):
         bot.poke()
         await bot.settled()
         for _ in range(100):
-            if _count(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'done'") == 1:
+            if await _count_in(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'done'") == 1:
                 break
             await asyncio.sleep(0.05)
-        assert _count(db, "SELECT count(*) FROM forhinder") == 0
-        assert _count(db, "SELECT count(*) FROM inkallelse") == 0
-        assert _count(db, "SELECT count(*) FROM intake") == 0
-        assert _count(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") == 0
-        assert _count(db, "SELECT count(*) FROM meeting WHERE date = '2019-11-26'") == 1
-        pending = _count(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'pending'")
+        assert await _count_in(db, "SELECT count(*) FROM forhinder") == 0
+        assert await _count_in(db, "SELECT count(*) FROM inkallelse") == 0
+        assert await _count_in(db, "SELECT count(*) FROM intake") == 0
+        assert await _count_in(db, "SELECT count(*) FROM outbox WHERE status = 'sent'") == 0
+        assert await _count_in(db, "SELECT count(*) FROM meeting WHERE date = '2019-11-26'") == 1
+        pending = await _count_in(db, f"SELECT count(*) FROM job WHERE kind = '{GALLRING}' AND status = 'pending'")
         assert pending == 1  # tomorrow's
-        conn = sqlite3.connect(db)
-        note, nxt = conn.execute(
-            f"SELECT (SELECT note FROM job WHERE kind = '{GALLRING}' AND status = 'done'),"
-            f" (SELECT due_at FROM job WHERE kind = '{GALLRING}' AND status = 'pending')"
-        ).fetchone()
-        conn.close()
+        async with db.read() as repo:
+            note, nxt = await repo._one(
+                f"SELECT (SELECT note FROM job WHERE kind = '{GALLRING}' AND status = 'done'),"
+                f" (SELECT due_at FROM job WHERE kind = '{GALLRING}' AND status = 'pending')"
+            )
         assert "förhinder: 1" in note
         assert nxt.startswith("2022-01-11T02:30")  # 03:30 in Stockholm

@@ -32,7 +32,7 @@ from namndbot.storage import Database
 from namndbot.storage.db import _statements
 
 from .bot_process import bot_env, free_port, start_bot, stop, wait_healthy
-from .conftest import AMN_TOML, ROOT
+from .conftest import AMN_TOML, ROOT, sqlite_only
 from .slack_support import running_bot, slack_id
 
 
@@ -80,6 +80,7 @@ def corrupt(path: Path, table: str = "member") -> None:
         f.write(b"\xff" * 64)
 
 
+@sqlite_only("a damaged file (quick_check)")
 async def test_a_damaged_database_is_refused_by_the_cli_and_the_bot(tmp_path):
     db_path = await filled(tmp_path / "bot.sqlite3")
     corrupt(db_path)
@@ -94,6 +95,7 @@ async def test_a_damaged_database_is_refused_by_the_cli_and_the_bot(tmp_path):
     assert f"Databasen {db_path} är skadad" in run.stderr and "Traceback" not in run.stderr + run.stdout
 
 
+@sqlite_only("quick_check")
 async def test_quick_check_finds_a_damaged_index(tmp_path):
     # A broken index is found by quick_check itself (the tables still read).
     db_path = await filled(tmp_path / "bot.sqlite3")
@@ -105,6 +107,7 @@ async def test_quick_check_finds_a_damaged_index(tmp_path):
     assert shown.returncode == 2 and f"Databasen {db_path} är skadad" in shown.stderr, shown.stderr
 
 
+@sqlite_only("a read-only file")
 async def test_a_read_only_database_is_refused_with_a_swedish_sentence(tmp_path):
     db_path = await filled(tmp_path / "bot.sqlite3")
     db_path.chmod(0o444)
@@ -121,6 +124,7 @@ async def test_a_read_only_database_is_refused_with_a_swedish_sentence(tmp_path)
     assert f"Databasen {db_path} är skrivskyddad" in run.stderr and "Traceback" not in run.stderr + run.stdout
 
 
+@sqlite_only("a file that can't grow (a full disk)")
 async def test_healthz_is_503_while_writes_fail_and_200_again_after(tmp_path):
     db_path = await filled(tmp_path / "bot.sqlite3")
     fake = FakeSlack()
@@ -228,6 +232,7 @@ END;
     assert conn.execute("SELECT dflt_value FROM pragma_table_info('a')").fetchone() == ("'a;b'",)
 
 
+@sqlite_only("errors of a database file")
 async def test_cli_errors_are_swedish_sentences_with_exit_2(tmp_path):
     db_path = await filled(tmp_path / "bot.sqlite3")
     deep = tmp_path / "djup.toml"

@@ -17,6 +17,11 @@ import pytest
 from namndbot.services.stadning import Stadning
 from namndbot.storage import Database
 
+from . import postgresql
+
+# SQLite's trace callback and EXPLAIN QUERY PLAN; the PostgreSQL schema has the same indexes.
+pytestmark = pytest.mark.skipif(postgresql.enabled(), reason="SQLite's EXPLAIN QUERY PLAN")
+
 WORK = ("job", "outbox", "intake", "event")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 

@@ -21,8 +21,11 @@ from namndbot.services.schedule import import_schedule
 from namndbot.services.skrivelse import SkrivelseService
 from namndbot.settings import Settings
 
+from . import postgresql
 from .conftest import SVAR_ASPIRANTER, SVAR_STOCKHOLMSJOBB, Clock
 from .slack_support import COMMITTEE_CHANNEL, SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, slack_id, user
+
+pytestmark = pytest.mark.postgresql  # the reminders' jobs are claimed on PostgreSQL: run them there too
 
 DAY = date(2019, 11, 26)  # a Tuesday; 16:00 in Stockholm is 15:00Z
 
@@ -35,7 +38,7 @@ def utc(y, mo, d, h, mi=0) -> datetime:
 async def bot_on(tmp_path, clock, fake, *, first: bool = False, inbox=None):
     """The bot on a database that outlives it (restarts), against a fake Slack that does too."""
     settings = Settings(
-        NAMNDBOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+        NAMNDBOT_DATABASE=await postgresql.target_for(tmp_path),
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET=secrets.token_hex(16),
         NAMNDBOT_SLACK_API_URL=fake.api_url,

@@ -519,9 +519,9 @@ async def test_a_report_made_by_another_process_is_noticed_without_a_wake_up(bot
     import asyncio
 
     from namndbot.services import NamndService
-    from namndbot.storage import Database
+    from namndbot.storage import open_database
 
-    other = await Database(bot.bot.settings.database).connect()  # as the CLI would
+    other = await open_database(bot.bot.settings.database).connect()  # as the CLI would
     try:
         await NamndService(other, clock).add_forhinder("AMN", DAY, "Martin Westmont", actor="cli")
     finally:

@@ -67,7 +67,7 @@ async def test_a_meeting_week_then_narvaro_equals_the_secretaries_message(tmp_pa
         ]  # edited in place
         assert summary["edited"] >= 5
         shown = summary["blocks"][1]["text"]["text"].strip("`")
-        db_path = str(tmp_path / "bot.sqlite3")
+        db_path = bot.settings.database  # a file, or a PostgreSQL URL in that half of the suite
 
     done = subprocess.run(
         [sys.executable, "-m", "namndbot", "--db", db_path, "narvaro", "--committee", "AMN", "--meeting", "2019-11-26"],

@@ -16,13 +16,13 @@ OLD = NOW - timedelta(days=8)
 RECENT = NOW - timedelta(days=6)
 
 
-def seed(path, *, n: int = 1, meetings: dict[str, int]) -> dict[str, set[int]]:
+async def seed(db, *, n: int = 1, meetings: dict[str, int]) -> dict[str, set[int]]:
     """Rows of every state, finished long ago or lately; returns the ids that must stay, per table."""
-    conn = sqlite3.connect(path)
     stay: dict[str, set[int]] = {"outbox": set(), "intake": set(), "event": set(), "job": set()}
     go: dict[str, set[int]] = {"outbox": set(), "intake": set(), "event": set(), "job": set()}
     big = "x" * 2000
-    try:
+    async with db.transaction() as repo:
+        conn = repo.conn
         for i in range(n):
             for status, sent, gone in (
                 ("sent", OLD, True),
@@ -31,7 +31,7 @@ def seed(path, *, n: int = 1, meetings: dict[str, int]) -> dict[str, set[int]]:
                 ("sending", None, False),
                 ("failed", None, False),
             ):
-                cur = conn.execute(
+                cur = await conn.execute(
                     "INSERT INTO outbox (created_at, kind, target, payload, status, next_attempt_at, sent_at)"
                     " VALUES (?, 'dm', 'U1', ?, ?, ?, ?)",
                     (
@@ -49,7 +49,7 @@ def seed(path, *, n: int = 1, meetings: dict[str, int]) -> dict[str, set[int]]:
                 ("klar", RECENT, False),
                 ("ny", None, False),
             ):
-                cur = conn.execute(
+                cur = await conn.execute(
                     "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload, status, processed_at)"
                     " VALUES (?, ?, 'forhinder', 'U1', ?, ?, ?)",
                     (
@@ -62,32 +62,26 @@ def seed(path, *, n: int = 1, meetings: dict[str, int]) -> dict[str, set[int]]:
                 )
                 (go if gone else stay)["intake"].add(cur.lastrowid)
             for handled, gone in ((OLD, True), (RECENT, False), (None, False)):
-                cur = conn.execute(
+                cur = await conn.execute(
                     "INSERT INTO event (at, kind, payload, handled_at) VALUES (?, 'reply', '{}', ?)",
                     (iso(OLD - timedelta(days=1)), handled and iso(handled)),
                 )
                 (go if gone else stay)["event"].add(cur.lastrowid)
             for which, meeting_id in meetings.items():
                 for status, done in (("done", OLD), ("dropped", OLD), ("done", RECENT), ("pending", None)):
-                    cur = conn.execute(
+                    cur = await conn.execute(
                         "INSERT INTO job (key, kind, meeting_id, due_at, status, done_at)"
                         " VALUES (?, 'paminnelse', ?, ?, ?, ?)",
                         (f"{which}:{i}:{status}:{done}", meeting_id, iso(OLD), status, done and iso(done)),
                     )
                     gone = status != "pending" and done == OLD and which in ("justerad", "installd")
                     (go if gone else stay)["job"].add(cur.lastrowid)
-        conn.commit()
-    finally:
-        conn.close()
     return {"stay": stay, "go": go}  # type: ignore[dict-item]
 
 
-def ids(path, table: str) -> set[int]:
-    conn = sqlite3.connect(path)
-    try:
-        return {r[0] for r in conn.execute(f"SELECT id FROM {table}")}
-    finally:
-        conn.close()
+async def ids(db, table: str) -> set[int]:
+    async with db.read() as repo:
+        return {r[0] for r in await repo._all(f"SELECT id FROM {table}")}
 
 
 async def meetings(db: Database, amn_text: str) -> dict[str, int]:
@@ -112,11 +106,11 @@ async def meetings(db: Database, amn_text: str) -> dict[str, int]:
 
 
 async def test_finished_work_leaves_after_a_week_and_nothing_else(db, amn_text):
-    plan = seed(db.path, n=3, meetings=await meetings(db, amn_text))
+    plan = await seed(db, n=3, meetings=await meetings(db, amn_text))
     counts = await Stadning(db, lambda: NOW).run()
     assert sum(counts.values()) == sum(len(v) for v in plan["go"].values())
     for table in plan["stay"]:
-        left = ids(db.path, table)
+        left = await ids(db, table)
         assert plan["stay"][table] <= left, f"{table}: something still to do was deleted"
         assert not plan["go"][table] & left, f"{table}: finished work stayed"
     assert await Stadning(db, lambda: NOW).run() == dict.fromkeys(counts, 0)
@@ -131,7 +125,7 @@ async def checkpointed_size(db: Database) -> int:
 async def test_the_file_shrinks(tmp_path, amn_text):
     path = tmp_path / "shrink.sqlite3"
     async with Database(path) as db:
-        plan = seed(db.path, n=500, meetings={})
+        plan = await seed(db, n=500, meetings={})
         before = await checkpointed_size(db)
         await Stadning(db, lambda: NOW).run()
         after = await checkpointed_size(db)

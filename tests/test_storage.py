@@ -11,6 +11,8 @@ from namndbot.domain.errors import NamndbotError
 from namndbot.storage import Database
 from namndbot.storage.db import DatabaseError, migrations
 
+from .conftest import sqlite_only
+
 
 async def test_migrations_are_versioned_and_applied_once(tmp_path):
     path = tmp_path / "a.sqlite3"
@@ -20,6 +22,7 @@ async def test_migrations_are_versioned_and_applied_once(tmp_path):
         assert await db.schema_version() == len(migrations())
 
 
+@sqlite_only("its pragmas")
 async def test_pragmas(db):
     async def pragma(name):
         async with db.conn.execute(f"PRAGMA {name}") as cur:
@@ -50,7 +53,9 @@ async def test_a_failed_unit_of_work_leaves_nothing(amn_service, db):
 async def test_foreign_keys_are_enforced(db):
     import sqlite3
 
-    with pytest.raises(sqlite3.IntegrityError):
+    import asyncpg
+
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)):
         async with db.transaction() as repo:
             await repo._run(
                 "INSERT INTO forhinder (meeting_id, member_id, created_at, created_by) VALUES (999, 999, 'x', 'y')"
@@ -100,6 +105,6 @@ async def test_service_errors_are_swedish(amn_service):
 async def _dump(db) -> list:
     rows = []
     for table in ("committee", "member", "meeting", "forhinder", "avbojd", "assignment", "inkallelse", "audit"):
-        async with db.conn.execute(f"SELECT * FROM {table}") as cur:
-            rows.append([tuple(r) for r in await cur.fetchall()])
+        async with db.read() as repo:
+            rows.append([tuple(r) for r in await repo._all(f"SELECT * FROM {table} ORDER BY 1")])
     return rows

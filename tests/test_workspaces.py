@@ -27,6 +27,7 @@ from namndbot.domain.errors import NamndbotError
 from namndbot.domain.roster_file import RosterError, parse_roster
 from namndbot.settings import Settings
 
+from . import postgresql
 from .conftest import ROOT
 from .slack_support import (
     COMMITTEE_CHANNEL,
@@ -95,7 +96,10 @@ async def two_municipalities(tmp_path, clock, *, install: bool = True):
     await fake.start()
     port = free_port()
     secret = secrets.token_hex(16)
-    running = await start(oauth_settings(tmp_path, fake, port, secret), clock=clock, poll=0.2)
+    database = await postgresql.target_for(tmp_path)  # PostgreSQL in that half of the suite
+    running = await start(
+        oauth_settings(tmp_path, fake, port, secret, NAMNDBOT_DATABASE=database), clock=clock, poll=0.2
+    )
     running.fake = fake  # type: ignore[attr-defined]
     running.secret = secret  # type: ignore[attr-defined]
     running.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]

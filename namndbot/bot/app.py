@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,7 +33,7 @@ from ..services.skrivelse import SkrivelseService
 from ..services.stadning import Stadning
 from ..services.svar_epost import SvarEpost
 from ..settings import Settings
-from ..storage import Database
+from ..storage import Database, shared
 from ..storage import workspaces as workspace_store
 from .documents import Documents
 from .epost import Epost
@@ -86,7 +85,6 @@ class Bot:
     # Many workspaces: slack-bolt's OAuth flow and installation store instead of one bot token.
     many_workspaces: bool = False
     app: AsyncApp = field(init=False)
-    _seen_events: OrderedDict = field(default_factory=OrderedDict, init=False)
 
     def __post_init__(self) -> None:
         self.metrics = Metrics()
@@ -138,6 +136,7 @@ class Bot:
         self.sender.observe = self.metrics.message
         self.sender.workspaces = self.workspaces
         self.wake = asyncio.Event()
+        self.db.on_change.append(self.poke)  # PostgreSQL: another process committed (LISTEN/NOTIFY)
         self.in_flight = 0  # Slack requests being answered right now (acks come first)
         self.quiet = asyncio.Event()  # set when none are
         self.quiet.set()
@@ -279,18 +278,18 @@ class Bot:
 
     # -- middleware ---------------------------------------------------------------------------
     async def _dedupe_events(self, body: dict[str, Any], response, next) -> Any:
-        """Slack retries an event it thinks we missed (X-Slack-Retry-Num): handle each event_id once.
+        """Slack retries an event it thinks we missed (X-Slack-Retry-Num): handle each event_id once,
+        whichever process of the bot gets it (the ids seen are in the database, ``slack_event``).
 
         Reports that arrive as events are also deduplicated durably by the intake's key."""
         from slack_bolt.response import BoltResponse
 
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id:
-            if event_id in self._seen_events:
+            async with self.db.statement() as repo:
+                first = await repo.first_sight(str(event_id), self.clock())
+            if not first:
                 return BoltResponse(status=200, body="")  # not calling next(): the listeners don't run
-            self._seen_events[event_id] = True
-            while len(self._seen_events) > 10_000:
-                self._seen_events.popitem(last=False)
         await next()
         return response
 
@@ -306,6 +305,7 @@ class Bot:
         process (the CLI) are noticed within ``external_check`` seconds; the inbox folder, if any,
         is looked at every ``inbox_every`` seconds."""
         self.intake_waiter = asyncio.create_task(self._forward_intake())
+        renewer = asyncio.create_task(self._renew_leases()) if self.db.shared else None
         loop = asyncio.get_running_loop()
         next_inbox = loop.time()
         next_stada = loop.time()  # at start, then every stada_every seconds
@@ -352,13 +352,25 @@ class Bot:
                     except TimeoutError:
                         pass
                     if (
-                        (next_due is not None and self.clock() >= next_due)
+                        self.db.shared  # another process may have died holding work: look again
+                        or (next_due is not None and self.clock() >= next_due)
                         or (self.documents.inbox is not None and loop.time() >= next_inbox)
                         or await self.db.generation() != seen
                     ):
                         break
         finally:
             self.intake_waiter.cancel()
+            if renewer is not None:
+                renewer.cancel()
+
+    async def _renew_leases(self) -> None:
+        """Keep the claims on shared work (storage/shared.py) while this process lives."""
+        while True:
+            await asyncio.sleep(shared.RENEW_EVERY)
+            try:
+                await shared.renew(self.db)
+            except Exception:
+                log.exception("could not renew the leases on claimed work")
 
     def request_started(self) -> None:
         self.in_flight += 1

@@ -93,8 +93,8 @@ class Metrics:
             async with repo.conn.execute("SELECT status, count(*), min(created_at) FROM outbox GROUP BY status") as cur:
                 rows = list(await cur.fetchall())
             async with repo.conn.execute(
-                "SELECT count(*), coalesce(sum(due_at <= ?), 0), coalesce(sum(due_at <= ?), 0) FROM job"
-                " WHERE status = 'pending'",
+                "SELECT count(*), count(CASE WHEN due_at <= ? THEN 1 END), count(CASE WHEN due_at <= ? THEN 1 END)"
+                " FROM job WHERE status = 'pending'",
                 (iso(now), iso(now - LATE_AFTER)),
             ) as cur:
                 jobs = await cur.fetchone()

@@ -29,7 +29,7 @@ from ..blocks.limits import TooLarge
 from ..blocks.messages import Message
 from ..mail import compose
 from ..mail.smtp import Mailer, MailError
-from ..storage import Database
+from ..storage import Database, shared
 from ..storage.repository import OutboxRow
 from .workspaces import NoWorkspace, Workspaces, with_team, without_team
 
@@ -139,14 +139,12 @@ class Sender:
         if pause is not None:
             await pause()
         now = self.clock()
-        async with self.db.read() as repo:
-            rows = await repo.due_outbox(now, limit)
+        rows = await shared.claim_outbox(self.db, now, limit)
         for row in rows:
             if pause is not None:
                 await pause()
             await self.send(row)
-        async with self.db.read() as repo:
-            return await repo.next_outbox_time()
+        return await shared.next_outbox_time(self.db)
 
     async def send(self, row: OutboxRow) -> None:
         client = self.client

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from ..blocks import messages
 from ..domain import paminnelser as p
 from ..services.scheduler import Decision, Scheduler
-from ..storage import Database
+from ..storage import Database, shared
 from ..storage.repository import JobRow, Repository, StoredCommittee
 from .epost import Epost
 from .workspaces import with_team
@@ -59,8 +59,7 @@ class Reminders:
 
     async def process(self, limit: int = 200) -> int:
         now = self.clock()
-        async with self.db.read() as repo:
-            due = await repo.due_jobs(now, limit)
+        due = await shared.claim_jobs(self.db, now, limit)
         for job in due:
             async with self.db.transaction() as repo:
                 current = await repo.job(job.key)

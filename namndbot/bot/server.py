@@ -26,7 +26,7 @@ from ..domain.errors import NamndbotError
 from ..mail.web import add_routes as add_answer_routes
 from ..services.base import utcnow
 from ..settings import Settings
-from ..storage import Database
+from ..storage import open_database
 from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
@@ -227,7 +227,7 @@ async def start(
 
 
 async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, poll: float, lock: BotLock) -> Running:
-    db = await Database(settings.database).connect()  # refuses a damaged database (quick_check)
+    db = await open_database(settings.database).connect()  # refuses a damaged database (quick_check)
     try:
         await probe_write(db)
     except Exception as exc:

@@ -20,7 +20,6 @@ import asyncio
 import functools
 import gzip
 import logging
-import sqlite3
 import time
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
@@ -28,6 +27,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from aiohttp import web
 
 from ..services.feeds import FeedService
+from ..storage.health import STORAGE_ERRORS
 from .feeds import Feed, committee_feed, personal_feed
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -108,7 +108,7 @@ class FeedCache:
                     break
                 try:
                     recorded = await self.service.record(feed.update)
-                except sqlite3.Error as exc:  # e.g. locked for longer than the busy timeout
+                except STORAGE_ERRORS as exc:  # e.g. locked for longer than the busy timeout
                     log.warning("feed history not recorded (%s feed): %s", key.partition(":")[0], exc)
                     return self._entry(versions, scope, feed)  # served as rendered, not cached: recorded next time
                 if recorded:

@@ -12,7 +12,6 @@ import errno
 import getpass
 import os
 import re
-import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Coroutine, Sequence
@@ -23,7 +22,7 @@ from pydantic import ValidationError
 
 from ..domain.errors import NamndbotError
 from ..settings import Settings
-from ..storage.health import explain
+from ..storage.health import STORAGE_ERRORS, explain
 
 Handler = Callable[[argparse.Namespace, "Context"], Coroutine[Any, Any, int]]
 
@@ -135,7 +134,11 @@ def build_parser() -> Parser:
     )
 
     parser = Parser(prog=ROOT, description="Sammanträdeslogistik för kommunala nämnder.")
-    parser.add_argument("--db", metavar="PATH", help="databasfil (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="databasfil eller postgresql://-adress (annars NAMNDBOT_DATABASE, ./namndbot.sqlite3)",
+    )
     parser.add_argument(
         "--version", action="version", version=f"namndbot {version()}", help="visa namndbots version och avsluta"
     )
@@ -171,7 +174,7 @@ def version() -> str:
 def missing_database(path: str) -> str | None:
     """The error for a command that reads a database file that is not there (instead of making an
     empty one, in which every committee would seem not to exist)."""
-    if path == ":memory:" or os.path.exists(path):
+    if path == ":memory:" or path.startswith(("postgresql://", "postgres://")) or os.path.exists(path):
         return None
     return (
         f"Fel: Databasfilen {path} finns inte.\n"
@@ -214,8 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``namndbot … | head``): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except sqlite3.Error as exc:  # read-only, full, damaged, locked: the database, not the command
-        print(f"Fel: {explain(exc, ctx.db_path)} Inget har sparats halvvägs.", file=sys.stderr)
+    except STORAGE_ERRORS as exc:  # read-only, full, damaged, locked: the database, not the command
+        from ..storage.postgresql import shown  # a PostgreSQL URL without its password
+
+        print(f"Fel: {explain(exc, shown(ctx.db_path))} Inget har sparats halvvägs.", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"Fel: {os_error(exc)}", file=sys.stderr)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from ..domain.errors import NamndbotError
 from ..storage.backup import backup, restore
+from ..storage.postgresql import is_url
 from . import Context
+
+
+def _sqlite_only(ctx: Context) -> None:
+    if is_url(ctx.db_path):
+        raise NamndbotError(
+            "backup och restore gäller en SQLite-fil. En PostgreSQL-databas säkerhetskopieras med "
+            "PostgreSQL:s egna verktyg (pg_dump och pg_restore, eller serverns kontinuerliga arkivering)."
+        )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def backup_cmd(args: argparse.Namespace, ctx: Context) -> int:
+    _sqlite_only(ctx)
     copy = await backup(ctx.db_path, args.file)
     ctx.out(
         f"Säkerhetskopian {copy.path} är skriven ({copy.size // 1024} kB, schema {copy.schema}) "
@@ -27,6 +38,7 @@ async def backup_cmd(args: argparse.Namespace, ctx: Context) -> int:
 
 
 async def restore_cmd(args: argparse.Namespace, ctx: Context) -> int:
+    _sqlite_only(ctx)
     done = await restore(args.file, ctx.db_path)
     ctx.out(f"Databasen {ctx.db_path} är återställd från {done.source} (schema {done.schema}).")
     if done.kept is not None:

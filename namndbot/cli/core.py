@@ -15,7 +15,7 @@ from ..domain.dates import DateError, klockslag, parse_iso_date, parse_time, sve
 from ..domain.names import obs
 from ..domain.paragraphs import span_words
 from ..services import NamndService, PlanChange, utcnow
-from ..storage import Database
+from ..storage import open_database
 from . import Context, Parser
 
 
@@ -72,7 +72,7 @@ def now() -> datetime:
 @asynccontextmanager
 async def service_for(ctx: Context) -> AsyncIterator[NamndService]:
     """The service over the database the command names, closed when the command is done."""
-    db = await Database(ctx.db_path).connect()
+    db = await open_database(ctx.db_path).connect()
     try:
         yield NamndService(db, lambda: now(), default_timezone=ctx.settings.timezone)
     finally:

@@ -8,7 +8,7 @@ import json
 from ..services.base import utcnow
 from ..services.gallring import GallringService
 from ..services.utdrag import SECTIONS, utdrag
-from ..storage import Database
+from ..storage import open_database
 from . import Context
 from .core import positive
 
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def gallra(args: argparse.Namespace, ctx: Context) -> int:
-    async with Database(ctx.db_path) as db:
+    async with open_database(ctx.db_path) as db:
         service = GallringService(db, utcnow, ctx.settings.timezone, ctx.settings.gallring_manader)
         result = await service.run(args.manader, dry_run=args.dry_run, actor=ctx.actor)
     verb = "Skulle gallras" if result.dry_run else "Gallrat"
@@ -51,7 +51,7 @@ def _value(v: object) -> str:
 
 
 async def utdrag_cmd(args: argparse.Namespace, ctx: Context) -> int:
-    async with Database(ctx.db_path) as db:
+    async with open_database(ctx.db_path) as db:
         found = await utdrag(db, args.name, utcnow)
     if args.format == "json":
         ctx.out(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))

@@ -126,8 +126,8 @@ class DirectoryCache:
     """The directory, rebuilt when the catalog changes.
 
     Changes made through this process's Database are seen at once (it counts
-    them); another process's commits (the CLI) are noticed through
-    ``PRAGMA data_version``, checked at most every ``recheck`` seconds, so a
+    them); another process's commits (the CLI, another bot on PostgreSQL) are noticed through
+    ``PRAGMA data_version`` (PostgreSQL: NOTIFY), checked at most every ``recheck`` seconds, so a
     burst of requests costs no database round trip here.
     """
 
@@ -162,7 +162,7 @@ class DirectoryCache:
         return (await self.get()).for_team(team, strict=self.strict)
 
     async def _check(self) -> Directory:
-        _, data_version = await self.db.generation()  # moves only with other connections' commits
+        data_version = await self.db.catalog_version()  # moves only with other connections' commits
         key = (self.db.catalog_changes, data_version)
         if self._dir is None or key != self._built_for:
             self._dir = await self._build()

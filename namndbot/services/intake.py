@@ -24,6 +24,7 @@ from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
 from ..domain.names import obs
 from ..domain.svarslank import moment
+from ..storage import shared
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import NamndService
 from .forhinder import ForhinderResult
@@ -107,8 +108,7 @@ class Intake:
     async def process(self, limit: int = 100, pause: Any = None) -> int:
         """Apply every new report; returns how many were handled. ``pause`` is awaited before each
         (the bot lets the requests in flight be answered first)."""
-        async with self.db.read() as repo:
-            rows = await repo.new_intake(limit)
+        rows = await shared.claim_intake(self.db, limit)
         for row in rows:
             if pause is not None:
                 await pause()

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from ..domain import paminnelser as p
 from ..domain.deadlines import justering_senast, next_working_day
 from ..domain.meeting import Meeting
+from ..storage import shared
 from ..storage.repository import JobRow, JusteringRow, Repository, StoredCommittee
 from .core import NamndService
 
@@ -216,5 +217,4 @@ class Scheduler:
         }
 
     async def next_due(self) -> datetime | None:
-        async with self.db.read() as repo:
-            return await repo.next_job_time()
+        return await shared.next_job_time(self.db)

@@ -55,6 +55,12 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
+    """SQLite: one file, one bot process (storage/lock.py)."""
+
+    dialect = "sqlite"
+    shared = False  # no other bot process works on the same database
+    session_pid = 0  # (PostgreSQL: what this process's claims are named by, storage/shared.py)
+
     def __init__(self, path: str | Path, *, check: bool = True) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
@@ -68,6 +74,7 @@ class Database:
         # The last write that failed for a reason of the database's own (read-only, full, damaged),
         # in Swedish, until a write succeeds again: /healthz reports it.
         self.write_failure: str | None = None
+        self.on_change: list = []  # (PostgreSQL: called when another process commits)
 
     async def connect(self) -> Database:
         if self._conn is not None:
@@ -203,6 +210,11 @@ class Database:
         assert row is not None  # a pragma's value
         return self.commits, int(row[0])
 
+    async def catalog_version(self) -> int:
+        """Moves with other connections' commits (PRAGMA data_version: SQLite can't tell which tables);
+        PostgreSQL's moves only when another process changed committees, members or meetings."""
+        return (await self.generation())[1]
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repository]:
         """A consistent read (a deferred transaction, rolled back at the end), on a read-only
@@ -281,6 +293,15 @@ async def _incremental_vacuum(conn: aiosqlite.Connection, path: str) -> None:
             await conn.execute("VACUUM")
         except aiosqlite.OperationalError as exc:
             log.warning("the database could not be converted to incremental auto-vacuum now (%s)", exc)
+
+
+def open_database(target: str | Path, *, check: bool = True) -> Database:
+    """The store at ``target``: a ``postgresql://`` URL is PostgreSQL, anything else a SQLite file."""
+    from .postgresql import PgDatabase, is_url
+
+    if is_url(target):
+        return PgDatabase(str(target), check=check)
+    return Database(target, check=check)
 
 
 def _statements(sql: str) -> list[str]:

@@ -19,9 +19,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiosqlite
+import asyncpg
 
 if TYPE_CHECKING:
     from .db import Database
+
+# What the database itself may raise (not the program): SQLite's errors, PostgreSQL's, a lost connection.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (
+    sqlite3.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    ConnectionError,
+)
 
 STUCK_AFTER = timedelta(minutes=10)  # a message older than this, still not sent, makes the bot unhealthy
 _SHOWN = 3  # problems of quick_check shown in a message
@@ -60,6 +69,8 @@ def explain(exc: BaseException, path: str) -> str:
     """A Swedish sentence for an error SQLite gave about the database at ``path``."""
     from .db import BUSY_TIMEOUT_MS
 
+    if not isinstance(exc, sqlite3.Error) and isinstance(exc, STORAGE_ERRORS):
+        return f"PostgreSQL-databasen {path} går inte att använda just nu ({type(exc).__name__}: {str(exc)[:200]})."
     text = str(exc).lower()
     for needle, message in _EXPLAIN:
         if needle in text:
@@ -70,7 +81,11 @@ def explain(exc: BaseException, path: str) -> str:
 def is_storage_fault(exc: BaseException) -> bool:
     """An error of the database itself (read-only, full, damaged, locked), not of what was written
     (a constraint is the program's business, not the disk's)."""
-    return isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError)
+    if isinstance(exc, sqlite3.Error):
+        return not isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError)
+    if isinstance(exc, asyncpg.PostgresError):  # a constraint or a syntax error is the program's business
+        return not isinstance(exc, asyncpg.IntegrityConstraintViolationError | asyncpg.PostgresSyntaxError)
+    return isinstance(exc, asyncpg.InterfaceError | ConnectionError)
 
 
 async def probe_write(db: Database) -> None:

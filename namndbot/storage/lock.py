@@ -37,6 +37,8 @@ def _pid(fd: int) -> int:
 
 def holder(db_path: str | Path) -> int | None:
     """The process id of a bot that holds the database's lock (0 if it can't be read), or None."""
+    if str(db_path).startswith(("postgresql://", "postgres://")):
+        return None  # no lock file: several bots may share a PostgreSQL database
     try:
         fd = os.open(lock_path(db_path), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
@@ -87,6 +89,8 @@ def take(db_path: str | Path, *, what: str = "En annan bot") -> BotLock:
     path = lock_path(db_path)
     if str(db_path) == ":memory:":
         return BotLock(path, None)  # a private database: nobody else can open it
+    if str(db_path).startswith(("postgresql://", "postgres://")):
+        return BotLock(path, None)  # PostgreSQL: any number of bots share the work (storage/shared.py)
     if not path.parent.is_dir():
         raise LockError(f"Mappen för databasen finns inte: {path.parent}.")
     try:

@@ -845,7 +845,7 @@ class QueueRepository(CoreRepository):
     async def outbox_sent(self, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         await self._run(
             "UPDATE outbox SET status = 'sent', sent_at = ?, channel = coalesce(?, channel), ts = ?,"
-            " last_error = NULL WHERE id = ?",
+            " last_error = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?",
             iso(now),
             channel,
             ts,
@@ -854,14 +854,19 @@ class QueueRepository(CoreRepository):
 
     async def outbox_retry(self, outbox_id: int, at: datetime, error: str) -> None:
         await self._run(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, claimed_by = NULL,"
+            " lease_until = NULL WHERE id = ?",
             iso(at),
             error[:500],
             outbox_id,
         )
 
     async def outbox_failed(self, outbox_id: int, error: str) -> None:
-        await self._run("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", error[:500], outbox_id)
+        await self._run(
+            "UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?",
+            error[:500],
+            outbox_id,
+        )
 
     async def backlog(self, now: datetime | None = None) -> int:
         """Reports not yet applied, events not yet told, messages not yet sent (due now or later),
@@ -875,6 +880,14 @@ class QueueRepository(CoreRepository):
         )
         assert row is not None  # an aggregate always has its row
         return int(row["n"])
+
+    async def first_sight(self, event_id: str, now: datetime) -> bool:
+        """True the first time a Slack event id is seen (by any process on the database)."""
+        async with self.conn.execute(
+            "INSERT INTO slack_event (event_id, seen_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
+            (event_id, iso(now)),
+        ) as cur:
+            return bool(cur.rowcount)
 
     async def outbox_all(self) -> list[OutboxRow]:
         return [self._outbox(r) for r in await self._all("SELECT * FROM outbox ORDER BY id")]

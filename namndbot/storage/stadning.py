@@ -39,6 +39,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("behandlade anmälningar", "intake", "status != 'ny' AND processed_at < :before"),
     Kind("hanterade händelser", "event", "handled_at IS NOT NULL AND handled_at < :before"),
     Kind("utförda jobb", "job", JOB),
+    Kind("sedda Slack-händelser", "slack_event", "seen_at < :before"),
 )
 
 
