@@ -371,3 +371,55 @@ async def test_a_called_in_member_nobody_can_reach_is_told_to_the_secretaries(tm
         assert notice.startswith(
             ":warning: Börje Häggman (M) är inkallad till sammanträdet tisdag 26 november 2019 men kan inte nås"
         )
+
+
+async def test_a_link_after_the_meeting_moved_shows_and_answers_the_new_date(tmp_path, clock):
+    """The decision moves the meeting from 17 to 18 March after the call-in mail: the update is mailed
+    (same UID, higher SEQUENCE), and the old link shows and answers the meeting on its new date."""
+    import re
+    from datetime import UTC, date, datetime
+
+    from namndbot.mail.local import LocalMail
+    from namndbot.services.schedule import import_schedule
+
+    from .bot_process import free_port
+    from .conftest import PROTOCOL_2019_11_26
+    from .slack_support import amn_with_slack, running_bot, user
+
+    clock.now = datetime(2020, 3, 10, 9, tzinfo=UTC)
+    port = free_port()
+    roster = amn_with_slack(emails_only=("Börje Häggman",)).replace("börje@", "borje@")
+    async with LocalMail() as server:
+        async with running_bot(
+            tmp_path,
+            clock,
+            roster=roster,
+            NAMNDBOT_PORT=port,
+            NAMNDBOT_BASE_URL=f"http://127.0.0.1:{port}",
+            NAMNDBOT_SMTP_URL=server.url,
+            NAMNDBOT_MAIL_FROM="amn@example.se",
+        ) as running:
+            text = PROTOCOL_2019_11_26.read_text(encoding="utf-8")
+            await import_schedule(running.bot.namnd, "AMN", text, actor="t")
+            await user(running, "Andrea Ström").slash("förhinder 17 mars")
+            await running.bot.settled()
+            (called,) = await server.wait_for("borje@example.se")
+            url = links(called)["Jag kommer"].split("?")[0]
+            clock.advance(hours=1)
+            moved = text.replace("Tisdag den 17 mars", "Onsdag den 18 mars")
+            report = await import_schedule(running.bot.namnd, "AMN", moved, actor="t")
+            assert [(old, m.date) for old, m in report.moved] == [(date(2020, 3, 17), date(2020, 3, 18))]
+            await running.bot.settled()
+            _, update = await server.wait_for("borje@example.se", 2)
+            assert update["Subject"] == "Ändrat sammanträde: Arbetsmarknadsnämnden onsdag 18 mars 2020 kl. 16.00"
+            assert invitation(update)[0] == "REQUEST" and invitation(update)[1] > invitation(called)[1]
+            async with ClientSession() as http:
+                async with http.get(url) as r:
+                    page = await r.text()
+                assert r.status == 200 and "<li>Onsdag 18 mars 2020 kl. 16.00</li>" in page
+                async with http.post(url, data={"svar": "kommer"}) as r:
+                    page = await r.text()
+                assert re.search(r"<h1>Tack! Ditt svar är registrerat</h1>", page)
+                assert "anmäld att tjänstgöra vid sammanträdet onsdag 18 mars 2020" in page
+            after = await running.bot.namnd.narvaro("AMN", date(2020, 3, 18))
+            assert after.calls.get("borje haggman") == "kommer"
