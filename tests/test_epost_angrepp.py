@@ -423,3 +423,33 @@ async def test_a_link_after_the_meeting_moved_shows_and_answers_the_new_date(tmp
                 assert "anmäld att tjänstgöra vid sammanträdet onsdag 18 mars 2020" in page
             after = await running.bot.namnd.narvaro("AMN", date(2020, 3, 18))
             assert after.calls.get("borje haggman") == "kommer"
+
+
+async def test_a_mail_server_that_stalls_holds_up_no_slack_message(bot, mail):  # noqa: F811
+    """Mails go in their own lane: while the mail server hangs (up to its timeout per mail), the
+    call-in of the next ersättare on Slack still goes out at once; the mail arrives when it wakes."""
+    import asyncio
+
+    from .slack_support import user
+
+    mail.hold = asyncio.Event()  # the server stalls at RCPT
+    await user(bot, "Andrea Ström").slash("förhinder 26 november")  # Häggman, by mail
+    async with asyncio.timeout(5):
+        while not mail.held:
+            await asyncio.sleep(0.02)
+    start = len(bot.fake.calls)
+    await user(bot, "Martin Westmont").slash("förhinder 26 november")  # his ersättare is on Slack
+    async with asyncio.timeout(3):
+        while not [
+            c
+            for c in bot.fake.calls[start:]
+            if c.method == "chat.postMessage" and "inkallad" in str(c.args.get("text"))
+        ]:
+            await asyncio.sleep(0.02)
+    assert mail.received == []  # still held
+    mail.hold.set()
+    (msg,) = await mail.wait_for("borje@example.se")
+    assert msg["Subject"].startswith("Inkallelse:")
+    await bot.bot.settled()
+    subjects = [m["Subject"] for m in mail.to("borje@example.se")]
+    assert subjects == ["Inkallelse: Arbetsmarknadsnämnden tisdag 26 november 2019 kl. 16.00"]  # once

@@ -16,6 +16,8 @@ secretaries are told (``on_failure``); so is a message that cannot be built
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -133,18 +135,54 @@ class Sender:
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
         # Many workspaces: each row is sent with its workspace's client (None: ``client`` for all).
         self.workspaces: Workspaces | None = None
+        self._mail_lane: asyncio.Task | None = None
+        self.wake: Callable[[], None] = lambda: None  # the bot's poke: the mail lane has finished
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
-        """Send what is due; returns when the next row is due (or None when nothing waits)."""
+        """Send what is due; returns when the next row is due (or None when nothing waits).
+
+        Mails go in a lane of their own (in order, one at a time, beside this loop): a mail server
+        that stalls (up to the SMTP timeout per mail) must not hold up the Slack messages."""
         if pause is not None:
             await pause()
         now = self.clock()
+        # Whether the lane was busy before the rows were read: a lane that finishes meanwhile has sent
+        # some of them, so they are read afresh next time rather than sent again from this list.
+        busy = self.mailing
         rows = await shared.claim_outbox(self.db, now, limit)
+        mails = [row for row in rows if row.kind == "mail"]
         for row in rows:
+            if row.kind == "mail":
+                continue
             if pause is not None:
                 await pause()
             await self.send(row)
-        return await shared.next_outbox_time(self.db)
+        if mails and not busy:
+            self._mail_lane = asyncio.create_task(self._send_mails(mails))
+        due = await shared.next_outbox_time(self.db)
+        if due is not None and self.mailing:  # the lane's own rows are due: no spinning on them
+            due = max(due, self.clock() + timedelta(seconds=1))
+        return due
+
+    @property
+    def mailing(self) -> bool:
+        return self._mail_lane is not None and not self._mail_lane.done()
+
+    async def _send_mails(self, rows: list[OutboxRow]) -> None:
+        try:
+            for row in rows:
+                await self.send(row)
+        except Exception:
+            log.exception("the mail lane stopped; its rows are tried again")
+        finally:
+            self.wake()  # the bot's loop looks again (more mail may be due)
+
+    async def close(self) -> None:
+        """Stop the mail lane (a mail it was sending is ``sending``: sent again at the next start)."""
+        if self._mail_lane is not None and not self._mail_lane.done():
+            self._mail_lane.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._mail_lane
 
     async def send(self, row: OutboxRow) -> None:
         client = self.client
