@@ -496,3 +496,23 @@ async def test_install_page_opened_far_too_often_makes_no_more_states(tmp_path, 
         clock.advance(minutes=11)  # they expire: installing works again
         status, page = await install_through_oauth(r, SOLNA)
         assert status == 200 and "namndbot är installerad" in page
+
+
+async def test_a_workspace_without_committees_is_told_plainly_whatever_is_tried(tmp_path, clock):
+    """Installed where no roster names the workspace: a command other than förhinder, or another
+    municipality's button, gets one Swedish answer that fits it, and nothing is stored."""
+    from namndbot.blocks import messages
+
+    async with two_municipalities(tmp_path, clock) as r:
+        r.fake.add_workspace("T0TOMMA01", "Tomma kommun")
+        status, _ = await install_through_oauth(r, "T0TOMMA01")
+        assert status == 200
+        stranger = person(r, "U0TOMMA001", "T0TOMMA01")
+        _, body = await stranger.slash("närvaro AMN 26 november")
+        assert "använda nämndens kommandon och knappar" in body["text"]
+        before = len(r.fake.responses)
+        await stranger.click("svar_kommer", messages.ref("AMN", DAY, "Börje Häggman"))
+        await r.fake.wait_for(lambda: len(r.fake.responses) > before)
+        assert "använda nämndens kommandon och knappar" in r.fake.responses[-1]["text"]
+        async with r.bot.db.read() as repo:
+            assert (await repo._one("SELECT count(*) AS n FROM intake"))["n"] == 0
