@@ -416,7 +416,7 @@ class Bot:
                 await asyncio.wait(set(self._after_ack_tasks), timeout=timeout)
             self.poke()
             async with self.db.read() as repo:
-                if await repo.backlog(self.clock()) == 0:
+                if await repo.backlog(self.clock()) == 0 and not self.sender.mailing:  # the lane may be telling
                     return
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("the bot's queues did not empty")
