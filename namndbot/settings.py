@@ -5,7 +5,6 @@ The names are a contract: tests outside the project set them.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,9 +71,12 @@ class Settings(BaseSettings):
     def _mail_from(cls, value: str | None) -> str | None:
         if not value:
             return None
-        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
-            raise ValueError(f"NAMNDBOT_MAIL_FROM ska vara en e-postadress som namnd@kommun.se, inte ”{value}”.")
-        return value
+        from .domain.roster_file import epostadress
+
+        try:
+            return epostadress(value)  # what a mail server takes (å, ä, ö before @ would fail every mail)
+        except ValueError as exc:
+            raise ValueError(f"NAMNDBOT_MAIL_FROM ska vara en e-postadress som namnd@kommun.se: {exc}") from None
 
     @property
     def public_base_url(self) -> str:

@@ -36,6 +36,9 @@ def test_a_link_names_member_meeting_and_call_and_cannot_be_forged():
     assert las(f"{member}.{meeting}.{int(at) + 1}.{sig}", KEY) is None  # another call-in
     for junk in ("", "x", "1.2.3", "1.2.3.4.5", "a.b.c.d", "-1.2.3." + sig, "1" * 30 + ".2.3." + sig):
         assert las(junk, KEY) is None
+    # Not ASCII: digits int() would take ("²", Arabic-Indic), letters compare_digest refuses.
+    for junk in (f"\u00b2.{meeting}.{at}.{sig}", f"\u0661\u0664.{meeting}.{at}.{sig}", f"{member}.{meeting}.{at}.åäö"):
+        assert las(junk, KEY) is None
     assert link.dedupe_key == f"epost:14:3:{moment(called)}"
     assert moment(datetime(1970, 1, 1, tzinfo=UTC)) == 0
 
@@ -50,6 +53,55 @@ def test_the_roster_says_how_a_member_is_reached():
     assert not Member("A", "M", "ersattare", email="a@example.se").by_mail("U0A")  # on Slack: a DM
     assert not Member("A", "M", "ersattare", email="a@example.se", kontakt="slack").by_mail(None)
     assert not Member("A", "M", "ersattare").by_mail(None)  # nothing to reach them by
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "åsa@kommun.se",  # no mail server without SMTPUTF8 takes it: the mail could never be built
+        "a@b.se>,c.se",  # would add a second address to the To header
+        'x"@kommun.se',
+        "a b@kommun.se",
+        "a@kommun",
+        "a@-kommun.se",
+        "a@kommun..se",
+        "a@@kommun.se",
+        "@kommun.se",
+    ],
+)
+def test_an_address_no_mail_server_takes_is_refused(address):
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Börje Häggman"\n', f'name = "Börje Häggman"\nemail = {json.dumps(address)}\n'
+    )
+    with pytest.raises(RosterError) as exc:
+        parse_roster(text)
+    assert f"”{address}” är ingen giltig e-postadress" in str(exc.value) and "Börje Häggman" in str(exc.value)
+    if address.startswith("å"):
+        assert "inte å, ä eller ö" in str(exc.value)
+
+
+def test_a_committee_name_with_a_line_break_is_refused():
+    # It is in every mail's subject: a line break there would make every mail of the committee fail.
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Arbetsmarknadsnämnden"', 'name = "Arbetsmarknadsnämnden\\r\\nBcc: x@example.se"'
+    )
+    with pytest.raises(RosterError) as exc:
+        parse_roster(text)
+    assert "nämndens namn (name i [committee]) innehåller ett osynligt tecken eller styrtecken (U+000D)" in str(
+        exc.value
+    )
+
+
+def test_a_domain_with_a_swedish_letter_is_written_as_mail_servers_read_it():
+    text = AMN_TOML.read_text(encoding="utf-8").replace(
+        'name = "Börje Häggman"\n', 'name = "Börje Häggman"\nemail = "borje.h+amn@kommun.åre.se"\n'
+    )
+    haggman = next(m for m in parse_roster(text).roster.ersattare if m.name == "Börje Häggman")
+    assert haggman.email == "borje.h+amn@kommun.xn--re-xia.se"
+    payload = compose.plain("Ämne", "Text").payload(
+        to=haggman.email, name=haggman.name, committee="AMN", message_id="<x@y>"
+    )
+    assert compose.message(payload, "amn@example.se")["To"] == "Börje Häggman <borje.h+amn@kommun.xn--re-xia.se>"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +136,11 @@ def test_the_mail_settings():
         Settings(NAMNDBOT_MAIL_FROM="namnd")
     assert "NAMNDBOT_MAIL_FROM ska vara en e-postadress" in str(exc.value)
     assert Settings(NAMNDBOT_SMTP_URL="", NAMNDBOT_MAIL_FROM="").smtp_url is None
+    # Å, ä, ö before @: every mail would fail to be built; refused at start, as in the roster.
+    with pytest.raises(ValidationError) as exc:
+        Settings(NAMNDBOT_MAIL_FROM="nämnd@kommun.se")
+    assert "NAMNDBOT_MAIL_FROM ska vara en e-postadress" in str(exc.value) and "inte å, ä eller ö" in str(exc.value)
+    assert Settings(NAMNDBOT_MAIL_FROM="namnd@kommun.åre.se").mail_from == "namnd@kommun.xn--re-xia.se"
 
 
 def test_a_composed_mail_has_text_html_and_the_invitation():
@@ -139,3 +196,23 @@ def test_roster_show_keeps_kontakt(cli):
     shown = json.loads(cli.ok("roster", "show", "--committee", "AMN", "--format", "json"))
     (haggman,) = [e for e in shown["ersattare"] if e["name"] == "Börje Häggman"]
     assert haggman == {"name": "Börje Häggman", "party": "M", "email": "borje@example.se", "kontakt": "epost"}
+
+
+async def test_mail_without_a_public_address_is_warned_of_at_start(tmp_path, clock, caplog):
+    import logging
+
+    from namndbot.mail.local import LocalMail
+
+    caplog.set_level(logging.WARNING)
+    async with LocalMail() as mail:
+        async with running_bot(
+            tmp_path, clock, NAMNDBOT_SMTP_URL=mail.url, NAMNDBOT_MAIL_FROM="amn@example.se", NAMNDBOT_BASE_URL=None
+        ):
+            pass
+    (warning,) = [r.getMessage() for r in caplog.records if "NAMNDBOT_BASE_URL" in r.getMessage()]
+    assert warning.startswith("NAMNDBOT_BASE_URL är inte satt: svarslänkarna i e-posten går till http://127.0.0.1:")
+    caplog.clear()
+    async with LocalMail() as mail:  # with it set: no warning
+        async with running_bot(tmp_path, clock, NAMNDBOT_SMTP_URL=mail.url, NAMNDBOT_MAIL_FROM="amn@example.se"):
+            pass
+    assert not [r for r in caplog.records if "NAMNDBOT_BASE_URL" in r.getMessage()]

@@ -72,3 +72,30 @@ async def test_smtps_is_tls_from_the_start(certificate):
         mailer.tls_context = client_tls
         await mailer.send(*a_mail())
         assert len(mail.to("a@example.se")) == 1
+
+
+async def test_a_certificate_that_cannot_be_verified_is_a_permanent_named_failure(certificate):
+    # The secretaries are told (and can phone) rather than the mail being retried for ever unseen.
+    server_tls, _ = certificate
+    async with LocalMail(tls=server_tls, implicit_tls=True) as mail:
+        mailer = Mailer(mail.url, "amn@example.se")  # the system's CAs: the test's certificate is not among them
+        with pytest.raises(MailError) as exc:
+            await mailer.send(*a_mail())
+        assert exc.value.permanent and str(exc.value).startswith("e-postserverns certifikat kunde inte verifieras")
+        assert "NAMNDBOT_SMTP_URL" in str(exc.value) and mail.received == []
+
+
+async def test_smtps_to_a_server_without_tls_is_a_permanent_named_failure():
+    async with LocalMail() as mail:  # plain SMTP on the port smtps:// was pointed at
+        mailer = Mailer(mail.url.replace("smtp://", "smtps://"), "amn@example.se", timeout=5)
+        with pytest.raises(MailError) as exc:
+            await mailer.send(*a_mail())
+        assert exc.value.permanent and str(exc.value).startswith("TLS med e-postservern misslyckades")
+        assert "smtps:// är för port 465" in str(exc.value)
+
+
+@pytest.mark.parametrize("url", ["smtp://namnd@127.0.0.1:587", "smtp://:hemligt@127.0.0.1:587"])
+def test_a_user_without_a_password_or_the_reverse_is_refused(url):
+    with pytest.raises(ValueError) as exc:
+        Mailer(url, "amn@example.se")
+    assert "användarnamn utan lösenord eller ett lösenord utan användarnamn" in str(exc.value)

@@ -412,3 +412,107 @@ async def test_the_stores_keep_installations_and_states_in_the_database(db, cloc
     await states.async_issue()  # clears out the expired one
     async with db.read() as repo:
         assert (await repo._one("SELECT count(*) AS n FROM oauth_state"))["n"] == 1
+
+
+async def test_the_redirect_repeats_no_text_but_a_slack_error_code(tmp_path, clock):
+    """Anyone can send an admin to /slack/oauth_redirect?error=…: the page must not say what they wrote."""
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        async with ClientSession() as browser:
+            planted = "Ring supporten på 0771-123 456 och uppge ditt lösenord"
+            for query, said in (
+                ({"error": "access_denied"}, "Installationen avbröts i Slack"),
+                (
+                    {"error": "invalid_team_for_non_distributed_app"},
+                    "Slack svarade ”invalid_team_for_non_distributed_app”",
+                ),
+                ({"error": planted}, "Slack svarade med ett fel som namndbot inte känner till."),
+                ({"error": "<b>x</b>"}, "Slack svarade med ett fel som namndbot inte känner till."),
+            ):
+                async with browser.get(f"{r.base}/slack/oauth_redirect", params=query, allow_redirects=False) as resp:
+                    page = await resp.text()
+                assert "kunde inte installeras" in page and said in page, page
+                assert planted not in page and "0771" not in page
+        assert await r.bot.installations.installed() == []
+
+
+async def test_an_id_copied_into_another_workspaces_roster_is_warned_of_and_messages_stay_in_their_workspace(
+    tmp_path, clock
+):
+    """Sundbyberg's roster has Solna's Slack id for Börje Häggman (copied): the import says so, and
+    Sundbyberg's call-in of him goes through Sundbyberg's workspace, never to Solna's person."""
+    async with two_municipalities(tmp_path, clock) as r:
+        fake, bot = r.fake, r.bot
+        copied = slack_id("Börje Häggman")
+        text = sbn_roster().replace(f'slack = "{sbn_id("Börje Häggman")}"', f'slack = "{copied}"')
+        report = await bot.namnd.import_roster(text, "test")
+        (warning,) = [w for w in report.warnings if copied in w]
+        assert warning.startswith(f"Börje Häggman har Slack-id {copied}, som också står i AMN:s roster")
+        assert f"arbetsytan {SOLNA}, inte {SUNDBYBERG}" in warning
+        await bot.settled()
+        start = len(fake.calls)
+        await bot.namnd.add_forhinder("SBN", DAY, "Andrea Ström", actor="cli:sekreteraren")  # calls in Häggman
+        await bot.settled()
+        sent = [c for c in fake.calls[start:] if c.method == "chat.postMessage"]
+        called = [c for c in sent if str(c.args.get("text", "")).startswith("Du är inkallad")]
+        assert called and all(c.team == SUNDBYBERG for c in called), [(c.team, c.args.get("text")) for c in sent]
+        assert not [c for c in sent if c.team == SOLNA]
+
+
+async def test_the_install_page_passes_on_only_a_team_id(tmp_path, clock):
+    """/slack/install?team=… goes into Slack's authorize address: nothing but a team id may."""
+    from urllib.parse import parse_qs, urlsplit
+
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        async with ClientSession() as browser:
+            for team, passed in (
+                (SOLNA, [SOLNA]),
+                (f"{SOLNA}&user_scope=admin,chat:write&redirect_uri=https://example.invalid/", None),
+                ("<script>", None),
+            ):
+                async with browser.get(f"{r.base}/slack/install", params={"team": team}) as resp:
+                    page = await resp.text()
+                url = html.unescape(re.search(r'href="([^"]+)" id="lagg-till"', page).group(1))  # type: ignore[union-attr]
+                query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+                assert query.get("team") == passed, url
+                assert query["user_scope"] == [""] and query["redirect_uri"] == [f"{r.base}/slack/oauth_redirect"]
+
+
+async def test_install_page_opened_far_too_often_makes_no_more_states(tmp_path, clock):
+    """Each visit to /slack/install is a write; a flood stops at the limit with a Swedish page, and
+    the states already issued still work."""
+    async with two_municipalities(tmp_path, clock, install=False) as r:
+        states = r.bot.app.oauth_flow.settings.state_store
+        states.limit = 2
+        async with ClientSession() as browser:
+            for _ in range(2):
+                async with browser.get(f"{r.base}/slack/install") as resp:
+                    assert resp.status == 200
+            async with browser.get(f"{r.base}/slack/install") as resp:
+                page = await resp.text()
+                assert resp.status == 429 and resp.headers["Retry-After"] == "600"
+                assert "För många installationsförsök just nu" in page and 'lang="sv"' in page
+        async with r.bot.db.read() as repo:
+            assert (await repo._one("SELECT count(*) AS n FROM oauth_state"))["n"] == 2
+        clock.advance(minutes=11)  # they expire: installing works again
+        status, page = await install_through_oauth(r, SOLNA)
+        assert status == 200 and "namndbot är installerad" in page
+
+
+async def test_a_workspace_without_committees_is_told_plainly_whatever_is_tried(tmp_path, clock):
+    """Installed where no roster names the workspace: a command other than förhinder, or another
+    municipality's button, gets one Swedish answer that fits it, and nothing is stored."""
+    from namndbot.blocks import messages
+
+    async with two_municipalities(tmp_path, clock) as r:
+        r.fake.add_workspace("T0TOMMA01", "Tomma kommun")
+        status, _ = await install_through_oauth(r, "T0TOMMA01")
+        assert status == 200
+        stranger = person(r, "U0TOMMA001", "T0TOMMA01")
+        _, body = await stranger.slash("närvaro AMN 26 november")
+        assert "använda nämndens kommandon och knappar" in body["text"]
+        before = len(r.fake.responses)
+        await stranger.click("svar_kommer", messages.ref("AMN", DAY, "Börje Häggman"))
+        await r.fake.wait_for(lambda: len(r.fake.responses) > before)
+        assert "använda nämndens kommandon och knappar" in r.fake.responses[-1]["text"]
+        async with r.bot.db.read() as repo:
+            assert (await repo._one("SELECT count(*) AS n FROM intake"))["n"] == 0

@@ -135,6 +135,7 @@ class Bot:
         )
         self.sender.observe = self.metrics.message
         self.sender.workspaces = self.workspaces
+        self.sender.wake = self.poke
         self.wake = asyncio.Event()
         self.db.on_change.append(self.poke)  # PostgreSQL: another process committed (LISTEN/NOTIFY)
         self.in_flight = 0  # Slack requests being answered right now (acks come first)
@@ -362,6 +363,7 @@ class Bot:
             self.intake_waiter.cancel()
             if renewer is not None:
                 renewer.cancel()
+            await self.sender.close()
 
     async def _renew_leases(self) -> None:
         """Keep the claims on shared work (storage/shared.py) while this process lives."""
@@ -414,7 +416,7 @@ class Bot:
                 await asyncio.wait(set(self._after_ack_tasks), timeout=timeout)
             self.poke()
             async with self.db.read() as repo:
-                if await repo.backlog(self.clock()) == 0:
+                if await repo.backlog(self.clock()) == 0 and not self.sender.mailing:  # the lane may be telling
                     return
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("the bot's queues did not empty")

@@ -19,6 +19,16 @@ from ..mail import compose
 from ..services.svar_epost import link_key
 from ..storage.repository import Repository, StoredCommittee
 
+# The mark of an invitation taken back (METHOD:CANCEL): kept, not deleted, so that a later
+# invitation to the same meeting (a new call-in) has a higher SEQUENCE than the cancellation, or
+# the member's calendar would take it for an old one and leave the meeting out.
+CANCELLED = "återkallad"
+
+
+async def _open(repo: Repository, meeting_id: int) -> dict[int, tuple[str, int, datetime]]:
+    """The invitations mailed for the meeting and not taken back: member id -> mark."""
+    return {k: v for k, v in (await repo.inbjudningar(meeting_id)).items() if v[0] != CANCELLED}
+
 
 class Epost:
     def __init__(self, base_url: str, mail_from: str | None) -> None:
@@ -79,7 +89,7 @@ class Epost:
         method = "CANCEL" if cancel or meeting.cancelled else "REQUEST"
         if method == "CANCEL":
             event = replace(event, sequence=event.sequence + 1, stamp=max(event.stamp, now))
-            await repo.drop_inbjudan(meeting.id, member_id)
+            await repo.save_inbjudan(meeting.id, member_id, CANCELLED, event.sequence, event.stamp)
         else:
             await repo.save_inbjudan(meeting.id, member_id, event_digest(event), event.sequence, event.stamp)
         ics = render_invitation(
@@ -97,7 +107,7 @@ class Epost:
     ) -> None:
         """A meeting whose time, place or main business changed (or that was cancelled): each member
         who got its invitation by mail gets the update, so it moves in their calendar."""
-        mailed = await repo.inbjudningar(meeting.id)
+        mailed = await _open(repo, meeting.id)
         if not mailed:
             return
         current = event_digest(invitation_event(stored.committee, meeting, (), now=now))
@@ -174,7 +184,7 @@ class Epost:
         brev = compose.plain(subject, text)
         if kind in ("withdrawn", "released") and meeting is not None and not member.is_ledamot:
             member_id = (await repo.member_ids(stored.id))[member.key]
-            if member_id not in await repo.inbjudningar(meeting.id):
+            if member_id not in await _open(repo, meeting.id):
                 return  # no call-in mail went out (answered or released before it was sent): nothing to undo
             ics, method = await self.invitation(repo, now, stored, meeting, member, cancel=True)
             brev = replace(brev, ics=ics, ics_method=method)

@@ -119,14 +119,21 @@ class InstallationStore(AsyncInstallationStore):
             return await store.installed(repo)
 
 
+class TooManyStates(Exception):
+    """/slack/install opened far more often than installs happen: no new state for now."""
+
+
 class StateStore(AsyncOAuthStateStore):
     """The OAuth flow's ``state``: issued once per visit to /slack/install, valid ``expiration`` seconds,
     consumed once (a replayed or forged redirect is refused)."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], expiration: int = 600) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime], expiration: int = 600, limit: int = 200) -> None:
         self.db = db
         self.clock = clock
         self.expiration = expiration
+        # Anyone can open /slack/install, and each visit is a write: past this many live states
+        # (real installs are a handful at a time) no more are made until some expire.
+        self.limit = limit
         self._logger = logging.getLogger(__name__)
 
     @property
@@ -134,6 +141,9 @@ class StateStore(AsyncOAuthStateStore):
         return self._logger
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        async with self.db.read() as repo:
+            if await store.live_states(repo, self.clock()) >= self.limit:
+                raise TooManyStates()
         state = secrets.token_urlsafe(24)
         async with self.db.transaction() as repo:
             now = self.clock()

@@ -22,7 +22,7 @@ from ..services.scheduler import Scheduler
 from ..storage.repository import EventRow, Repository
 from .epost import Epost
 from .outbox import DM_FALLBACK
-from .reminders import to_secretaries
+from .reminders import dm, to_secretaries
 from .sendfel import failed_event
 
 log = logging.getLogger(__name__)
@@ -149,20 +149,31 @@ class Notifier:
                 msg = messages.call_in(
                     committee, meeting, member, ev.payload.get("serves", ""), ev.payload.get("reason", "")
                 )
-                await repo.enqueue(now, "dm", user, msg.payload())
+                await dm(repo, now, stored, user, msg)
+            if not user and mail is None and not meeting.cancelled:  # nothing reaches them: say so
+                await to_secretaries(
+                    repo,
+                    now,
+                    stored,
+                    messages.plain(
+                        f":warning: {member.label} är inkallad till sammanträdet {svensk_datum(meeting.date)} men "
+                        "kan inte nås av namndbot: rostern har inget Slack-id och ingen e-postadress (email) för "
+                        "hen som går att använda. Ring hen; ett ja registreras med knappen i närvaromeddelandet."
+                    ),
+                )
             await self._tell_party_contact(repo, now, stored, meeting, ev)
         elif kind == "vakans" and not held:
             msg = messages.vacancy(committee, meeting, ev.payload["seat"], ev.payload["paragraphs"])
             await to_secretaries(repo, now, stored, msg)
             for k in stored.partikontakter:
                 if k.party == ev.payload.get("party"):
-                    await repo.enqueue(now, "dm", k.slack, msg.payload())
+                    await dm(repo, now, stored, k.slack, msg)
         elif kind == "inkallelse_andrad" and member and (user or mail):
             msg = messages.call_changed(committee, meeting, member, ev.payload.get("serves", ""))
             if mail is not None:
                 await self.epost.said(repo, now, stored, mail, "changed", msg.text, meeting)
             else:
-                await repo.enqueue(now, "dm", user, msg.payload())
+                await dm(repo, now, stored, user, msg)
         elif kind == "justerad" and self.justering is not None:
             view = await self.justering.view_in(repo, stored, meeting)
             if view is not None:
@@ -194,7 +205,7 @@ class Notifier:
             if mail is not None:
                 await self.epost.said(repo, now, stored, mail, what, msg.text, meeting)
             else:
-                await repo.enqueue(now, "dm", user, msg.payload())
+                await dm(repo, now, stored, user, msg)
         if user:
             await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
 
@@ -223,7 +234,7 @@ class Notifier:
             if self.epost.to(member, slack_of.get(member.key)):
                 await self.epost.said(repo, now, stored, member, "skrivelse", msg.text)
             elif slack_of.get(member.key):
-                await repo.enqueue(now, "dm", slack_of[member.key], msg.payload())
+                await dm(repo, now, stored, slack_of[member.key], msg)
 
     async def _tell_party_contact(
         self, repo: Repository, now: datetime, stored, meeting: Meeting, ev: EventRow
@@ -238,7 +249,7 @@ class Notifier:
                     f"Till partikontakten för {k.party}: {serves} har kallats in till {stored.committee.name}s "
                     f"sammanträde {svensk_datum(meeting.date)}."
                 )
-                await repo.enqueue(now, "dm", k.slack, messages.plain(text).payload())
+                await dm(repo, now, stored, k.slack, messages.plain(text))
 
     async def _reply(self, repo: Repository, ev: EventRow, now: datetime) -> None:
         p = ev.payload

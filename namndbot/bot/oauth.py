@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -18,7 +19,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from ..settings import Settings
-from .installations import InstallationStore, StateStore
+from .installations import InstallationStore, StateStore, TooManyStates
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,31 @@ def _page(title: str, body: str, status: int = 200, headers: dict | None = None)
     )
 
 
+TEAM_ID = re.compile(r"T[A-Z0-9]{2,20}")
+
+
 class OAuthFlow(AsyncOAuthFlow):
-    """slack-bolt's flow; only the install page is ours (in Swedish)."""
+    """slack-bolt's flow; only the install page is ours (in Swedish), and ``?team=`` is checked."""
+
+    async def handle_installation(self, request: AsyncBoltRequest) -> BoltResponse:
+        try:
+            return await super().handle_installation(request)
+        except TooManyStates:
+            log.warning("OAuth: /slack/install opened too often; no new state until some expire")
+            return _page(
+                "För många installationsförsök just nu",
+                "<p>Installationssidan har öppnats väldigt många gånger de senaste minuterna. "
+                "Försök igen om en stund.</p>",
+                status=429,
+                headers={"Retry-After": "600"},
+            )
+
+    async def build_authorize_url(self, state: str, request: AsyncBoltRequest) -> str:
+        # slack_sdk appends ``team`` to Slack's authorize address as it is: "T1&user_scope=…" would
+        # add parameters of the sender's choosing to the admin's consent. Only a team id is passed on.
+        teams = request.query.get("team") or []
+        team = teams[0] if teams and TEAM_ID.fullmatch(teams[0]) else None
+        return self.settings.authorize_url_generator.generate(state=state, team=team)
 
     async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
         link = html.escape(url, quote=True)
@@ -91,7 +115,10 @@ async def _success(args: AsyncSuccessArgs) -> BoltResponse:
 
 
 async def _failure(args: AsyncFailureArgs) -> BoltResponse:
-    reason = FAILURES.get(args.reason, f"Slack svarade ”{args.reason}”.")
+    reason = FAILURES.get(args.reason)
+    if reason is None:  # the redirect's ?error= is anyone's text: only a code-like word is repeated
+        code = args.reason if re.fullmatch(r"[a-z_]{1,40}", args.reason or "") else None
+        reason = f"Slack svarade ”{code}”." if code else "Slack svarade med ett fel som namndbot inte känner till."
     log.warning("OAuth: installation failed: %s", args.reason, exc_info=args.error)
     return _page(
         "namndbot kunde inte installeras",

@@ -16,6 +16,8 @@ secretaries are told (``on_failure``); so is a message that cannot be built
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -60,6 +62,9 @@ PERMANENT = {
 # DM fallback does), linking members by e-mail looks each up in its own committee's workspace, and a
 # mail goes over SMTP.
 OWN_CLIENT = ("response", "link", "mail")
+# A mail the server keeps answering "later" (4xx, down): after this many attempts (about half an hour
+# with the backoff) the secretaries are told once, so they can phone; it is still tried.
+MAIL_DELAYED_AFTER = 12
 
 Renderer = Callable[[OutboxRow], Awaitable[Any]]
 # -> (channel, ts) to record; the client is that of the row's workspace
@@ -130,18 +135,54 @@ class Sender:
         self.observe: Callable[[str, str], None] = lambda outcome, kind: None  # sent, retried, failed; the kind
         # Many workspaces: each row is sent with its workspace's client (None: ``client`` for all).
         self.workspaces: Workspaces | None = None
+        self._mail_lane: asyncio.Task | None = None
+        self.wake: Callable[[], None] = lambda: None  # the bot's poke: the mail lane has finished
 
     async def process(self, limit: int = 50, pause: Callable[[], Awaitable[None]] | None = None) -> datetime | None:
-        """Send what is due; returns when the next row is due (or None when nothing waits)."""
+        """Send what is due; returns when the next row is due (or None when nothing waits).
+
+        Mails go in a lane of their own (in order, one at a time, beside this loop): a mail server
+        that stalls (up to the SMTP timeout per mail) must not hold up the Slack messages."""
         if pause is not None:
             await pause()
         now = self.clock()
+        # Whether the lane was busy before the rows were read: a lane that finishes meanwhile has sent
+        # some of them, so they are read afresh next time rather than sent again from this list.
+        busy = self.mailing
         rows = await shared.claim_outbox(self.db, now, limit)
+        mails = [row for row in rows if row.kind == "mail"]
         for row in rows:
+            if row.kind == "mail":
+                continue
             if pause is not None:
                 await pause()
             await self.send(row)
-        return await shared.next_outbox_time(self.db)
+        if mails and not busy:
+            self._mail_lane = asyncio.create_task(self._send_mails(mails))
+        due = await shared.next_outbox_time(self.db)
+        if due is not None and self.mailing:  # the lane's own rows are due: no spinning on them
+            due = max(due, self.clock() + timedelta(seconds=1))
+        return due
+
+    @property
+    def mailing(self) -> bool:
+        return self._mail_lane is not None and not self._mail_lane.done()
+
+    async def _send_mails(self, rows: list[OutboxRow]) -> None:
+        try:
+            for row in rows:
+                await self.send(row)
+        except Exception:
+            log.exception("the mail lane stopped; its rows are tried again")
+        finally:
+            self.wake()  # the bot's loop looks again (more mail may be due)
+
+    async def close(self) -> None:
+        """Stop the mail lane (a mail it was sending is ``sending``: sent again at the next start)."""
+        if self._mail_lane is not None and not self._mail_lane.done():
+            self._mail_lane.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._mail_lane
 
     async def send(self, row: OutboxRow) -> None:
         client = self.client
@@ -172,6 +213,11 @@ class Sender:
                 await self._failed(row, said, f"e-postservern svarade {said}" if said[:1].isdigit() else said)
                 return
             await self._retry(row, f"e-post: {exc}")
+            if row.attempts + 1 == MAIL_DELAYED_AFTER:  # once: a call-in must not wait unseen for hours
+                waited = int((self.clock() - row.created_at).total_seconds() // 60)
+                await self._tell(
+                    row, f"e-postservern har inte tagit emot det på {waited} minuter ({exc}); namndbot försöker igen"
+                )
             return
         except (SlackObjectFormationError, TooLarge) as exc:  # can't be built: no retry would mend it
             await self._failed(row, f"{type(exc).__name__}: {exc}", "meddelandet ryms inte i Slack")
@@ -188,6 +234,9 @@ class Sender:
         async with self.db.transaction() as repo:
             await repo.outbox_failed(row.id, error)
         self.observe("failed", row.kind)
+        await self._tell(row, reason)
+
+    async def _tell(self, row: OutboxRow, reason: str) -> None:
         if self.on_failure is not None:
             try:
                 await self.on_failure(row, reason)

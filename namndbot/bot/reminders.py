@@ -17,11 +17,18 @@ from ..services.scheduler import Decision, Scheduler
 from ..storage import Database, shared
 from ..storage.repository import JobRow, Repository, StoredCommittee
 from .epost import Epost
+from .workspaces import with_team
 
 log = logging.getLogger(__name__)
 
 # A job kind run by its own service inside the job's transaction; returns the note to store.
 JobHandler = Callable[[Repository, datetime, JobRow], Awaitable[str]]
+
+
+async def dm(repo: Repository, now: datetime, stored: StoredCommittee, user: str | None, msg: messages.Message) -> None:
+    """A DM about ``stored``'s business, sent in the committee's workspace (a Slack id on rosters
+    in two workspaces would otherwise be reached through either)."""
+    await repo.enqueue(now, "dm", user, with_team(msg.payload(), stored.committee.workspace))
 
 
 async def to_secretaries(repo: Repository, now: datetime, stored: StoredCommittee, msg: messages.Message) -> None:
@@ -31,7 +38,7 @@ async def to_secretaries(repo: Repository, now: datetime, stored: StoredCommitte
         await repo.enqueue(now, "post", c.secretaries_channel, msg.payload())
     else:
         for slack in c.secretaries:
-            await repo.enqueue(now, "dm", slack, msg.payload())
+            await dm(repo, now, stored, slack, msg)
 
 
 class Reminders:
@@ -93,7 +100,7 @@ class Reminders:
                     await self.epost.call_in_reminder(repo, now, d.committee, m, member, person["seats"])
                 elif person.get("slack"):
                     msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
-                    await repo.enqueue(now, "dm", person["slack"], msg.payload())
+                    await dm(repo, now, d.committee, person["slack"], msg)
             for name in d.data.get("epost", []):
                 if name in by_name:
                     await self.epost.meeting_reminder(repo, now, d.committee, m, by_name[name], d.data.get("days"))
@@ -112,7 +119,7 @@ class Reminders:
                     )
                     await self.epost.said(repo, now, d.committee, by_name[j["name"]], "justering", text, m)
                 elif j.get("slack"):
-                    await repo.enqueue(now, "dm", j["slack"], msg.payload())
+                    await dm(repo, now, d.committee, j["slack"], msg)
             if d.data.get("when") == "i dag":
                 await to_secretaries(repo, now, d.committee, messages.justering_today(c, m, labels))
         elif d.job.kind == p.JUSTERING_FORSENAD:

@@ -255,6 +255,12 @@ async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, 
         socket = AsyncSocketModeHandler(bot.app, settings.slack_app_token, web_client=bot.client)
         await socket.connect_async()
     log.info("namndbot kör (%s) på http://%s:%s", mode.name, settings.host, port)
+    if settings.smtp_url and not settings.base_url:
+        log.warning(
+            "NAMNDBOT_BASE_URL är inte satt: svarslänkarna i e-posten går till %s, som ledamöterna "
+            "troligen inte når från sina telefoner; sätt den till botens publika adress (https://…)",
+            settings.public_base_url,
+        )
     if mode.oauth:
         await _tell_workspaces(bot)
     return Running(bot, runner, jobs, socket, port, lock)

@@ -180,6 +180,13 @@ class _Reader:
                     f"okänd nyckel ”{key}” i [committee].", self._line_of(rf"^\s*{re.escape(key)}\s*=") or line
                 )
         name = self._str(raw, "name", "[committee]", line, required=True)
+        if not name.isprintable():  # a line break would end up in e-mail headers (the subject)
+            bad = next(c for c in name if not c.isprintable())
+            raise self.fail(
+                f"nämndens namn (name i [committee]) innehåller ett osynligt tecken eller styrtecken "
+                f"(U+{ord(bad):04X}); skriv namnet på en rad, med vanliga bokstäver.",
+                self._line_of(r"^\s*name\s*=") or line,
+            )
         short = self._str(raw, "short", "[committee]", line, required=True)
         if not SHORT.match(short):
             raise self.fail(
@@ -345,8 +352,11 @@ class _Reader:
         if slack and not SLACK_ID.match(slack):
             raise self.fail(f"{who}: ”slack” ska vara ett Slack-användar-id som ”U0123ABCD”, inte ”{slack}”.", line)
         email = self._str(raw, "email", who, line)
-        if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-            raise self.fail(f"{who}: ”{email}” är ingen giltig e-postadress.", line)
+        if email:
+            try:
+                email = epostadress(email)
+            except ValueError as exc:
+                raise self.fail(f"{who}: {exc}", line) from None
         kontakt = self._str(raw, "kontakt", who, line)
         if kontakt is not None and kontakt not in ("epost", "slack"):
             raise self.fail(f"{who}: ”kontakt” ska vara ”epost” eller ”slack”, inte ”{kontakt}”.", line)
@@ -476,3 +486,27 @@ class _Reader:
                 self.warnings.append(f"Partikontakten på rad {line} gäller {party}, som ingen i rostern tillhör.")
             result.append(PartiKontakt(party=party, slack=slack))
         return tuple(result)
+
+
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def epostadress(text: str) -> str:
+    """An address a mail server takes (``namn@kommun.se``), the domain of one with å, ä or ö written the
+    way mail servers read it (``kommun.xn--re-xia.se``); a ValueError in Swedish otherwise. Nothing that
+    could become a second address or header: no spaces, commas, <, >, quotes or line breaks."""
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain or not _LOCAL.fullmatch(local) or len(text) > 254:
+        hint = ""
+        if local and not local.isascii():
+            hint = " Delen före @ kan bara innehålla a–z, siffror och . _ - + (inte å, ä eller ö)."
+        raise ValueError(f"”{text}” är ingen giltig e-postadress.{hint}")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+    except UnicodeError:
+        raise ValueError(f"”{text}” är ingen giltig e-postadress (domänen efter @ går inte att använda).") from None
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError(f"”{text}” är ingen giltig e-postadress (domänen efter @ går inte att använda).")
+    return f"{local}@{ascii_domain}"

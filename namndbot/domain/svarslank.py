@@ -40,6 +40,8 @@ class Svarslank:
 
 def las(token: str, key: bytes) -> Svarslank | None:
     """The link a token names, or None when it is malformed or its signature is wrong."""
+    if not token.isascii() or len(token) > 100:  # compare_digest takes ASCII only; int() takes "²" and "١"
+        return None
     parts = token.split(".")
     if len(parts) != 4 or not all(p.isdigit() and len(p) <= 20 for p in parts[:3]):
         return None

@@ -23,7 +23,8 @@ class NotOnRoster(NamndbotError):
     def __init__(self) -> None:
         super().__init__(
             "Du finns inte med i någon nämnds ledamots- eller ersättarlista här, så du kan inte "
-            "anmäla förhinder. Tycker du att du borde finnas med, hör av dig till nämndens sekreterare."
+            "anmäla förhinder eller använda nämndens kommandon och knappar. Tycker du att du borde finnas "
+            "med, hör av dig till nämndens sekreterare."
         )
 
 

@@ -29,6 +29,10 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.server.cut_data > 0:  # the connection is lost mid-DATA: nothing is accepted
+            self.server.cut_data -= 1
+            server.transport.close()
+            return "421 4.4.2 Förbindelsen bröts"
         msg = BytesParser(policy=policy.default).parsebytes(envelope.content)
         assert isinstance(msg, EmailMessage)
         self.server.received.append((list(envelope.rcpt_tos), msg))
@@ -59,6 +63,7 @@ class LocalMail:
         self.arrived = asyncio.Event()
         self.hold: asyncio.Event | None = None  # when set to an Event: each RCPT waits for it
         self.held = 0  # RCPTs that have waited
+        self.cut_data = 0  # how many of the next messages lose the connection mid-DATA
         self._server: asyncio.base_events.Server | None = None
 
     async def start(self) -> LocalMail:

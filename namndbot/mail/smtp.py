@@ -47,6 +47,11 @@ class SmtpServer:
         except ValueError:
             raise ValueError(f"NAMNDBOT_SMTP_URL har ett ogiltigt portnummer: ”{url}”.") from None
         implicit = parts.scheme == "smtps"
+        if bool(parts.username) != bool(parts.password):
+            raise ValueError(
+                "NAMNDBOT_SMTP_URL har ett användarnamn utan lösenord eller ett lösenord utan användarnamn; "
+                "skriv båda (smtp://användare:lösenord@värd:587) eller inget av dem."
+            )
         return cls(
             host=parts.hostname,
             port=port or (465 if implicit else 587),
@@ -94,6 +99,9 @@ class Mailer:
         except aiosmtplib.SMTPResponseException as exc:  # a reply from the server (after connecting)
             raise MailError(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from None
         except aiosmtplib.SMTPException as exc:
+            tls = _tls_failure(exc)
+            if tls is not None:
+                raise _tls_error(tls) from None
             if "STARTTLS" in str(exc):  # the server can't encrypt: the password never goes out in the clear
                 raise MailError(
                     "e-postservern erbjuder inte STARTTLS, så lösenordet skickas inte (använd en server med "
@@ -102,4 +110,37 @@ class Mailer:
                 ) from None
             raise MailError(f"{type(exc).__name__}: {exc}", permanent=False) from None
         except (OSError, TimeoutError) as exc:  # connection refused, lost, timed out
+            tls = _tls_failure(exc)
+            if tls is not None:
+                raise _tls_error(tls) from None
             raise MailError(f"{type(exc).__name__}: {exc}", permanent=False) from None
+
+
+def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind a failed connection (aiosmtplib wraps it), if that was what failed."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError)):
+            return None  # the connection dropped during the handshake: that may pass
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _tls_error(exc: ssl.SSLError) -> MailError:
+    """A certificate that can't be verified, or a server that doesn't speak TLS as the URL says: the
+    settings are wrong, and trying again will not help (the secretaries are told, so they can phone)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return MailError(
+            f"e-postserverns certifikat kunde inte verifieras ({exc.verify_message}); kontrollera "
+            "värdnamnet i NAMNDBOT_SMTP_URL",
+            permanent=True,
+        )
+    return MailError(
+        f"TLS med e-postservern misslyckades ({exc.reason or exc}); smtps:// är för port 465 (TLS från "
+        "början), smtp:// för port 587 (STARTTLS) – kontrollera NAMNDBOT_SMTP_URL",
+        permanent=True,
+    )

@@ -23,6 +23,7 @@ from typing import Any
 from ..domain.errors import NamndbotError, RuleError
 from ..domain.meeting import CHAT_ORD, Anmalan
 from ..domain.names import obs
+from ..domain.svarslank import moment
 from ..storage import shared
 from ..storage.repository import INTAKE_CHUNK, IntakeRow, Repository
 from .core import NamndService
@@ -217,8 +218,26 @@ class Intake:
         who = "Ditt förhinder" if _self(row, result) else f"Förhindret för {result.member.label}"
         return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
 
+    async def _same_call(self, repo: Repository, row: IntakeRow) -> None:
+        """An answer from a mailed link is for the call-in the link was made for: if that call was
+        withdrawn (and perhaps made again) before the answer was applied, it answers nothing."""
+        called = row.payload.get("called")
+        if called is None:
+            return
+        short, day, name = self._where(row)
+        stored = await self.namnd.committee_in(repo, short)
+        meeting = await self.namnd.meeting_in(repo, stored, day)
+        member = next((m for m in (await repo.roster(stored.id)).members if m.name == name), None)
+        call = (await repo.inkallelser(meeting.id)).get(member.key) if member else None
+        if call is not None and moment(call.called_at) != int(called):
+            raise RuleError(
+                "Länken gäller en tidigare inkallelse, så svaret registrerades inte. "
+                "Använd länkarna i det senaste e-postmeddelandet."
+            )
+
     async def _svar_kommer(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._check_actor(repo, row)
+        await self._same_call(repo, row)
         short, day, name = self._where(row)
         result = await self.namnd.answer_in(repo, now, short, day, name, actor=_actor(row))
         if not row.payload.get("self", True):  # a secretary records a yes given by phone
@@ -229,6 +248,7 @@ class Intake:
 
     async def _svar_kan_inte(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
         await self._check_actor(repo, row)
+        await self._same_call(repo, row)
         short, day, name = self._where(row)
         result = await self.namnd.decline_in(repo, now, short, day, name, actor=_actor(row))
         text = f"Tack för beskedet. Du kallas inte till sammanträdet {_dag(result)}."

@@ -42,6 +42,29 @@ async def _workspace_warnings(repo: Repository, workspace: str | None) -> list[s
     return []
 
 
+async def _shared_id_warnings(repo: Repository, roster: Roster) -> list[str]:
+    """A Slack id that is also on the roster of a committee in another workspace: a copied id, most
+    likely (ids differ between workspaces). Messages about this committee go to this workspace's
+    person with that id; the other committee's go to its own."""
+    workspace = roster.committee.workspace
+    if not workspace:
+        return []
+    mine = {m.slack: m for m in roster.members if m.slack}
+    warnings = []
+    for other in await repo.committees():
+        there = other.committee
+        if there.short == roster.committee.short or not there.workspace or there.workspace == workspace:
+            continue
+        for slack in (await repo.slack_ids(other.id)).values():
+            if slack in mine:
+                warnings.append(
+                    f"{mine[slack].name} har Slack-id {slack}, som också står i {there.short}:s roster "
+                    f"(arbetsytan {there.workspace}, inte {workspace}). Ett Slack-id gäller i en arbetsyta: "
+                    "kontrollera id:t i båda rostrarna."
+                )
+    return warnings
+
+
 class RosterTjanst(PlaneringTjanst):
     async def import_roster(self, text: str, actor: str) -> ImportReport:
         return await self._tx(self.import_roster_in, text, actor)
@@ -101,7 +124,9 @@ class RosterTjanst(PlaneringTjanst):
             added=tuple(added),
             updated=tuple(updated),
             retired=tuple(retired),
-            warnings=tuple(parsed.warnings) + tuple(await _workspace_warnings(repo, roster.committee.workspace)),
+            warnings=tuple(parsed.warnings)
+            + tuple(await _workspace_warnings(repo, roster.committee.workspace))
+            + tuple(await _shared_id_warnings(repo, roster)),
             replanned=tuple(replanned),
             committee_changed=existing is not None
             and (existing.committee, existing.turordning, existing.partikontakter)

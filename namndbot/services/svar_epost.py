@@ -105,6 +105,7 @@ class SvarEpost:
                 "reply": None,
                 "self": True,
                 "via": "epost",
+                "called": found.link.called,  # the call-in the link was for (checked when applied)
             },
         )
         if submitted.duplicate:

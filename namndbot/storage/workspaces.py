@@ -116,6 +116,12 @@ async def issue_state(repo: Repository, state: str, expires_at: datetime, now: d
     await repo._run("INSERT INTO oauth_state (state, expires_at) VALUES (?, ?)", state, iso(expires_at))
 
 
+async def live_states(repo: Repository, now: datetime) -> int:
+    """How many states are issued and not yet expired."""
+    row = await repo._one("SELECT count(*) AS n FROM oauth_state WHERE expires_at >= ?", iso(now))
+    return int(row["n"]) if row else 0
+
+
 async def consume_state(repo: Repository, state: str, now: datetime) -> bool:
     """True once for a state issued and not expired; expired states are cleared out on the way."""
     row = await repo._one("SELECT expires_at FROM oauth_state WHERE state = ?", state)
