@@ -233,6 +233,7 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             NAMNDBOT_SLACK_API_URL=fake.api_url,
             NAMNDBOT_HOST="127.0.0.1",
             NAMNDBOT_PORT=port,
+            NAMNDBOT_BASE_URL=f"http://127.0.0.1:{port}",  # the demo's members are on this machine
             NAMNDBOT_SMTP_URL=mail.url,
             NAMNDBOT_MAIL_FROM=MAIL_FROM,
         )
@@ -240,7 +241,8 @@ async def run_demo(ctx, *, serve: bool = False) -> int:
             running = await start(settings, clock=clock, mode=Mode(socket=False), poll=0.1)
         except Exception:
             # The port is taken: another free one (known before start, for the links in the mails).
-            settings = settings.model_copy(update={"port": _free_port()})
+            free = _free_port()
+            settings = settings.model_copy(update={"port": free, "base_url": f"http://127.0.0.1:{free}"})
             running = await start(settings, clock=clock, mode=Mode(socket=False), poll=0.1)
         base = f"http://127.0.0.1:{running.port}"
         bot = running.bot
