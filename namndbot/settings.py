@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("NAMNDBOT_HOST"))
     port: int = Field(3000, validation_alias=AliasChoices("NAMNDBOT_PORT"))
     base_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_BASE_URL"))
+    # Against slow or hostile clients: seconds for a request's head and for its body, open connections
+    http_header_timeout: float = Field(
+        10.0, gt=0, le=3600, validation_alias=AliasChoices("NAMNDBOT_HTTP_HEADER_TIMEOUT")
+    )
+    http_body_timeout: float = Field(30.0, gt=0, le=3600, validation_alias=AliasChoices("NAMNDBOT_HTTP_BODY_TIMEOUT"))
+    http_max_connections: int = Field(
+        500, ge=1, le=100000, validation_alias=AliasChoices("NAMNDBOT_HTTP_MAX_CONNECTIONS")
+    )
 
     # E-mail for members without Slack (call-ins, reminders; answers through links to this server)
     smtp_url: str | None = Field(None, validation_alias=AliasChoices("NAMNDBOT_SMTP_URL"))

@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_sdk.signature import SignatureVerifier
 
 from ..calendar.web import add_routes
 from ..domain.errors import NamndbotError
@@ -31,10 +32,14 @@ from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
 from .app import Bot
+from .guard import GuardedSite, body_timeout, limit_logs
 from .healthz import Healthz
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 log = logging.getLogger(__name__)
+
+NOT_FROM_SLACK = "Begäran kunde inte bekräftas som Slacks: signaturen eller tidsstämpeln saknas eller är fel."
+UNREADABLE = "Begäran från Slack gick inte att läsa: innehållet är trasigt."
 
 
 class ConfigError(NamndbotError):
@@ -144,12 +149,31 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
         bot.metrics.feed_requests.labels(feed, str(response.status)).inc()
         return response
 
-    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[count_feeds])
+    app = web.Application(
+        client_max_size=2 * 1024 * 1024,
+        middlewares=[count_feeds, body_timeout(bot.settings.http_body_timeout)],
+    )
+
+    secret = bot.settings.slack_signing_secret
+    verifier = SignatureVerifier(secret) if secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
         bot.request_started()
         try:
-            bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+            stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+            if not (stamp.isascii() and stamp.isdigit()):  # slack_sdk's int() would raise: a 500
+                log.warning("/slack/events: en begäran utan giltig tidsstämpel besvaras med 401")
+                return web.Response(status=401, text=NOT_FROM_SLACK)
+            try:
+                bolt_request = await to_bolt_request(request)
+            except (ValueError, TypeError, AttributeError, KeyError):  # slack-bolt parses before it verifies
+                body = await request.read()
+                signature = request.headers.get("X-Slack-Signature", "")
+                if verifier is None or not verifier.is_valid(body, stamp, signature):
+                    return web.Response(status=401, text=NOT_FROM_SLACK)
+                log.warning("/slack/events: en signerad begäran vars innehåll inte går att läsa besvaras med 400")
+                return web.Response(status=400, text=UNREADABLE)
+            bolt_response = await bot.app.async_dispatch(bolt_request)
             return await to_aiohttp_response(bolt_response)
         finally:
             bot.request_finished()
@@ -234,9 +258,21 @@ async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, 
         await db.close()
         raise DatabaseError(explain(exc, db.path)) from None
     bot = Bot(settings, db, clock=clock, http_mode=not mode.socket, many_workspaces=mode.oauth)
-    runner = web.AppRunner(web_app(bot, http_mode=not mode.socket), access_log=None)
+    limit_logs()  # the same fault a few times a minute, however often it happens
+    runner = web.AppRunner(
+        web_app(bot, http_mode=not mode.socket),
+        access_log=None,
+        keepalive_timeout=settings.http_header_timeout,  # the next request's head, after a response
+        lingering_time=2.0,  # what is left of a body that was answered early (408, 413)
+    )
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    site = GuardedSite(
+        runner,
+        settings.host,
+        settings.port,
+        header_timeout=settings.http_header_timeout,
+        max_connections=settings.http_max_connections,
+    )
     try:
         await site.start()
     except OSError as exc:
