@@ -162,13 +162,9 @@ async def test_malformed_payloads_get_400_and_bad_timestamps_401_never_500(tmp_p
 async def test_a_slow_body_is_cut_after_the_body_timeout(tmp_path):
     async with Bot(tmp_path, NAMNDBOT_HTTP_BODY_TIMEOUT="2") as bot:
 
-        def slow() -> tuple[float | None, bytes, float]:
+        def slow(request: bytes) -> tuple[float | None, bytes, float]:
             with socket.create_connection(("127.0.0.1", bot.port), timeout=15) as s:
-                s.sendall(
-                    b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
-                    b"payload=%7"  # 10 of the 1,000 bytes, then nothing
-                )
+                s.sendall(request)
                 start, first, answer = time.monotonic(), None, b""
                 while True:
                     try:
@@ -181,15 +177,27 @@ async def test_a_slow_body_is_cut_after_the_body_timeout(tmp_path):
                     answer += chunk
                 return first, answer, time.monotonic() - start
 
-        answered, answer, closed = await asyncio.to_thread(slow)
+        answered, answer, closed = await asyncio.to_thread(
+            slow,
+            b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+            b"payload=%7",  # 10 of the 1,000 bytes, then nothing
+        )
         assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
         assert "för långsamt" in answer.decode("utf-8", "replace")
         assert answered is not None and 1.5 < answered < 4, answered
         assert closed < 8, closed  # closed, not left open for the client to go on
         print(f"\nslow body: 408 after {answered:.2f} s, connection closed after {closed:.2f} s")
+        # Without a length (chunked; also a multipart form): the connection is cut at the timeout.
+        _, answer, cut = await asyncio.to_thread(
+            slow,
+            b"POST /svar/x HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\na\r\nsvar=kan_i\r\n",
+        )
+        assert answer == b"" and 1.5 < cut < 4, (answer[:100], cut)
         async with ClientSession() as http, http.get(f"http://127.0.0.1:{bot.port}/healthz") as r:
             assert r.status == 200
-    assert "Traceback" not in bot.log_text()
+    assert "Traceback" not in bot.log_text(), bot.log_text()
 
 
 def test_the_same_fault_is_logged_a_few_times_a_minute_and_counted():

@@ -184,27 +184,35 @@ class GuardedSite(web.TCPSite):
 TOO_SLOW = "Begäran kom inte fram i tid: innehållet skickades för långsamt. Försök igen."
 
 
-def body_timeout(seconds: float) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """Middleware: a request's body is read within ``seconds`` or the answer is 408 and the
-    connection is closed. A multipart body is left for the handler to stream; the connection is
-    cut if it has not all arrived in time."""
+def body_timeout(seconds: float, max_size: int) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Middleware: a request's body (a declared length up to ``max_size``, the application's
+    ``client_max_size``) is read within ``seconds`` or the answer is 408 and the connection is
+    closed. Any other body (multipart, chunked, too large: the handler answers those itself) is left
+    to the handler, and the connection is cut if the body has not all arrived in time."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.can_read_body:
             return await handler(request)
-        if request.content_type.startswith("multipart/"):
+        length = request.content_length
+        if request.content_type.startswith("multipart/") or length is None or length > max_size:
             transport = request.transport
             content = request.content
+            cut = []
 
             def check() -> None:
                 if not content.is_eof() and transport is not None:
                     log.warning("en begärans innehåll kom inte fram på %s s; anslutningen stängs", seconds)
+                    cut.append(True)
                     transport.abort()
 
             timer = asyncio.get_running_loop().call_later(seconds, check)
             try:
                 return await handler(request)
+            except ConnectionError:
+                if not cut:
+                    raise
+                return web.Response(status=408, text=TOO_SLOW)  # to nobody: aiohttp drops it quietly
             finally:
                 timer.cancel()
         try:

@@ -149,9 +149,10 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
         bot.metrics.feed_requests.labels(feed, str(response.status)).inc()
         return response
 
+    max_size = 2 * 1024 * 1024
     app = web.Application(
-        client_max_size=2 * 1024 * 1024,
-        middlewares=[count_feeds, body_timeout(bot.settings.http_body_timeout)],
+        client_max_size=max_size,
+        middlewares=[count_feeds, body_timeout(bot.settings.http_body_timeout, max_size)],
     )
 
     secret = bot.settings.slack_signing_secret
