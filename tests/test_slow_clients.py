@@ -132,10 +132,24 @@ def _signed(secret: str, body: str, stamp: str | None = None) -> dict[str, str]:
 async def test_malformed_payloads_get_400_and_bad_timestamps_401_never_500(tmp_path):
     async with Bot(tmp_path) as bot, ClientSession() as http:
         url = f"http://127.0.0.1:{bot.port}/slack/events"
-        for body in ("payload=not json", "payload=[1]", 'payload="x"', "payload=%7Bbad"):
-            async with http.post(url, data=body, headers=_signed(bot.secret, body)) as r:
+        for body, json in (
+            ("payload=not json", False),
+            ("payload=[1]", False),
+            ('payload="x"', False),
+            ("payload=%7Bbad", False),
+            ("payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A5%7D", False),
+            ("[1,2]", True),
+            ('{"type":"event_callback","event":1}', True),
+            ('{"type":"block_actions","actions":"x"}', True),
+        ):
+            headers = _signed(bot.secret, body)
+            if json:
+                headers["Content-Type"] = "application/json"
+            async with http.post(url, data=body, headers=headers) as r:
                 assert r.status == 400, (body, r.status)
                 assert "gick inte att läsa" in await r.text()
+        async with http.post(url, data=b"\xff\xfe", headers=_signed(bot.secret, "x")) as r:
+            assert r.status == 400  # not UTF-8: unreadable, whoever signed it
         form = {"Content-Type": "application/x-www-form-urlencoded"}
         for headers in (
             {**form, "X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},

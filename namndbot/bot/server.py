@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 NOT_FROM_SLACK = "Begäran kunde inte bekräftas som Slacks: signaturen eller tidsstämpeln saknas eller är fel."
 UNREADABLE = "Begäran från Slack gick inte att läsa: innehållet är trasigt."
+# What a body slack-bolt cannot parse raises (JSON, UTF-8: ValueError; a payload of the wrong shape)
+MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 
 class ConfigError(NamndbotError):
@@ -135,6 +137,16 @@ def _check_oauth(settings: Settings) -> Mode:
     return Mode(socket=False, oauth=True)
 
 
+def _check_shape(body: dict[str, Any]) -> None:
+    """The parts of a payload slack-bolt indexes without looking: a ValueError (400) rather than a
+    TypeError inside a listener (500) when they are not what Slack sends."""
+    for key, kind in (("actions", list), ("event", dict), ("view", dict), ("user", (dict, str))):
+        if key in body and not isinstance(body[key], kind):
+            raise ValueError(f"{key} har fel form")
+    if not all(isinstance(action, dict) for action in body.get("actions", [])):
+        raise ValueError("actions har fel form")
+
+
 def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     @web.middleware
     async def count_feeds(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -158,6 +170,24 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     secret = bot.settings.slack_signing_secret
     verifier = SignatureVerifier(secret) if secret else None
 
+    async def malformed(request: web.Request, stamp: str, exc: Exception) -> web.Response:
+        """A body slack-bolt could not parse (or that broke its parsing of a payload's parts): 400
+        when Slack's signature holds, 401 otherwise; one line in the log, never a traceback."""
+        body = await request.read()
+        signature = request.headers.get("X-Slack-Signature", "")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None  # not UTF-8: nothing Slack signs, and unreadable either way
+        if text is not None and (verifier is None or not verifier.is_valid(text, stamp, signature)):
+            return web.Response(status=401, text=NOT_FROM_SLACK)
+        log.warning(
+            "/slack/events: en begäran vars innehåll inte går att läsa besvaras med 400 (%s: %s)",
+            type(exc).__name__,
+            str(exc)[:100],
+        )
+        return web.Response(status=400, text=UNREADABLE)
+
     async def slack_events(request: web.Request) -> web.Response:
         bot.request_started()
         try:
@@ -166,15 +196,11 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
                 log.warning("/slack/events: en begäran utan giltig tidsstämpel besvaras med 401")
                 return web.Response(status=401, text=NOT_FROM_SLACK)
             try:
-                bolt_request = await to_bolt_request(request)
-            except (ValueError, TypeError, AttributeError, KeyError):  # slack-bolt parses before it verifies
-                body = await request.read()
-                signature = request.headers.get("X-Slack-Signature", "")
-                if verifier is None or not verifier.is_valid(body, stamp, signature):
-                    return web.Response(status=401, text=NOT_FROM_SLACK)
-                log.warning("/slack/events: en signerad begäran vars innehåll inte går att läsa besvaras med 400")
-                return web.Response(status=400, text=UNREADABLE)
-            bolt_response = await bot.app.async_dispatch(bolt_request)
+                bolt_request = await to_bolt_request(request)  # slack-bolt parses before it verifies
+                _check_shape(bolt_request.body)
+                bolt_response = await bot.app.async_dispatch(bolt_request)
+            except MALFORMED as exc:
+                return await malformed(request, stamp, exc)
             return await to_aiohttp_response(bolt_response)
         finally:
             bot.request_finished()
