@@ -31,6 +31,7 @@ from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
 from .app import Bot
+from .felsidor import svenska_fel
 from .healthz import Healthz
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
@@ -144,7 +145,7 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
         bot.metrics.feed_requests.labels(feed, str(response.status)).inc()
         return response
 
-    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[count_feeds])
+    app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[svenska_fel, count_feeds])
 
     async def slack_events(request: web.Request) -> web.Response:
         bot.request_started()
