@@ -4,6 +4,8 @@ secretaries when a call-in is needed during the meeting or a seat stays empty.
 
 from __future__ import annotations
 
+import json
+
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, PlainTextObject
 
 from ..domain.meeting import Meeting
@@ -12,8 +14,11 @@ from .limits import section
 from .meddelande import Message, md, plain, ref, when
 
 
-def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reason: str) -> Message:
-    """The DM to a newly called-in ersättare, with "Jag kommer" / "Jag kan inte"."""
+def call_in(
+    committee: Committee, m: Meeting, member: Member, serves: str, reason: str, called: int | None = None
+) -> Message:
+    """The DM to a newly called-in ersättare, with "Jag kommer" / "Jag kan inte" (``called``: the
+    call-in's moment, which the buttons carry so that they answer only that call-in)."""
     seat = serves.removeprefix(member.label + " ")
     text = f"Du är inkallad att tjänstgöra {seat} vid {committee.name}s sammanträde {when(committee, m)}."
     details = [f"*{committee.name}*, {when(committee, m)}"]
@@ -26,13 +31,18 @@ def call_in(committee: Committee, m: Meeting, member: Member, serves: str, reaso
     if m.note:
         blocks.append(ContextBlock(elements=[md(f"Huvudärende: {m.note}")]))
     blocks.append(ContextBlock(elements=[md(f"Varför du: {reason}")]))
-    blocks.append(svar_buttons(committee, m, member.name))
+    blocks.append(svar_buttons(committee, m, member.name, called))
     return Message(text, [b.to_dict() for b in blocks])
 
 
-def svar_buttons(committee: Committee, m: Meeting, name: str) -> ActionsBlock:
-    """ "Jag kommer" / "Jag kan inte": the answer to a call-in (in it, and in its reminder)."""
+def svar_buttons(committee: Committee, m: Meeting, name: str, called: int | None = None) -> ActionsBlock:
+    """ "Jag kommer" / "Jag kan inte": the answer to a call-in (in it, and in its reminder). ``called``
+    is the call-in's moment (as an answer link carries it, ``domain.svarslank.moment``): a button of a
+    call that was withdrawn and made anew then answers nothing. Buttons sent without it answer the
+    member's current call-in, as they always did."""
     value = ref(committee.short, m.date, name)
+    if called is not None:
+        value = json.dumps({**json.loads(value), "k": called}, ensure_ascii=False, separators=(",", ":"))
     return ActionsBlock(
         block_id="svar",
         elements=[

@@ -39,10 +39,12 @@ def meeting_reminder(committee: Committee, m: Meeting, days: int | None) -> Mess
     return Message(head + ".", [b.to_dict() for b in blocks])
 
 
-def call_in_reminder(committee: Committee, m: Meeting, name: str, seats: list[str]) -> Message:
+def call_in_reminder(
+    committee: Committee, m: Meeting, name: str, seats: list[str], called: int | None = None
+) -> Message:
     text = (
         f"Påminnelse: du är inkallad att tjänstgöra för {', '.join(seats)} vid {committee.name}s sammanträde "
         f"{when(committee, m)}, men har inte svarat."
     )
-    blocks = [section(text), svar_buttons(committee, m, name)]
+    blocks = [section(text), svar_buttons(committee, m, name, called)]
     return Message(text, [b.to_dict() for b in blocks])

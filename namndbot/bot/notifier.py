@@ -15,6 +15,7 @@ from ..calendar.web import feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.meeting import Meeting
 from ..domain.model import Committee
+from ..domain.svarslank import moment
 from ..services.core import NamndService
 from ..services.feeds import FeedService, personal_status
 from ..services.justering import JusteringService
@@ -146,8 +147,14 @@ class Notifier:
                     repo, now, stored, meeting, mail, ev.payload.get("serves", ""), ev.payload.get("reason", "")
                 )
             if user and not meeting.cancelled:
+                call = (await repo.inkallelser(meeting.id)).get(member.key)
                 msg = messages.call_in(
-                    committee, meeting, member, ev.payload.get("serves", ""), ev.payload.get("reason", "")
+                    committee,
+                    meeting,
+                    member,
+                    ev.payload.get("serves", ""),
+                    ev.payload.get("reason", ""),
+                    moment(call.called_at) if call is not None else None,
                 )
                 await dm(repo, now, stored, user, msg)
             if not user and mail is None and not meeting.cancelled:  # nothing reaches them: say so

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from ..blocks import messages
 from ..domain import paminnelser as p
+from ..domain.svarslank import moment
 from ..services.scheduler import Decision, Scheduler
 from ..storage import Database, shared
 from ..storage.repository import JobRow, Repository, StoredCommittee
@@ -99,7 +100,9 @@ class Reminders:
                 if person.get("epost") and member is not None:
                     await self.epost.call_in_reminder(repo, now, d.committee, m, member, person["seats"])
                 elif person.get("slack"):
-                    msg = messages.call_in_reminder(c, m, person["name"], person["seats"])
+                    call = (await repo.inkallelser(m.id)).get(member.key) if member is not None else None
+                    called = moment(call.called_at) if call is not None else None
+                    msg = messages.call_in_reminder(c, m, person["name"], person["seats"], called)
                     await dm(repo, now, d.committee, person["slack"], msg)
             for name in d.data.get("epost", []):
                 if name in by_name:

@@ -32,6 +32,7 @@ from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
 from .app import Bot
+from .felsidor import svenska_fel
 from .guard import GuardedSite, body_timeout, limit_logs
 from .healthz import Healthz
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -164,7 +165,7 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     max_size = 2 * 1024 * 1024
     app = web.Application(
         client_max_size=max_size,
-        middlewares=[count_feeds, body_timeout(bot.settings.http_body_timeout, max_size)],
+        middlewares=[svenska_fel, count_feeds, body_timeout(bot.settings.http_body_timeout, max_size)],
     )
 
     secret = bot.settings.slack_signing_secret

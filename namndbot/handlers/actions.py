@@ -82,7 +82,9 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             person = next((m for m in info.roster.members if m.name == member), None)
             if person is None or not info.may_act_for(user, person):
                 raise NamndbotError("Den här knappen är inte till för dig.")
-            only = json.loads(action["value"]).get("o")
+            value = json.loads(action["value"])
+            only = value.get("o")
+            called = value.get("k")  # the call-in the button was sent for (absent on older buttons)
             key = _click_key(action["action_id"], _where(body), action["value"])
             if phoned:  # the summary stays for weeks: a later call-in of the same person is a new yes
                 key = _click_key(key, action.get("action_ts"))
@@ -100,6 +102,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
                     "reply": reply,
                     "self": info.member_by_slack(user) == person,
                     **({"only": only} if only else {}),
+                    **({"called": called} if called is not None and not phoned else {}),
                 },
             )
             await ack()

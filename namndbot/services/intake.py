@@ -219,20 +219,31 @@ class Intake:
         return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
 
     async def _same_call(self, repo: Repository, row: IntakeRow) -> None:
-        """An answer from a mailed link is for the call-in the link was made for: if that call was
-        withdrawn (and perhaps made again) before the answer was applied, it answers nothing."""
+        """An answer from a mailed link or a Slack button is for the call-in it was made for: if that
+        call was withdrawn and made again, it answers nothing (a button sent without the call's
+        moment, before buttons carried it, answers the current call-in as it always did)."""
         called = row.payload.get("called")
         if called is None:
             return
+        try:
+            called = int(called)
+        except (TypeError, ValueError):
+            raise RuleError("Knappen går inte att läsa. Använd knapparna i det senaste meddelandet.") from None
         short, day, name = self._where(row)
         stored = await self.namnd.committee_in(repo, short)
         meeting = await self.namnd.meeting_in(repo, stored, day)
         member = next((m for m in (await repo.roster(stored.id)).members if m.name == name), None)
         call = (await repo.inkallelser(meeting.id)).get(member.key) if member else None
-        if call is not None and moment(call.called_at) != int(called):
+        if call is not None and moment(call.called_at) != called:
+            if row.payload.get("via") == "epost":
+                raise RuleError(
+                    "Länken gäller en tidigare inkallelse, så svaret registrerades inte. "
+                    "Använd länkarna i det senaste e-postmeddelandet."
+                )
             raise RuleError(
-                "Länken gäller en tidigare inkallelse, så svaret registrerades inte. "
-                "Använd länkarna i det senaste e-postmeddelandet."
+                "Knappen hör till en tidigare inkallelse, som har återkallats eller ersatts av en ny, "
+                "så svaret registrerades inte och inget har ändrats. "
+                "Använd knapparna i det senaste meddelandet om inkallelsen."
             )
 
     async def _svar_kommer(self, repo: Repository, now, row: IntakeRow) -> tuple[str, dict]:
