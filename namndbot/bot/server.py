@@ -192,6 +192,7 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
     async def slack_events(request: web.Request) -> web.Response:
         bot.request_started()
         try:
+            await request.read()  # a body too large is 413 first, whatever its headers
             stamp = request.headers.get("X-Slack-Request-Timestamp", "")
             if not (stamp.isascii() and stamp.isdigit()):  # slack_sdk's int() would raise: a 500
                 log.warning("/slack/events: en begäran utan giltig tidsstämpel besvaras med 401")
