@@ -34,7 +34,7 @@ from namndbot.domain.dates import MANADER
 from namndbot.domain.meeting import Meeting
 from namndbot.settings import Settings
 from namndbot.storage import Database
-from tests.slack_support import amn_with_slack, slack_id
+from tests.slack_support import AMN_LEDAMOTER, amn_with_slack, slack_id
 
 FEED_MEETINGS = 410
 START_MEETINGS = 5000
@@ -43,21 +43,7 @@ CONCURRENT = 4
 FEED_FETCHERS = 2
 RATIO_TARGET = 1.5
 START_TARGET_S = 1.0
-MEMBERS = [
-    "Fredrik Lindstål",
-    "Salar Rashid",
-    "Andrea Ström",
-    "Johan Paccamonti",
-    "Jennyfer Redin",
-    "Tom Hedrup",
-    "Jessica Sjönell",
-    "Magnus Runsten",
-    "Åsa Janlöv",
-    "Stefan Hansson",
-    "Rashid Mohammed",
-    "Frida Mörtlund",
-    "Martin Westmont",
-]
+MEMBERS = AMN_LEDAMOTER
 
 
 def percentile(values: list[float], q: float) -> float:

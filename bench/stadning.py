@@ -30,28 +30,14 @@ from pathlib import Path
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
 from namndbot.settings import Settings
-from tests.slack_support import amn_with_slack, slack_id
+from tests.slack_support import AMN_LEDAMOTER, amn_with_slack, slack_id
 
 REPORTS = 10_000
 MEETINGS = 20
 BATCH = 100
 SIZE_TARGET_MB = 10.0
 DUE_RATIO_TARGET = 2.0
-MEMBERS = [
-    "Fredrik Lindstål",
-    "Salar Rashid",
-    "Andrea Ström",
-    "Johan Paccamonti",
-    "Jennyfer Redin",
-    "Tom Hedrup",
-    "Jessica Sjönell",
-    "Magnus Runsten",
-    "Åsa Janlöv",
-    "Stefan Hansson",
-    "Rashid Mohammed",
-    "Frida Mörtlund",
-    "Martin Westmont",
-]
+MEMBERS = AMN_LEDAMOTER
 
 
 class Clock:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from namndbot.bot.fake_slack import FakeSlack, SlackUser
 from namndbot.bot.server import Mode, start
+from namndbot.domain.roster_file import parse_roster
 from namndbot.settings import Settings
 
 from . import postgresql
@@ -83,6 +84,10 @@ async def running_bot(
     finally:
         await running.stop()
         await fake.stop()
+
+
+# The AMN's ledamöter in seat order, as its roster file names them (reports by many members).
+AMN_LEDAMOTER = [m.name for m in parse_roster(AMN_TOML.read_text(encoding="utf-8")).roster.ledamoter]
 
 
 def user(running, name_or_id: str) -> SlackUser:

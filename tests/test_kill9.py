@@ -28,23 +28,9 @@ from namndbot.services import NamndService
 from namndbot.storage import Database
 
 from .conftest import ROOT
-from .slack_support import amn_with_slack, slack_id
+from .slack_support import AMN_LEDAMOTER, amn_with_slack, slack_id
 
-LEDAMOTER = [
-    "Fredrik Lindstål",
-    "Salar Rashid",
-    "Andrea Ström",
-    "Johan Paccamonti",
-    "Jennyfer Redin",
-    "Tom Hedrup",
-    "Jessica Sjönell",
-    "Magnus Runsten",
-    "Åsa Janlöv",
-    "Stefan Hansson",
-    "Rashid Mohammed",
-    "Frida Mörtlund",
-    "Martin Westmont",
-]
+LEDAMOTER = AMN_LEDAMOTER
 
 
 def free_port() -> int:
