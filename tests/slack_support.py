@@ -90,6 +90,16 @@ async def running_bot(
 AMN_LEDAMOTER = [m.name for m in parse_roster(AMN_TOML.read_text(encoding="utf-8")).roster.ledamoter]
 
 
+def buttons(message: dict) -> dict[str, str]:
+    """A message's buttons: action id -> value."""
+    return {
+        e["action_id"]: e["value"]
+        for b in (message.get("blocks") or [])
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    }
+
+
 def user(running, name_or_id: str) -> SlackUser:
     uid = name_or_id if name_or_id.startswith("U") and name_or_id.isupper() else slack_id(name_or_id)
     return SlackUser(running.events_url, running.secret, running.fake, uid)

@@ -17,19 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from namndbot.bot.fake_slack import FakeSlack
 
 from .conftest import ROOT, Clock
-from .slack_support import running_bot, slack_id, user
+from .slack_support import buttons, running_bot, slack_id, user
 from .test_kill9 import free_port, wait_healthy
 
 DAY = date(2019, 11, 26)
-
-
-def buttons(message: dict) -> dict[str, str]:
-    return {
-        e["action_id"]: e["value"]
-        for b in (message.get("blocks") or [])
-        if b.get("type") == "actions"
-        for e in b["elements"]
-    }
 
 
 async def scrape(http: ClientSession, port: int) -> dict[tuple[str, tuple], float]:

@@ -17,6 +17,7 @@ from .slack_support import (
     SECRETARIES_CHANNEL,
     SECRETARY,
     amn_with_slack,
+    buttons,
     running_bot,
     slack_id,
     user,
@@ -32,15 +33,6 @@ async def bot(tmp_path, clock):
         await running.bot.namnd.add_meeting("AMN", date(2019, 12, 17), actor="t")
         await running.bot.settled()
         yield running
-
-
-def buttons(message: dict) -> dict[str, str]:
-    return {
-        e["action_id"]: e["value"]
-        for b in (message.get("blocks") or [])
-        if b.get("type") == "actions"
-        for e in b["elements"]
-    }
 
 
 async def forhinder(running, who: str, text: str) -> dict:

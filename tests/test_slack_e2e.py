@@ -11,18 +11,9 @@ import pytest
 from namndbot.bot.fake_slack import select, text_input
 
 from .conftest import ROOT
-from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, running_bot, slack_id, user
+from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, buttons, running_bot, slack_id, user
 
 DAY = date(2019, 11, 26)
-
-
-def buttons(message: dict) -> dict[str, str]:
-    return {
-        e["action_id"]: e["value"]
-        for b in (message.get("blocks") or [])
-        if b.get("type") == "actions"
-        for e in b["elements"]
-    }
 
 
 async def test_a_meeting_week_then_narvaro_equals_the_secretaries_message(tmp_path, clock):

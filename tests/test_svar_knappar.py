@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from .slack_support import amn_with_slack, running_bot, slack_id, user
+from .slack_support import amn_with_slack, buttons, running_bot, slack_id, user
 
 DAY = date(2019, 11, 26)
 HAGGMAN = "Börje Häggman"
@@ -22,15 +22,6 @@ async def bot(tmp_path, clock):
         await running.bot.namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
         await running.bot.settled()
         yield running
-
-
-def buttons(message: dict) -> dict[str, str]:
-    return {
-        e["action_id"]: e["value"]
-        for b in (message.get("blocks") or [])
-        if b.get("type") == "actions"
-        for e in b["elements"]
-    }
 
 
 async def report(running, who: str, text: str, clock) -> None:
