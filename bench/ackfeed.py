@@ -27,12 +27,12 @@ from pathlib import Path
 
 from aiohttp import ClientSession
 
+from bench import percentile, settings
 from namndbot.bot.fake_slack import FakeSlack, SlackUser
 from namndbot.bot.server import Mode, Running, start
 from namndbot.calendar.web import FEED_CACHE
 from namndbot.domain.dates import MANADER
 from namndbot.domain.meeting import Meeting
-from namndbot.settings import Settings
 from namndbot.storage import Database
 from tests.slack_support import AMN_LEDAMOTER, amn_with_slack, slack_id
 
@@ -44,22 +44,6 @@ FEED_FETCHERS = 2
 RATIO_TARGET = 1.5
 START_TARGET_S = 1.0
 MEMBERS = AMN_LEDAMOTER
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
-
-
-def settings_for(path: Path, fake: FakeSlack, secret: str) -> Settings:
-    return Settings(
-        NAMNDBOT_DATABASE=str(path),
-        SLACK_BOT_TOKEN="xoxb-bench",
-        SLACK_SIGNING_SECRET=secret,
-        NAMNDBOT_SLACK_API_URL=fake.api_url,
-        NAMNDBOT_HOST="127.0.0.1",
-        NAMNDBOT_PORT=0,
-    )
 
 
 async def add_meetings(db: Database, count: int, first: date) -> None:
@@ -109,7 +93,7 @@ async def feed_traffic(running: Running, token: str, stop: asyncio.Event, render
 
 async def under_feed_load(tmp: Path, fake: FakeSlack) -> dict[str, float]:
     secret = secrets.token_hex(16)
-    running = await start(settings_for(tmp / "feed.sqlite3", fake, secret), mode=Mode(socket=False), poll=0.5)
+    running = await start(settings(tmp / "feed.sqlite3", fake, secret), mode=Mode(socket=False), poll=0.5)
     bot = running.bot
     await bot.namnd.import_roster(amn_with_slack(), "bench")
     first = datetime.now(UTC).date() + timedelta(days=2)
@@ -163,7 +147,7 @@ async def right_after_start(tmp: Path, fake: FakeSlack) -> dict[str, float]:
         await NamndService(db).import_roster(amn_with_slack(), "bench")
         await add_meetings(db, START_MEETINGS, first)
     t0 = time.perf_counter()
-    running = await start(settings_for(path, fake, secret), mode=Mode(socket=False))
+    running = await start(settings(path, fake, secret), mode=Mode(socket=False))
     started = time.perf_counter() - t0
     answered: dict[str, float] = {}
 

@@ -16,16 +16,15 @@ Target (issue 5): no polling faster than the next due time.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import count
+from bench import settings as bench_settings
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
-from namndbot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -47,14 +46,7 @@ async def main_async() -> dict[str, float]:
     await fake.start()
     clock = Clock(datetime(2030, 1, 7, 6, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"),
-            SLACK_BOT_TOKEN="xoxb-bench",
-            SLACK_SIGNING_SECRET=secrets.token_hex(16),
-            NAMNDBOT_SLACK_API_URL=fake.api_url,
-            NAMNDBOT_HOST="127.0.0.1",
-            NAMNDBOT_PORT=0,
-        )
+        settings = bench_settings(Path(tmp) / "bench.sqlite3", fake)
         roster = (
             (DATA / "amn-2019-11.toml")
             .read_text(encoding="utf-8")

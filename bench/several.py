@@ -35,7 +35,8 @@ from pathlib import Path
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
-from bench.slack_ack import percentile, roster
+from bench import percentile
+from bench.slack_ack import roster
 from namndbot.bot.fake_slack import FakeSlack, SlackUser
 from namndbot.domain.dates import MANADER
 from namndbot.services import NamndService

@@ -28,11 +28,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bench import count
+from bench import count, percentile
+from bench import settings as bench_settings
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
 from namndbot.domain.dates import MANADER
-from namndbot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 200
@@ -50,11 +50,6 @@ def roster() -> tuple[str, list[str]]:
                 users.append(uid)
                 lines.append(f'[[{kind}]]\nname = "{kind.title()} {party} {i}"\nparty = "{party}"\nslack = "{uid}"\n')
     return "\n".join(lines), users
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 async def fire(url: str, secret: str, text: str, users: list[str], fake: FakeSlack) -> list[float]:
@@ -106,14 +101,7 @@ async def main_async() -> dict[str, float]:
     await fake.start()
     secret = secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"),
-            SLACK_BOT_TOKEN="xoxb-bench",
-            SLACK_SIGNING_SECRET=secret,
-            NAMNDBOT_SLACK_API_URL=fake.api_url,
-            NAMNDBOT_HOST="127.0.0.1",
-            NAMNDBOT_PORT=0,
-        )
+        settings = bench_settings(Path(tmp) / "bench.sqlite3", fake, secret)
         running = await start(settings, mode=Mode(socket=False))
         text, users = roster()
         await running.bot.namnd.import_roster(text, "bench")

@@ -19,7 +19,6 @@ the sender's query for due messages no slower at 10,000 reports than at none
 from __future__ import annotations
 
 import asyncio
-import secrets
 import statistics
 import sys
 import tempfile
@@ -27,9 +26,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import settings as bench_settings
 from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.server import Mode, start
-from namndbot.settings import Settings
 from tests.slack_support import AMN_LEDAMOTER, amn_with_slack, slack_id
 
 REPORTS = 10_000
@@ -86,14 +85,7 @@ async def main_async(reports: int = REPORTS, real: int = 500) -> dict[str, float
     await fake.start()
     clock = Clock(datetime(2030, 1, 7, 6, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            NAMNDBOT_DATABASE=str(Path(tmp) / "bench.sqlite3"),
-            SLACK_BOT_TOKEN="xoxb-bench",
-            SLACK_SIGNING_SECRET=secrets.token_hex(16),
-            NAMNDBOT_SLACK_API_URL=fake.api_url,
-            NAMNDBOT_HOST="127.0.0.1",
-            NAMNDBOT_PORT=0,
-        )
+        settings = bench_settings(Path(tmp) / "bench.sqlite3", fake)
         running = await start(settings, clock=clock, mode=Mode(socket=False), poll=3600)
         bot = running.bot
         running.jobs.cancel()  # the pipeline is driven by hand below
