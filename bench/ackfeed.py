@@ -28,7 +28,8 @@ from pathlib import Path
 from aiohttp import ClientSession
 
 from bench import percentile, settings
-from namndbot.bot.fake_slack import FakeSlack, SlackUser
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import SlackUser
 from namndbot.bot.server import Mode, Running, start
 from namndbot.calendar.web import FEED_CACHE
 from namndbot.domain.dates import MANADER

@@ -37,7 +37,8 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from bench import percentile
 from bench.slack_ack import roster
-from namndbot.bot.fake_slack import FakeSlack, SlackUser
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import SlackUser
 from namndbot.domain.dates import MANADER
 from namndbot.services import NamndService
 from namndbot.storage import open_database

@@ -7,7 +7,8 @@ import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from namndbot.bot.fake_slack import FakeSlack, SlackUser
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import SlackUser
 from namndbot.bot.server import Mode, start
 from namndbot.domain.roster_file import parse_roster
 from namndbot.settings import Settings

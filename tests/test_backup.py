@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import ClientSession
 
-from namndbot.bot.fake_slack import FakeSlack, SlackUser
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import SlackUser
 from namndbot.domain.dates import MANADER
 from namndbot.services import NamndService
 from namndbot.storage import Database

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from namndbot.blocks import messages
-from namndbot.bot.fake_slack import select
+from namndbot.bot.fake_slack_user import select
 from namndbot.domain.model import Committee
 
 from .ks_support import BEFORE, DAY, KS_TOML, ks_with_slack

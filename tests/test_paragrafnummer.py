@@ -138,7 +138,7 @@ async def test_chat_says_and_hears_the_protocols_numbers(tmp_path, clock):
 async def test_during_the_meeting_slack_moves_by_the_protocols_numbers(tmp_path, clock):
     from datetime import UTC, datetime
 
-    from namndbot.bot.fake_slack import select, text_input
+    from namndbot.bot.fake_slack_user import select, text_input
 
     from .slack_support import SECRETARIES_CHANNEL
 

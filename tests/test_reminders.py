@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from namndbot.bot.fake_slack import FakeSlack, select
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import select
 from namndbot.bot.server import Mode, start
 from namndbot.domain import paminnelser
 from namndbot.services.justering import JusteringService

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import ClientSession
 
 from namndbot.blocks import messages
-from namndbot.bot.fake_slack import select, text_input
+from namndbot.bot.fake_slack_user import select, text_input
 
 from .slack_support import (
     COMMITTEE_CHANNEL,

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from namndbot.bot.fake_slack import select, text_input
+from namndbot.bot.fake_slack_user import select, text_input
 
 from .conftest import ROOT
 from .slack_support import SECRETARIES_CHANNEL, SECRETARY, amn_with_slack, buttons, running_bot, slack_id, user

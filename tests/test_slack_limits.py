@@ -11,7 +11,7 @@ import pytest
 
 from namndbot.blocks import limits, messages, views
 from namndbot.blocks.limits import check_message, check_view, chunks, cut, message_problems, view_problems
-from namndbot.bot.fake_slack import select, text_input
+from namndbot.bot.fake_slack_user import select, text_input
 from namndbot.domain.meeting import Meeting
 
 from .big_committees import COMMITTEES, MEMBER, SECRETARIES_CHANNEL, SECRETARY, fill, person, roster

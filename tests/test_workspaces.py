@@ -20,7 +20,8 @@ from datetime import date
 import pytest
 from aiohttp import ClientSession
 
-from namndbot.bot.fake_slack import FakeSlack, SlackUser
+from namndbot.bot.fake_slack import FakeSlack
+from namndbot.bot.fake_slack_user import SlackUser
 from namndbot.bot.oauth import SCOPES
 from namndbot.bot.server import ConfigError, check_settings, start
 from namndbot.domain.errors import NamndbotError

@@ -28,7 +28,8 @@ from ..calendar.web import committee_url, feed_urls
 from ..mail.local import LocalMail
 from ..services.schedule import import_schedule
 from ..settings import Settings
-from .fake_slack import FakeSlack, SlackUser, select, text_input
+from .fake_slack import FakeSlack
+from .fake_slack_user import SlackUser, select, text_input
 from .server import Mode, start
 
 DEMO_START = datetime(2020, 3, 10, 8, 30, tzinfo=UTC)  # a week before the meeting of 17 March 2020

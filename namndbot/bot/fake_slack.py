@@ -6,10 +6,8 @@ Two halves:
   uses (``/api/chat.postMessage`` …), response URLs, file downloads and a
   Socket Mode WebSocket. It records every call, keeps each channel's
   messages (with metadata) and can answer 429 with Retry-After, or fail.
-* :class:`SlackUser`, Slack's side of a conversation: it builds the requests
-  Slack would send (slash commands, button clicks, modal submissions,
-  events), signs them with the signing secret, and posts them to the bot's
-  ``/slack/events`` (or pushes them through the Socket Mode WebSocket).
+* :class:`~namndbot.bot.fake_slack_user.SlackUser`, Slack's side of a
+  conversation, in ``fake_slack_user.py``.
 
 Nothing here reaches the internet: it all runs on 127.0.0.1.
 """
@@ -23,10 +21,8 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
-from aiohttp import ClientSession, WSMsgType, web
-from slack_sdk.signature import SignatureVerifier
+from aiohttp import WSMsgType, web
 
 from .fake_workspaces import BOT_USER, TEAM, FakeWorkspace, FakeWorkspaces, first_workspace
 
@@ -70,6 +66,7 @@ class FakeSlack(FakeWorkspaces):
         self._last_ts = 0.0
         self._ws: list[web.WebSocketResponse] = []
         self._acks: dict[str, asyncio.Future] = {}
+        self._unacked: dict[web.WebSocketResponse, set[str]] = {}  # envelopes sent on a connection, not acked
         self.changed = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.url = ""
@@ -357,177 +354,59 @@ class FakeSlack(FakeWorkspaces):
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self._ws.append(ws)
+        self._unacked[ws] = set()
         await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0NAMND"}})
         self.changed.set()
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
                     data = json.loads(msg.data)
-                    fut = self._acks.pop(data.get("envelope_id", ""), None)
+                    envelope_id = data.get("envelope_id", "")
+                    self._unacked[ws].discard(envelope_id)
+                    fut = self._acks.pop(envelope_id, None)
                     if fut and not fut.done():
                         fut.set_result(data.get("payload") or {})
         finally:
             self._ws.remove(ws)
+            for envelope_id in self._unacked.pop(ws):  # the app went away before it acknowledged these
+                fut = self._acks.pop(envelope_id, None)
+                if fut and not fut.done():
+                    fut.set_exception(ConnectionResetError("the app's Socket Mode connection closed before the ack"))
+            self.changed.set()
         return ws
 
-    async def push(self, kind: str, payload: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
-        """Send a Socket Mode envelope and return the app's acknowledgement payload."""
+    @property
+    def connections(self) -> int:
+        """Open Socket Mode connections (one per bot process in Socket Mode)."""
+        return len(self._ws)
+
+    async def push(
+        self, kind: str, payload: dict[str, Any], timeout: float = 5.0, *, via: int | None = None
+    ) -> dict[str, Any]:
+        """Send a Socket Mode envelope and return the app's acknowledgement payload.
+
+        With several connections open (several processes), Slack sends each envelope on one of
+        them: ``via`` picks it (modulo the number open; the newest without it). The acknowledgement
+        never comes if that app dies first: then this raises ConnectionResetError, as the user would
+        see an error and try again."""
         await self.wait_for(lambda: bool(self._ws), timeout)
+        ws = self._ws[-1] if via is None else self._ws[via % len(self._ws)]
         envelope_id = uuid.uuid4().hex
         fut = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = fut
-        await self._ws[-1].send_json(
-            {
-                "envelope_id": envelope_id,
-                "type": kind,
-                "payload": payload,
-                "accepts_response_payload": kind != "events_api",
-                "retry_attempt": 0,
-            }
-        )
-        return await asyncio.wait_for(fut, timeout)
-
-
-# -- Slack's side: signed requests as Slack sends them ------------------------------------------
-class SlackUser:
-    """Sends what Slack would send when ``user`` acts, signed, to the bot's /slack/events."""
-
-    def __init__(
-        self,
-        events_url: str,
-        signing_secret: str,
-        fake: FakeSlack,
-        user: str,
-        session: ClientSession | None = None,
-        team: str = TEAM,
-    ) -> None:
-        self.events_url = events_url
-        self.verifier = SignatureVerifier(signing_secret)
-        self.fake = fake
-        self.user = user
-        self.session = session
-        self.team = team  # the workspace the user acts in
-
-    def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        return {
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body) or "",
-        }
-
-    async def post(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> tuple[int, str]:
-        headers = {"Content-Type": content_type, **self.signed(body), **(extra or {})}
-        own = self.session is None
-        session = self.session or ClientSession()
+        self._unacked[ws].add(envelope_id)
         try:
-            async with session.post(self.events_url, data=body.encode(), headers=headers) as resp:
-                return resp.status, await resp.text()
-        finally:
-            if own:
-                await session.close()
-
-    def slash_body(
-        self, text: str, *, channel: str = "C0GENERAL", trigger: str | None = None, response_url: str | None = None
-    ) -> str:
-        return urlencode(
-            {
-                "token": "legacy",
-                "team_id": self.team,
-                "team_domain": "kommunen",
-                "channel_id": channel,
-                "channel_name": "allmant",
-                "user_id": self.user,
-                "user_name": self.user.lower(),
-                "command": "/namnd",
-                "text": text,
-                "api_app_id": "A0NAMND",
-                "is_enterprise_install": "false",
-                "response_url": response_url or self.fake.response_url(),
-                "trigger_id": trigger or f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
-            }
-        )
-
-    async def slash(self, text: str, **kw: Any) -> tuple[int, dict[str, Any]]:
-        status, body = await self.post(self.slash_body(text, **kw), "application/x-www-form-urlencoded")
-        return status, (json.loads(body) if body.startswith("{") else {"text": body})
-
-    def action_payload(
-        self, action_id: str, value: str, *, message: dict[str, Any] | None = None, channel: str | None = None
-    ) -> dict[str, Any]:
-        message = message or {"ts": self.fake._next_ts(), "text": ""}
-        return {
-            "type": "block_actions",
-            "team": {"id": self.team},
-            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
-            "api_app_id": "A0NAMND",
-            "token": "legacy",
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
-            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel or f"D{self.user}"},
-            "channel": {"id": channel or f"D{self.user}"},
-            "message": message,
-            "response_url": self.fake.response_url(),
-            "actions": [
+            await ws.send_json(
                 {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "svar",
-                    "value": value,
-                    "action_ts": f"{time.time():.6f}",
+                    "envelope_id": envelope_id,
+                    "type": kind,
+                    "payload": payload,
+                    "accepts_response_payload": kind != "events_api",
+                    "retry_attempt": 0,
                 }
-            ],
-        }
-
-    async def click(self, action_id: str, value: str, **kw: Any) -> tuple[int, str]:
-        payload = self.action_payload(action_id, value, **kw)
-        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-    async def click_payload(self, payload: dict[str, Any]) -> tuple[int, str]:
-        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-    def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "type": "view_submission",
-            "team": {"id": self.team},
-            "user": {"id": self.user, "name": self.user.lower(), "team_id": self.team},
-            "api_app_id": "A0NAMND",
-            "token": "legacy",
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.t",
-            "view": {
-                **view,
-                "id": view.get("id") or f"V{uuid.uuid4().hex[:10].upper()}",
-                "hash": uuid.uuid4().hex[:12],
-                "state": {"values": values},
-            },
-        }
-
-    async def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> tuple[int, str]:
-        payload = self.view_payload(view, values)
-        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
-        return json.dumps(
-            {
-                "token": "legacy",
-                "team_id": self.team,
-                "api_app_id": "A0NAMND",
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-                "event_time": int(time.time()),
-                "event": {"user": self.user, **event},
-            }
-        )
-
-    async def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
-    ) -> tuple[int, str]:
-        extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return await self.post(self.event_body(event, event_id), "application/json", extra)
-
-
-def select(value: str) -> dict[str, Any]:
-    """A modal field's state for a static select or radio button."""
-    return {"v": {"type": "static_select", "selected_option": {"value": value}}}
-
-
-def text_input(value: str | None) -> dict[str, Any]:
-    return {"v": {"type": "plain_text_input", "value": value}}
+            )
+            return await asyncio.wait_for(fut, timeout)
+        finally:
+            self._acks.pop(envelope_id, None)
+            if ws in self._unacked:
+                self._unacked[ws].discard(envelope_id)
