@@ -400,7 +400,7 @@ class Bot:
             await self._after_acks()
             worked = await self.intake.process(pause=self._after_acks)
             await self._after_acks()
-            worked += await self.notifier.process()
+            worked += await self.notifier.process(pause=self._after_acks)
             await self._after_acks()
             worked += await self.reminders.process()
             next_out = await self.sender.process(pause=self._after_acks)

@@ -6,8 +6,9 @@ so each event is told exactly once, whatever crashes when.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from ..blocks import messages, views
@@ -47,11 +48,34 @@ class Notifier:
         self.scheduler = scheduler
         self.justering = justering
 
-    async def process(self, limit: int = 200) -> int:
+    async def process(
+        self, limit: int = 200, budget: float = 0.05, pause: Callable[[], Awaitable[None]] | None = None
+    ) -> int:
+        """Turn every new event into outbox rows; returns how many were handled. In transactions of
+        about ``budget`` seconds each, ``pause`` awaited between them: a member's ack waits for the
+        write lock while one is held (200 events in one held it 300-460 ms on SQLite). All are told
+        before anything is sent, so that a member's App Home is published once for a burst."""
+        handled = 0
+        while True:
+            done, more = await self._told(limit, budget)
+            handled += done
+            if not more or handled >= 20 * limit:  # (the next round takes the rest)
+                return handled
+            if pause is not None:
+                await pause()
+
+    async def _told(self, limit: int, budget: float) -> tuple[int, bool]:
+        """One transaction: events told, and whether any are left."""
         now = self.clock()
+        loop = asyncio.get_running_loop()
+        handled = 0
         async with self.db.transaction() as repo:
+            began = loop.time()
             events = await repo.new_events(limit)
             for ev in events:
+                if handled and loop.time() - began > budget:
+                    break
+                handled += 1
                 try:
                     async with repo.savepoint("event"):
                         await self.handle(repo, ev, now)
@@ -61,7 +85,7 @@ class Notifier:
                     log.exception("event %s (%s) could not be turned into messages", ev.id, ev.kind)
                     await self._tell_failed(repo, ev, now)
                 await repo.handle_event(ev.id, now)
-        return len(events)
+        return handled, handled < len(events) or len(events) == limit
 
     async def _tell_failed(self, repo: Repository, ev: EventRow, now: datetime) -> None:
         if ev.committee_id is None:
