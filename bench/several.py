@@ -2,9 +2,10 @@
 
 Three real ``namndbot run`` processes (HTTP mode) share a throwaway PostgreSQL server; the fake
 Slack runs in this process. 600 signed ``/namnd förhinder`` reports (61 ledamöter of a
-kommunstyrelse, ten meetings) are spread over them round robin, at most 100 in flight, the way a
-load balancer would (a request that finds its process gone goes to the next one). After a third
-of the reports are acknowledged, one process is killed with SIGKILL and started again. Then:
+kommunstyrelse, ten meetings) come at 50 a second and are spread over the processes round robin,
+at most 100 in flight, the way a load balancer would (a request that finds its process gone goes
+to the next one). After a third of the reports are acknowledged, one process is killed with
+SIGKILL and started again while the rest keep coming. Then:
 
 - acknowledged reports lost: acked, but not stored and applied (must be 0);
 - messages posted twice: chat.postMessage calls carrying the same outbox id (must be 0);
@@ -32,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
@@ -46,6 +48,7 @@ from namndbot.storage import open_database
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = 600
 IN_FLIGHT = 100
+RATE = 50.0  # reports a second: the burst lasts 12 s, so the kill and the restart fall inside it
 MEETINGS = 10
 
 
@@ -65,6 +68,8 @@ class Outcome:
     twice: int = 0
     posted: int = 0
     killed: bool = False
+    acked_at_kill: int = 0  # reports acknowledged when the process was killed (the rest came after)
+    sent_again: int = 0  # reports that found their process gone and were sent to another
     restarted_acked: int = 0  # acks by the restarted process after its restart
     drained_s: float = 0.0  # from the first report sent to every report applied and message sent
     looked_up: int = 0  # conversations.history calls: messages in doubt looked for before posting again
@@ -81,9 +86,10 @@ class Outcome:
 class Cluster:
     """``n`` bot processes on ``target`` (a SQLite file or a PostgreSQL URL), one fake Slack."""
 
-    def __init__(self, target: str, n: int, folder: Path, fake: FakeSlack) -> None:
+    def __init__(self, target: str, n: int, folder: Path, fake: FakeSlack, *, socket: bool = False) -> None:
         self.target = target
         self.fake = fake
+        self.socket = socket  # each process in Socket Mode: Slack sends each envelope on one connection
         self.secret = secrets.token_hex(16)
         self.ports = [_free_port() for _ in range(n)]
         self.folder = folder
@@ -100,6 +106,8 @@ class Cluster:
             NAMNDBOT_PORT=str(port),
             NAMNDBOT_DATABASE=self.target,
         )
+        if self.socket:
+            env["SLACK_APP_TOKEN"] = "xapp-1-several"
         return env
 
     def _start(self, i: int) -> subprocess.Popen:
@@ -114,6 +122,12 @@ class Cluster:
     async def start(self) -> None:
         self.procs = [self._start(i) for i in range(len(self.ports))]
         await asyncio.gather(*(self.healthy(i) for i in range(len(self.ports))))
+        await self.connected()
+
+    async def connected(self, timeout: float = 30) -> None:
+        """In Socket Mode: until every process has its connection open to (the fake) Slack."""
+        if self.socket:
+            await self.fake.wait_for(lambda: self.fake.connections >= len(self.procs), timeout)
 
     async def healthy(self, i: int, timeout: float = 60) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -138,6 +152,7 @@ class Cluster:
     async def restart(self, i: int) -> None:
         self.procs[i] = self._start(i)
         await self.healthy(i)
+        await self.connected()
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -190,7 +205,15 @@ async def row_sizes(url: str) -> dict[str, tuple[int, float]]:
 
 
 async def burst(
-    target: str, processes: int, reports: int, *, kill: bool, folder: Path, fake_latency: float = 0.0
+    target: str,
+    processes: int,
+    reports: int,
+    *,
+    kill: bool,
+    folder: Path,
+    fake_latency: float = 0.0,
+    socket: bool = False,
+    rate: float = RATE,
 ) -> Outcome:
     text, all_users = roster()
     ledamoter = [u for u in all_users if u.startswith("UL")]
@@ -198,7 +221,7 @@ async def burst(
     jobs = [(ledamoter[i % len(ledamoter)], commands[i // len(ledamoter)], f"{i}.several") for i in range(reports)]
     fake = FakeSlack(latency=fake_latency)
     await fake.start()
-    cluster = Cluster(target, processes, folder, fake)
+    cluster = Cluster(target, processes, folder, fake, socket=socket)
     outcome = Outcome()
     try:
         await cluster.start()
@@ -218,14 +241,22 @@ async def burst(
                         body = u.slash_body(command, trigger=trigger)
                         began = loop.time()
                         try:
-                            status, _ = await u.post(body, "application/x-www-form-urlencoded")
+                            if socket:  # Slack sends it on one of the open connections
+                                await fake.push("slash_commands", dict(parse_qsl(body)), timeout=30, via=i)
+                                status = 200
+                            else:
+                                status, _ = await u.post(body, "application/x-www-form-urlencoded")
                         except (TimeoutError, OSError, ClientError):
-                            await asyncio.sleep(0.05)  # that process is gone: the balancer tries the next
+                            # That process is gone: the balancer tries the next; in Socket Mode the
+                            # member sees an error and sends it again, on another connection.
+                            outcome.sent_again += 1
+                            await asyncio.sleep(0.05)
                             continue
                         if status == 200:
                             outcome.acked.append(trigger)
                             outcome.latencies_ms.append((loop.time() - began) * 1000)
-                            if i == 0 and restarted.is_set():
+                            # (in Socket Mode which connection is process 0's is not known)
+                            if not socket and i == 0 and restarted.is_set():
                                 outcome.restarted_acked += 1
                         return
 
@@ -239,6 +270,7 @@ async def burst(
                     await fake.wait_for(lambda: len(fake.called("chat.postMessage")) > posted + 2, timeout=10)
                 except TimeoutError:
                     pass
+                outcome.acked_at_kill = len(outcome.acked)
                 cluster.kill(0)
                 fake.answer_late.clear()
                 outcome.killed = True
@@ -247,8 +279,11 @@ async def burst(
                 restarted.set()
 
             began_burst = loop.time()
-            tasks = [asyncio.create_task(report(n, *job)) for n, job in enumerate(jobs)]
             kill_task = asyncio.create_task(killer()) if kill else None
+            tasks = []
+            for n, job in enumerate(jobs):  # as members send them, ``rate`` a second
+                tasks.append(asyncio.create_task(report(n, *job)))
+                await asyncio.sleep(began_burst + (n + 1) / rate - loop.time())
             await asyncio.gather(*tasks)
             if kill_task is not None:
                 await kill_task
@@ -301,11 +336,13 @@ async def main_async() -> dict[str, float]:
         "sqlite_p50": single.p50,
         "sqlite_p99": single.p99,
         "pg_drained_s": several.drained_s,
+        "acked_at_kill": float(several.acked_at_kill),
         "sqlite_drained_s": single.drained_s,
     }
     print(f"{REPORTS} signed /namnd förhinder reports, at most {IN_FLIGHT} in flight, spread round robin")
     print(
-        f"  PostgreSQL, 3 processes, one killed with SIGKILL after {REPORTS // 3} acks and restarted: "
+        f"  PostgreSQL, 3 processes, one killed with SIGKILL at {several.acked_at_kill} of {REPORTS} acks "
+        f"and restarted ({several.sent_again} requests found it gone and went to the next): "
         f"{len(several.acked)} acknowledged, lost {len(several.lost)} (must be 0), "
         f"posted twice {several.twice} (must be 0) of {several.posted} messages; "
         f"{several.restarted_acked} acked by the restarted process; "
