@@ -125,6 +125,17 @@ def test_roster_show(amn_cli):
     assert data["ledamot"][12] == {"name": "Martin Westmont", "party": "SD", "role": "ledamot"}
 
 
+def test_roster_import_warns_the_one_way_every_command_warns(amn_cli, tmp_path, amn_text):
+    """A warning (not an error: the roster is imported) is written as every other command writes
+    one, ``Obs: …`` on stderr."""
+    path = tmp_path / "kontakt.toml"
+    path.write_text(amn_text + '\n[[partikontakt]]\nparty = "PP"\nslack = "U0PP00001"\n', encoding="utf-8")
+    code, out, err = amn_cli("roster", "import", str(path))
+    assert code == 0, err
+    assert "Obs: Partikontakten på rad " in err and "gäller PP, som ingen i rostern tillhör." in err, err
+    assert "Varning" not in err
+
+
 def test_roster_reimport_retires_and_keeps_history(amn_cli, tmp_path, amn_text):
     amn_cli.ok("forhinder", "add", "--committee", "AMN", "--meeting", "2019-11-26", "Maria Jansson")
     changed = amn_text.replace('[[ersattare]]\nname = "Maria Jansson"\nparty = "Fi"\n', "")

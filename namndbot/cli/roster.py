@@ -8,7 +8,7 @@ import json
 from ..domain.dates import klockslag
 from ..domain.errors import NamndbotError
 from ..domain.model import CHAIR_ROLES
-from ..domain.names import antal, join_names
+from ..domain.names import antal, join_names, obs
 from ..services.documents import file_bytes
 from . import Context
 from .core import committee_arg, print_change, service_for
@@ -63,7 +63,7 @@ async def roster_import(args: argparse.Namespace, ctx: Context) -> int:
     for change in report.replanned:
         print_change(ctx, change)
     for w in report.warnings:
-        ctx.warn(f"Varning: {w}")
+        ctx.warn(obs(w))
     return 0
 
 
