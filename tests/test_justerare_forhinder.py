@@ -1,5 +1,6 @@
 """A justerare who reports förhinder after being chosen: the secretaries are told, through the
-notifier and the outbox, naming the justerare and the meeting and asking them to choose another."""
+notifier and the outbox, naming the justerare and the meeting and asking them to choose another;
+and told again, that they need not, when the justerare withdraws it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,57 @@ from .slack_support import SECRETARIES_CHANNEL, running_bot, user
 
 DAY = date(2019, 11, 26)
 M = ("--committee", "AMN", "--meeting", DAY.isoformat())
+AGAIN = "Salar Rashid (S) är vald till justerare av protokollet från sammanträdet och kan justera det igen"
 
 
 def told(running) -> list[str]:
     return [m["text"] for m in running.fake.channels.get(SECRETARIES_CHANNEL, []) if "Justeraren" in m["text"]]
+
+
+async def test_a_justerare_withdrawing_the_forhinder_is_told_to_the_secretaries(tmp_path, clock):
+    async with running_bot(tmp_path, clock) as running:
+        bot = running.bot
+        await bot.namnd.add_meeting("AMN", DAY, paragraphs=16, actor="t")
+        await bot.justering.set("AMN", DAY, ["Salar Rashid", "Andrea Ström"], date(2019, 12, 2), actor="t")
+        salar = user(running, "Salar Rashid")
+        await salar.slash("förhinder 26 november")
+        await bot.settled()
+        assert len(told(running)) == 1
+        status, _ = await salar.slash("återkalla 26 november")
+        assert status == 200
+        await bot.settled()
+        assert told(running)[1:] == [
+            "Justeraren Salar Rashid (S) har återkallat sitt förhinder till Arbetsmarknadsnämndens sammanträde "
+            "tisdag 26 november 2019 och kan justera protokollet som planerat: ingen annan justerare behöver väljas."
+        ]
+        reply = running.fake.responses[-1]["text"]
+        assert reply.startswith("Ditt förhinder till sammanträdet tisdag 26 november 2019 är återkallat. Obs: "), reply
+        assert f"{AGAIN}; sekreterarna har fått veta." in reply
+        # A part of the meeting, reported and withdrawn: it never kept him from justera; nothing.
+        await salar.slash("förhinder 26 november till § 10")
+        await salar.slash("återkalla 26 november")
+        await bot.settled()
+        assert len(told(running)) == 2
+        # Another justerare chosen meanwhile: Salar is no justerare, his withdrawal tells nobody.
+        await salar.slash("förhinder 26 november")
+        await bot.settled()
+        assert len(told(running)) == 3 and "har anmält förhinder" in told(running)[2]
+        await bot.justering.set("AMN", DAY, ["Stefan Hansson", "Andrea Ström"], date(2019, 12, 2), actor="t")
+        await salar.slash("återkalla 26 november")
+        await bot.settled()
+        assert len(told(running)) == 3
+        assert running.fake.responses[-1]["text"] == (
+            "Ditt förhinder till sammanträdet tisdag 26 november 2019 är återkallat."
+        )
+
+
+def test_a_justerare_withdrawing_the_forhinder_in_the_cli_is_told_so(amn_cli):
+    amn_cli.ok("justering", "set", *M, "--justerare", "Salar", "--justerare", "Andrea Ström", "--date", "2019-12-02")
+    amn_cli.ok("forhinder", "add", *M, "Salar Rashid")
+    code, out, err = amn_cli("forhinder", "remove", *M, "Salar Rashid")
+    assert code == 0, err
+    assert "Förhindret för Salar Rashid (S) är återkallat" in out
+    assert f"Obs: {AGAIN}" in err
 
 
 async def test_a_justerare_reporting_forhinder_in_slack_is_told_to_the_secretaries(tmp_path, clock):

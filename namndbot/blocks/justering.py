@@ -75,6 +75,14 @@ def justerare_hindrad(committee: Committee, m: Meeting, justerare: str, reason: 
     return plain(text)
 
 
+def justerare_tillbaka(committee: Committee, m: Meeting, justerare: str) -> Message:
+    """To the secretaries: a justerare whose förhinder they were told of has withdrawn it."""
+    return plain(
+        f"Justeraren {justerare} har återkallat sitt förhinder till {committee.name}s sammanträde "
+        f"{svensk_datum(m.date)} och kan justera protokollet som planerat: ingen annan justerare behöver väljas."
+    )
+
+
 def justerad(committee: Committee, m: Meeting, facts: dict) -> Message:
     """The post in the channel when the protocol is justerat: anslag, appeal and take-down dates."""
     lines = [

@@ -12,6 +12,7 @@ from .inkallelse import call_changed, call_in, call_withdrawn, chair_instruction
 from .justering import (
     justerad,
     justerare_hindrad,
+    justerare_tillbaka,
     justering_limit,
     justering_overdue,
     justering_reminder,
@@ -55,6 +56,7 @@ __all__ = [
     "intake_failed",
     "justerad",
     "justerare_hindrad",
+    "justerare_tillbaka",
     "justering_limit",
     "justering_modal",
     "justering_overdue",

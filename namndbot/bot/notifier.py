@@ -228,6 +228,10 @@ class Notifier:
                     committee, meeting, ev.payload.get("justerare", ""), ev.payload.get("reason")
                 ),
             )
+        elif kind == "justerare_tillbaka":
+            await to_secretaries(
+                repo, now, stored, messages.justerare_tillbaka(committee, meeting, ev.payload.get("justerare", ""))
+            )
         elif kind == "entledigad" and member and (user or mail):
             if ev.payload.get("reason") == "ej_svar":
                 msg, what = messages.call_withdrawn(committee, meeting), "withdrawn"

@@ -74,4 +74,6 @@ async def forhinder_remove(args: argparse.Namespace, ctx: Context) -> int:
         result = await service.remove_forhinder(args.committee, args.meeting, args.name, actor=ctx.actor)
     ctx.out(f"Förhindret för {result.member.label} är återkallat, sammanträdet {meeting_words(result.change.meeting)}.")
     print_change(ctx, result.change)
+    for w in result.warnings:
+        ctx.warn(obs(w))
     return 0

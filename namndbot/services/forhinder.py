@@ -175,7 +175,12 @@ class ForhinderTjanst(PlaneringTjanst):
             now, "narvaro_andrad", committee_id=stored.id, meeting_id=meeting.id, member_id=ids[member.key]
         )
         change = await self.replan_in(repo, stored.id, meeting, now, actor)
-        return ForhinderResult(member, None, change)
+        said: tuple[str, ...] = ()
+        if any(a.whole and not a.jav for a in existing):  # it kept them from justera
+            said = await self._justerare_hindrad(
+                repo, now, stored, meeting, member, ids[member.key], change, withdrawn=True
+            )
+        return ForhinderResult(member, None, change, warnings=said)
 
 
 def _handled_part(a: Anmalan, meeting: Meeting, *, before: int | None = None) -> Anmalan | None:

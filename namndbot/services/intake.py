@@ -216,7 +216,7 @@ class Intake:
             repo, now, short, day, name, actor=f"slack:{row.actor}", only=anmalan
         )
         who = "Ditt förhinder" if _self(row, result) else f"Förhindret för {result.member.label}"
-        return f"{who} till sammanträdet {_dag(result)} är återkallat.", {}
+        return " ".join([f"{who} till sammanträdet {_dag(result)} är återkallat.", *map(obs, result.warnings)]), {}
 
     async def _same_call(self, repo: Repository, row: IntakeRow) -> None:
         """An answer from a mailed link or a Slack button is for the call-in it was made for: if that

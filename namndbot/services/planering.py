@@ -180,29 +180,29 @@ class PlaneringTjanst(GrundTjanst):
         member: Member,
         member_id: int,
         change: PlanChange,
+        *,
+        withdrawn: bool = False,
     ) -> tuple[str, ...]:
         """A chosen justerare who can no longer justera (förhinder for the whole meeting, or an ersättare
-        who no longer serves): the secretaries are told, to choose another (event ``justerare_hindrad``)."""
+        who no longer serves): the secretaries are told, to choose another (event ``justerare_hindrad``).
+        ``withdrawn``: the member took back a förhinder for the whole meeting; if they can justera now,
+        the secretaries are told that they need not choose another (event ``justerare_tillbaka``)."""
         row = await repo.justering(meeting.id)
         if row is None or row.justerad is not None or member.key not in row.justerare:
             return ()
         anmalningar = await repo.anmalningar(meeting.id)
-        if hinder(member, anmalningar, {a.ersattare for a in change.plan.assignments}) is None:
+        hindrad = hinder(member, anmalningar, {a.ersattare for a in change.plan.assignments}) is not None
+        if hindrad == withdrawn:
             return ()
+        where = {"committee_id": stored.id, "meeting_id": meeting.id, "member_id": member_id}
+        said = f"{member.label} är vald till justerare av protokollet från sammanträdet och kan "
+        if withdrawn:
+            await repo.add_event(now, "justerare_tillbaka", **where, justerare=member.label)
+            return (said + "justera det igen; sekreterarna har fått veta.",)
         whole = any(a.member == member.key and a.whole and not a.jav for a in anmalningar)
-        await repo.add_event(
-            now,
-            "justerare_hindrad",
-            committee_id=stored.id,
-            meeting_id=meeting.id,
-            member_id=member_id,
-            justerare=member.label,
-            reason="forhinder" if whole else "tjanstgor_inte",
-        )
-        return (
-            f"{member.label} är vald till justerare av protokollet från sammanträdet och kan inte längre justera "
-            "det; sekreterarna har fått veta och behöver välja en annan.",
-        )
+        reason = "forhinder" if whole else "tjanstgor_inte"
+        await repo.add_event(now, "justerare_hindrad", **where, justerare=member.label, reason=reason)
+        return (said + "inte längre justera det; sekreterarna har fått veta och behöver välja en annan.",)
 
 
 def diff(
