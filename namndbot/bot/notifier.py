@@ -9,25 +9,49 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..blocks import messages, views
 from ..calendar.web import feed_urls
 from ..domain.dates import svensk_datum
 from ..domain.meeting import Meeting
-from ..domain.model import Committee
+from ..domain.model import Committee, Member
 from ..domain.svarslank import moment
 from ..services.core import NamndService
 from ..services.feeds import FeedService, personal_status
 from ..services.justering import JusteringService
 from ..services.scheduler import Scheduler
-from ..storage.repository import EventRow, Repository
+from ..storage.repository import EventRow, Repository, StoredCommittee
 from .epost import Epost
 from .outbox import DM_FALLBACK
 from .reminders import dm, to_secretaries
 from .sendfel import failed_event
 
 log = logging.getLogger(__name__)
+
+
+# A meeting's events after which its reminders and justering jobs are planned again.
+RESCHEDULES = frozenset({"meeting_andrad", "justering_andrad", "justerad", "inkallad", "sammantrade_startat"})
+
+
+@dataclass(frozen=True)
+class Handelse:
+    """A meeting's event, with what telling it needs."""
+
+    ev: EventRow
+    now: datetime
+    stored: StoredCommittee
+    meeting: Meeting
+    slack_of: dict[str, str]  # member key -> Slack id
+    member: Member | None  # the member the event is about, if any
+    user: str | None  # their Slack id, when a DM is how they are told
+    mail: Member | None  # the member, when e-mail is how they are told
+    held: bool  # the meeting is over: the record changes, nobody is called in or released
+
+    @property
+    def committee(self) -> Committee:
+        return self.stored.committee
 
 
 class Notifier:
@@ -47,6 +71,25 @@ class Notifier:
         self.clock = clock or namnd.clock
         self.scheduler = scheduler
         self.justering = justering
+        self._general: dict[str, Callable[[Repository, EventRow, datetime], Awaitable[None]]] = {
+            "intake_klar": self._reply,
+            "roster_import": self._roster_import,
+            "intake_fel": self._intake_fel,
+            "skrivelse_ny": self._skrivelse,
+            "skrivelse_fel": self._skrivelse,
+        }
+        self._meeting: dict[str, Callable[[Repository, Handelse], Awaitable[None]]] = {
+            "narvaro_andrad": self._narvaro_andrad,
+            "meeting_andrad": self._meeting_andrad,
+            "inkallad": self._inkallad,
+            "vakans": self._vakans,
+            "inkallelse_andrad": self._inkallelse_andrad,
+            "entledigad": self._entledigad,
+            "justerad": self._justerad,
+            "justering_andrad": self._justering_andrad,
+            "justerare_hindrad": self._justerare_hindrad,
+            "justerare_tillbaka": self._justerare_tillbaka,
+        }
 
     async def process(
         self, limit: int = 200, budget: float = 0.05, pause: Callable[[], Awaitable[None]] | None = None
@@ -99,153 +142,158 @@ class Notifier:
             log.exception("the secretaries could not be told that event %s failed", ev.id)
 
     async def handle(self, repo: Repository, ev: EventRow, now: datetime) -> None:
-        kind = ev.kind
-        if kind == "intake_klar":
-            await self._reply(repo, ev, now)
-            return
-        if kind == "roster_import":
-            await repo.enqueue(now, "link", None, {}, coalesce_key="link")
-            return
-        if kind == "intake_fel" and ev.committee_id is not None:
-            stored = await repo.committee_by_id(ev.committee_id)
-            await to_secretaries(
-                repo,
-                now,
-                stored,
-                messages.intake_failed(
-                    ev.payload.get("intake_kind", ""), ev.payload.get("actor", ""), ev.payload.get("intake_id")
-                ),
-            )
-            return
-        if kind in ("skrivelse_ny", "skrivelse_fel") and ev.committee_id is not None:
-            await self._skrivelse(repo, ev, now)
+        """Queue what ``ev`` should tell, and to whom: by its kind, one method each."""
+        general = self._general.get(ev.kind)
+        if general is not None:
+            await general(repo, ev, now)
             return
         if ev.meeting_id is None or ev.committee_id is None:
             return
-        if (
-            kind in ("meeting_andrad", "justering_andrad", "justerad", "inkallad", "sammantrade_startat")
-            and self.scheduler is not None
-        ):
+        if ev.kind in RESCHEDULES and self.scheduler is not None:
             await self.scheduler.reschedule_in(repo, now, ev.meeting_id)
+        h = await self._about(repo, ev, now)
+        tell = self._meeting.get(ev.kind)
+        if tell is not None:
+            await tell(repo, h)
+        if h.user:
+            await repo.enqueue(now, "home", h.user, {}, coalesce_key=f"home:{h.user}")
+
+    async def _about(self, repo: Repository, ev: EventRow, now: datetime) -> Handelse:
+        assert ev.committee_id is not None and ev.meeting_id is not None  # a meeting's event
         stored = await repo.committee_by_id(ev.committee_id)
-        committee = stored.committee
         meeting = await repo.meeting_by_id(ev.meeting_id)
         slack_of = await repo.slack_ids(ev.committee_id)
         member = (await repo.member_by_id(ev.member_id)).member if ev.member_id else None
         user = slack_of.get(member.key) if member else None
-        held = meeting.date < now.astimezone(_tz(committee)).date()
+        held = meeting.date < now.astimezone(_tz(stored.committee)).date()
         if held:
             user = None  # a meeting already held: the record changes, nobody is called in or released
         # A member without Slack (or who asked for e-mail) gets by e-mail what a DM would say.
         mail = member if member is not None and not held and self.epost.to(member, user) else None
         if mail is not None:
             user = None
-        if kind in ("narvaro_andrad", "meeting_andrad"):
-            if kind == "narvaro_andrad" or await repo.summary_messages(meeting.id):
-                await repo.enqueue(
-                    now, "summary", None, {"meeting_id": meeting.id}, coalesce_key=f"summary:{meeting.id}"
-                )
-            if kind == "meeting_andrad":
-                if not held:
-                    await self.epost.meeting_changed(repo, now, stored, meeting, slack_of)
-                for slack in set(slack_of.values()):
-                    await repo.enqueue(now, "home", slack, {}, coalesce_key=f"home:{slack}")
-        elif kind == "inkallad" and member and ev.payload.get("during"):
+        return Handelse(ev, now, stored, meeting, slack_of, member, user, mail, held)
+
+    # -- events of no meeting -------------------------------------------------------------
+    async def _roster_import(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        await repo.enqueue(now, "link", None, {}, coalesce_key="link")
+
+    async def _intake_fel(self, repo: Repository, ev: EventRow, now: datetime) -> None:
+        if ev.committee_id is None:
+            return
+        p = ev.payload
+        msg = messages.intake_failed(p.get("intake_kind", ""), p.get("actor", ""), p.get("intake_id"))
+        await to_secretaries(repo, now, await repo.committee_by_id(ev.committee_id), msg)
+
+    # -- a meeting's events ---------------------------------------------------------------
+    async def _narvaro_andrad(self, repo: Repository, h: Handelse) -> None:
+        await self._summary(repo, h)
+
+    async def _summary(self, repo: Repository, h: Handelse) -> None:
+        key = f"summary:{h.meeting.id}"
+        await repo.enqueue(h.now, "summary", None, {"meeting_id": h.meeting.id}, coalesce_key=key)
+
+    async def _meeting_andrad(self, repo: Repository, h: Handelse) -> None:
+        if await repo.summary_messages(h.meeting.id):
+            await self._summary(repo, h)
+        if not h.held:
+            await self.epost.meeting_changed(repo, h.now, h.stored, h.meeting, h.slack_of)
+        for slack in set(h.slack_of.values()):
+            await repo.enqueue(h.now, "home", slack, {}, coalesce_key=f"home:{slack}")
+
+    async def _inkallad(self, repo: Repository, h: Handelse) -> None:
+        member, meeting, p = h.member, h.meeting, h.ev.payload
+        if member is None:
+            return
+        if p.get("during"):
             # Rule 6: during the meeting the chair calls in someone present; the secretaries are told.
+            msg = messages.chair_instruction(
+                h.committee, meeting, p.get("serves", ""), p.get("from_paragraph"), p.get("reason", "")
+            )
+            await to_secretaries(repo, h.now, h.stored, msg)
+            await self._tell_party_contact(repo, h.now, h.stored, meeting, h.ev)
+            return
+        if h.held:
+            return
+        if h.mail is not None and not meeting.cancelled:
+            await self.epost.call_in(repo, h.now, h.stored, meeting, h.mail, p.get("serves", ""), p.get("reason", ""))
+        if h.user and not meeting.cancelled:
+            call = (await repo.inkallelser(meeting.id)).get(member.key)
+            when = moment(call.called_at) if call is not None else None
+            msg = messages.call_in(h.committee, meeting, member, p.get("serves", ""), p.get("reason", ""), when)
+            await dm(repo, h.now, h.stored, h.user, msg)
+        if not h.user and h.mail is None and not meeting.cancelled:  # nothing reaches them: say so
             await to_secretaries(
                 repo,
-                now,
-                stored,
-                messages.chair_instruction(
-                    committee,
-                    meeting,
-                    ev.payload.get("serves", ""),
-                    ev.payload.get("from_paragraph"),
-                    ev.payload.get("reason", ""),
+                h.now,
+                h.stored,
+                messages.plain(
+                    f":warning: {member.label} är inkallad till sammanträdet {svensk_datum(meeting.date)} men "
+                    "kan inte nås av namndbot: rostern har inget Slack-id och ingen e-postadress (email) för "
+                    "hen som går att använda. Ring hen; ett ja registreras med knappen i närvaromeddelandet."
                 ),
             )
-            await self._tell_party_contact(repo, now, stored, meeting, ev)
-        elif kind == "inkallad" and member and not held:
-            if mail is not None and not meeting.cancelled:
-                await self.epost.call_in(
-                    repo, now, stored, meeting, mail, ev.payload.get("serves", ""), ev.payload.get("reason", "")
-                )
-            if user and not meeting.cancelled:
-                call = (await repo.inkallelser(meeting.id)).get(member.key)
-                msg = messages.call_in(
-                    committee,
-                    meeting,
-                    member,
-                    ev.payload.get("serves", ""),
-                    ev.payload.get("reason", ""),
-                    moment(call.called_at) if call is not None else None,
-                )
-                await dm(repo, now, stored, user, msg)
-            if not user and mail is None and not meeting.cancelled:  # nothing reaches them: say so
-                await to_secretaries(
-                    repo,
-                    now,
-                    stored,
-                    messages.plain(
-                        f":warning: {member.label} är inkallad till sammanträdet {svensk_datum(meeting.date)} men "
-                        "kan inte nås av namndbot: rostern har inget Slack-id och ingen e-postadress (email) för "
-                        "hen som går att använda. Ring hen; ett ja registreras med knappen i närvaromeddelandet."
-                    ),
-                )
-            await self._tell_party_contact(repo, now, stored, meeting, ev)
-        elif kind == "vakans" and not held:
-            msg = messages.vacancy(committee, meeting, ev.payload["seat"], ev.payload["paragraphs"])
-            await to_secretaries(repo, now, stored, msg)
-            for k in stored.partikontakter:
-                if k.party == ev.payload.get("party"):
-                    await dm(repo, now, stored, k.slack, msg)
-        elif kind == "inkallelse_andrad" and member and (user or mail):
-            msg = messages.call_changed(committee, meeting, member, ev.payload.get("serves", ""))
-            if mail is not None:
-                await self.epost.said(repo, now, stored, mail, "changed", msg.text, meeting)
-            else:
-                await dm(repo, now, stored, user, msg)
-        elif kind == "justerad" and self.justering is not None:
-            view = await self.justering.view_in(repo, stored, meeting)
-            if view is not None:
-                msg = messages.justerad(committee, meeting, view.as_dict())
-                if committee.channel:
-                    await repo.enqueue(now, "post", committee.channel, msg.payload())
-                await to_secretaries(repo, now, stored, msg)
-        elif kind == "justering_andrad" and self.justering is not None:
-            view = await self.justering.view_in(repo, stored, meeting)
-            for person in view.justerare if view else ():
-                if slack_of.get(person.key):
-                    await repo.enqueue(
-                        now, "home", slack_of[person.key], {}, coalesce_key=f"home:{slack_of[person.key]}"
-                    )
-        elif kind == "justerare_hindrad":
-            await to_secretaries(
-                repo,
-                now,
-                stored,
-                messages.justerare_hindrad(
-                    committee, meeting, ev.payload.get("justerare", ""), ev.payload.get("reason")
-                ),
-            )
-        elif kind == "justerare_tillbaka":
-            await to_secretaries(
-                repo, now, stored, messages.justerare_tillbaka(committee, meeting, ev.payload.get("justerare", ""))
-            )
-        elif kind == "entledigad" and member and (user or mail):
-            if ev.payload.get("reason") == "ej_svar":
-                msg, what = messages.call_withdrawn(committee, meeting), "withdrawn"
-            else:
-                msg, what = messages.released(committee, meeting, bool(ev.payload.get("displaced"))), "released"
-            if mail is not None:
-                await self.epost.said(repo, now, stored, mail, what, msg.text, meeting)
-            else:
-                await dm(repo, now, stored, user, msg)
-        if user:
-            await repo.enqueue(now, "home", user, {}, coalesce_key=f"home:{user}")
+        await self._tell_party_contact(repo, h.now, h.stored, meeting, h.ev)
+
+    async def _vakans(self, repo: Repository, h: Handelse) -> None:
+        if h.held:
+            return
+        p = h.ev.payload
+        msg = messages.vacancy(h.committee, h.meeting, p["seat"], p["paragraphs"])
+        await to_secretaries(repo, h.now, h.stored, msg)
+        for k in h.stored.partikontakter:
+            if k.party == p.get("party"):
+                await dm(repo, h.now, h.stored, k.slack, msg)
+
+    async def _inkallelse_andrad(self, repo: Repository, h: Handelse) -> None:
+        if h.member is not None:
+            msg = messages.call_changed(h.committee, h.meeting, h.member, h.ev.payload.get("serves", ""))
+            await self._to_member(repo, h, "changed", msg)
+
+    async def _entledigad(self, repo: Repository, h: Handelse) -> None:
+        if h.ev.payload.get("reason") == "ej_svar":
+            await self._to_member(repo, h, "withdrawn", messages.call_withdrawn(h.committee, h.meeting))
+        else:
+            msg = messages.released(h.committee, h.meeting, bool(h.ev.payload.get("displaced")))
+            await self._to_member(repo, h, "released", msg)
+
+    async def _to_member(self, repo: Repository, h: Handelse, what: str, msg: messages.Message) -> None:
+        """By e-mail to a member without Slack, else a DM; nothing if neither reaches them."""
+        if h.mail is not None:
+            await self.epost.said(repo, h.now, h.stored, h.mail, what, msg.text, h.meeting)
+        elif h.user:
+            await dm(repo, h.now, h.stored, h.user, msg)
+
+    async def _justerad(self, repo: Repository, h: Handelse) -> None:
+        if self.justering is None:
+            return
+        view = await self.justering.view_in(repo, h.stored, h.meeting)
+        if view is not None:
+            msg = messages.justerad(h.committee, h.meeting, view.as_dict())
+            if h.committee.channel:
+                await repo.enqueue(h.now, "post", h.committee.channel, msg.payload())
+            await to_secretaries(repo, h.now, h.stored, msg)
+
+    async def _justering_andrad(self, repo: Repository, h: Handelse) -> None:
+        if self.justering is None:
+            return
+        view = await self.justering.view_in(repo, h.stored, h.meeting)
+        for person in view.justerare if view else ():
+            if slack := h.slack_of.get(person.key):
+                await repo.enqueue(h.now, "home", slack, {}, coalesce_key=f"home:{slack}")
+
+    async def _justerare_hindrad(self, repo: Repository, h: Handelse) -> None:
+        p = h.ev.payload
+        msg = messages.justerare_hindrad(h.committee, h.meeting, p.get("justerare", ""), p.get("reason"))
+        await to_secretaries(repo, h.now, h.stored, msg)
+
+    async def _justerare_tillbaka(self, repo: Repository, h: Handelse) -> None:
+        msg = messages.justerare_tillbaka(h.committee, h.meeting, h.ev.payload.get("justerare", ""))
+        await to_secretaries(repo, h.now, h.stored, msg)
 
     async def _skrivelse(self, repo: Repository, ev: EventRow, now: datetime) -> None:
-        assert ev.committee_id is not None  # a skrivelse event names its committee
+        if ev.committee_id is None:
+            return
         stored = await repo.committee_by_id(ev.committee_id)
         c = stored.committee
         if ev.kind == "skrivelse_fel":
