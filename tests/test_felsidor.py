@@ -1,9 +1,11 @@
 """The bot's web server answers its own errors in Swedish (real HTTP requests against a running bot):
-an unknown address, a wrong method, a body too large. Slack's endpoint keeps its own answers (401 for
-a bad signature, 400 for a malformed request)."""
+an unknown address, a wrong method, a body too large, a request that cannot be parsed at all.
+Slack's endpoint keeps its own answers (401 for a bad signature, 400 for a malformed request)."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
 from datetime import UTC, datetime
 
@@ -86,3 +88,39 @@ async def test_a_wrong_method_on_the_install_page_is_said_in_swedish(tmp_path, c
             swedish(await r.text())
         async with http.get(f"{running.base}/slack/install", allow_redirects=False) as r:
             assert r.status == 200  # the install page itself is unchanged
+
+
+async def raw(base: str, data: bytes) -> bytes:
+    """What the server answers to ``data`` sent as is (no HTTP client would send it)."""
+    host, port = base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(data)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",  # no request line
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",  # a header without a colon
+        b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",  # a request line too long
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    ],
+    ids=["no-request-line", "header-without-colon", "line-too-long", "two-lengths"],
+)
+async def test_a_request_that_cannot_be_parsed_is_answered_400_in_swedish(base, request_bytes):
+    answer = await raw(base, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert re.match(rb"HTTP/1\.[01] 400 ", head), answer[:300]  # 1.0 for a request line it could not read
+    assert b"charset=utf-8" in head
+    text = body.decode("utf-8")
+    swedish(text)
+    assert text.startswith("Felaktig förfrågan. Förfrågan gick inte att läsa."), text
+    assert "message" not in text and "Traceback" not in text
+    # The server goes on: an ordinary request is answered as before.
+    async with ClientSession() as http, http.get(f"{base}/healthz") as r:
+        assert r.status == 200

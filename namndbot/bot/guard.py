@@ -164,18 +164,28 @@ class GuardedSite(web.TCPSite):
     """aiohttp's TCPSite, with the :class:`ConnectionGuard` between the socket and aiohttp."""
 
     def __init__(
-        self, runner: web.BaseRunner, host: str, port: int, *, header_timeout: float, max_connections: int
+        self,
+        runner: web.BaseRunner,
+        host: str,
+        port: int,
+        *,
+        header_timeout: float,
+        max_connections: int,
+        adapt: Callable[[Any], Any] | None = None,
     ) -> None:
         super().__init__(runner, host, port)
         self.header_timeout = header_timeout
         self.max_connections = max_connections
+        self.adapt = adapt  # given each connection's aiohttp RequestHandler, returns the one to use
         self.guard: ConnectionGuard | None = None
 
     async def start(self) -> None:
         await web.BaseSite.start(self)  # registers the site with the runner (what TCPSite does first)
         server = self._runner.server
         assert server is not None
-        self.guard = ConnectionGuard(server, header_timeout=self.header_timeout, max_connections=self.max_connections)
+        adapt = self.adapt
+        factory = server if adapt is None else lambda: adapt(server())
+        self.guard = ConnectionGuard(factory, header_timeout=self.header_timeout, max_connections=self.max_connections)
         self._server = await asyncio.get_running_loop().create_server(
             self.guard, self._host, self._port, backlog=self._backlog, reuse_address=self._reuse_address
         )

@@ -32,7 +32,7 @@ from ..storage.db import DatabaseError
 from ..storage.health import explain, probe_write
 from ..storage.lock import BotLock, take
 from .app import Bot
-from .felsidor import svenska_fel
+from .felsidor import svenska_fel, svenska_tolkningsfel
 from .guard import GuardedSite, body_timeout, limit_logs
 from .healthz import Healthz
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -301,6 +301,7 @@ async def _start(settings: Settings, clock: Callable[[], datetime], mode: Mode, 
         settings.port,
         header_timeout=settings.http_header_timeout,
         max_connections=settings.http_max_connections,
+        adapt=svenska_tolkningsfel,  # aiohttp's own answer to a request it cannot parse, in Swedish
     )
     try:
         await site.start()
