@@ -20,6 +20,12 @@ COMMITTEES = {"AMN", "KS"}
         ("förhinder 17/3 från § 5", dict(verb="forhinder", when="17/3", from_paragraph=5)),
         ("förhinder 17 mars §7 jäv", dict(verb="forhinder", when="17 mars", span=(7, 7), jav=True)),
         ("förhinder 17 mars § 7-9 (jäv)", dict(verb="forhinder", when="17 mars", span=(7, 9), jav=True)),
+        # As the bot confirms it, and with jäv first.
+        ("förhinder 26 november §§ 200–203 (jäv)", dict(when="26 november", span=(200, 203), jav=True)),
+        ("förhinder 26 november §§ 200-203 jäv", dict(when="26 november", span=(200, 203), jav=True)),
+        ("förhinder 26 november jäv § 200", dict(when="26 november", span=(200, 200), jav=True)),
+        ("förhinder 26 november jäv i §§ 200-203", dict(when="26 november", span=(200, 203), jav=True)),
+        ("förhinder 26 november jav §7", dict(when="26 november", span=(7, 7), jav=True)),
         ("förhinder tisdag kommer 17.30", dict(verb="forhinder", when="tisdag", tid="kommer 17:30")),
         ("förhinder tisdag går kl. 9.05", dict(verb="forhinder", when="tisdag", tid="går 09:05")),
         ("förhinder AMN 2020-03-17", dict(verb="forhinder", committee="AMN", when="2020-03-17")),

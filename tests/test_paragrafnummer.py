@@ -276,3 +276,30 @@ def test_a_meeting_under_way_is_not_renumbered(ks_cli, cli_on):
     assert ks_cli.dump() == before
     out = ks_cli.ok("meeting", "add", "--committee", "KS", DAY.isoformat(), "--paragraphs", "28")
     assert "28 paragrafer (§§ 194–221)" in out  # more paragraphs: the numbers stay
+
+
+JUSTERING_TEXT = """§ {justering}
+
+Val av protokolljusterare
+
+Ordföranden Stefan Lissmark (M) och Karin Lundkvist (S) fick i uppdrag att justera dagens protokoll.
+Protokollet ska justeras måndagen den 2 december 2019.
+
+§ {omedelbart}
+
+Ärende
+
+Paragrafen justeras omedelbart.
+"""
+
+
+def test_a_paragraph_justerad_omedelbart_must_be_one_of_the_meetings(ks_cli, tmp_path):
+    path = tmp_path / "protokoll.txt"
+    path.write_text(JUSTERING_TEXT.format(justering=2, omedelbart=5), encoding="utf-8")  # numbered from 1, by mistake
+    code, _, err = ks_cli("justering", "import", "--committee", "KS", "--meeting", DAY.isoformat(), str(path))
+    assert code == 2
+    assert "Omedelbart justerad § 5 finns inte: sammanträdet har §§ 194–219." in err, err
+    assert json.loads(ks_cli.ok("justering", "show", *M, "--format", "json"))["justerare"] == []  # nothing stored
+    path.write_text(JUSTERING_TEXT.format(justering=195, omedelbart=210), encoding="utf-8")
+    ks_cli.ok("justering", "import", "--committee", "KS", "--meeting", DAY.isoformat(), str(path))
+    assert json.loads(ks_cli.ok("justering", "show", *M, "--format", "json"))["omedelbart_justerade"] == [210]

@@ -82,7 +82,9 @@ _PARTIAL = [
     (re.compile(r"\b(?:går|gar)\s+efter\s+§\s*(\d{1,4})\b"), "until"),
     (re.compile(r"(?:\btill\s+(?:och\s+med\s+)?|\bt\.\s?o\.\s?m\.?\s*)§\s*(\d{1,4})\b"), "until"),
     (re.compile(r"\bfrån\s+§\s*(\d{1,4})\b"), "from"),
-    (re.compile(r"§\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?\s*(?:\(?\s*jäv\s*\)?)"), "jav"),
+    # Jäv in §§ A–B, written as the bot confirms it ("§§ 200–203 (jäv)") or with jäv first ("jäv § 7").
+    (re.compile(r"§§?\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?\s*\(?\s*j[äa]v\b\s*\)?"), "jav"),
+    (re.compile(r"\(?\bj[äa]v\s*\)?\s*(?:i\s+|för\s+)?§§?\s*(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?"), "jav"),
     (re.compile(r"\b(kommer|går|gar)\s+(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})\b"), "tid"),
 ]
 

@@ -117,6 +117,15 @@ class JusteringService:
                 why = hinder(p, held.anmalningar, serving)
                 if why:
                     raise RuleError(why, hint="Välj en ledamot eller en tjänstgörande ersättare som var med.")
+        if omedelbart and meeting.paragraphs is not None:
+            for n in omedelbart:
+                try:
+                    meeting.position(n)
+                except RuleError as exc:
+                    raise RuleError(
+                        f"Omedelbart justerad {exc.message}",
+                        hint="Stämmer sammanträdets paragrafer? De ändras med meeting add --paragraphs A-B.",
+                    ) from None
         if when is not None:
             check_year(when.year, "Justeringsdagen")
         if when is not None and when < meeting.date:
