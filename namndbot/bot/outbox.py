@@ -53,6 +53,8 @@ PERMANENT = {
     "account_inactive",
     "invalid_auth",
     "not_authed",
+    "token_revoked",  # the app was removed from the workspace: nothing sent there until it is added again
+    "token_expired",
     "missing_scope",
     "message_not_found",
     "cant_update_message",
@@ -72,6 +74,11 @@ Deliver = Callable[[OutboxRow, AsyncWebClient], Awaitable[tuple[str | None, str 
 
 
 DM_FALLBACK = "_namndbot_dm"  # in a response row: whom to DM if the response_url no longer answers
+
+
+class ClaimLost(Exception):
+    """Several processes: this one's claim on the row lapsed (its database session dropped) and
+    another process has taken the row over; the other sends it."""
 
 
 def slack_error(exc: SlackApiError) -> str:
@@ -197,6 +204,9 @@ class Sender:
             return
         try:
             channel, ts = await self._deliver(row, client)
+        except ClaimLost:  # this process's session dropped and another took the row: it sends it
+            log.warning("outbox %s (%s) skickas inte härifrån: en annan process har tagit över det", row.id, row.kind)
+            return
         except NoWorkspace as exc:  # the response's DM fallback
             await self._stopped(row, exc)
             return
@@ -259,8 +269,11 @@ class Sender:
         self.observe("retried", row.kind)
 
     async def _mark_sending(self, row: OutboxRow, channel: str | None) -> None:
+        claimer = self.db.session_pid if self.db.shared else None
         async with self.db.transaction() as repo:
-            await repo.outbox_sending(row.id, self.clock(), channel)
+            held = await repo.outbox_sending(row.id, self.clock(), channel, claimer=claimer)
+        if not held:
+            raise ClaimLost(row.id)
 
     # -- delivery by kind (a table: kind -> method), each with the client of the row's workspace ----------
     async def _deliver(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:

@@ -14,7 +14,9 @@ reads (:meth:`read`, a REPEATABLE READ snapshot) run beside them on the pool's o
 Every unit of work sends a NOTIFY; each process LISTENs, counts the others' commits (the generation
 that SQLite's ``PRAGMA data_version`` gives) and wakes its background jobs
 (:attr:`PgDatabase.on_change`). Claims on shared work (:mod:`.shared`) name the listening session's
-backend pid, so a process's claims lapse the moment its session ends.
+backend pid, so a process's claims lapse the moment its session ends; a process whose session
+drops while it lives (a server restart, a failover) connects again with a new pid, and sends
+nothing the others took over meanwhile.
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ class PgDatabase(Database):
         self.session_pid = 0  # the listening session's backend pid: what claims name
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
+        self._relisten: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._id_tables: frozenset[str] = frozenset()
         self._tag = f"{os.getpid()}:{id(self)}"
@@ -190,9 +193,7 @@ class PgDatabase(Database):
             )
             assert self._pool is not None
             await self._migrate()
-            self._listener = await asyncpg.connect(self.url, server_settings={"application_name": "namndbot"})
-            self.session_pid = self._listener.get_server_pid()
-            await self._listener.add_listener(CHANNEL, self._notified)
+            await self._listen()
         except DatabaseError:
             await self.close()
             raise
@@ -201,7 +202,48 @@ class PgDatabase(Database):
             raise DatabaseError(f"PostgreSQL-databasen {self.path} går inte att använda: {exc}") from None
         return self
 
+    async def _listen(self) -> None:
+        """The session that LISTENs, and whose backend pid names this process's claims."""
+        listener = await asyncpg.connect(self.url, server_settings={"application_name": "namndbot"})
+        await listener.add_listener(CHANNEL, self._notified)
+        listener.add_termination_listener(self._listener_lost)
+        self._listener = listener
+        self.session_pid = listener.get_server_pid()
+
+    def _listener_lost(self, conn: object) -> None:
+        """The listening session ended (a server restart, a failover, a dropped connection): the
+        others now see this process's claims as free and take them over (a message already marked
+        ``sending`` only when its lease runs out: storage/shared.py), and this process no longer
+        hears their commits. It connects again, with a new pid for its new claims."""
+        if conn is not self._listener or self._pool is None:
+            return  # closed on purpose, or an old one
+        log.warning("PostgreSQL: lyssnaranslutningen bröts; ansluter igen (pågående anspråk släpps)")
+        self._listener = None
+        self.session_pid = 0
+        self._relisten = asyncio.get_running_loop().create_task(self._listen_again())
+
+    async def _listen_again(self) -> None:
+        delay = 0.5
+        while self._pool is not None:
+            try:
+                await self._listen()
+                break
+            except Exception as exc:
+                log.warning("PostgreSQL: kunde inte ansluta igen (%s); försöker om %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+        else:
+            return
+        log.info("PostgreSQL: lyssnar igen (session %s)", self.session_pid)
+        # What the others committed meanwhile went untold: everything is looked at again.
+        self.external += 1
+        self.external_catalog += 1
+        self._wake()
+
     async def close(self) -> None:
+        relisten, self._relisten = self._relisten, None
+        if relisten is not None:
+            relisten.cancel()
         listener, self._listener = self._listener, None
         if listener is not None:
             try:
@@ -238,6 +280,9 @@ class PgDatabase(Database):
         self.external += 1
         if catalog == "c":
             self.external_catalog += 1
+        self._wake()
+
+    def _wake(self) -> None:
         for wake in list(self.on_change):
             try:
                 wake()
@@ -295,7 +340,9 @@ class PgDatabase(Database):
         every process on the database (the advisory lock), as on SQLite."""
         async with self._lock, self._counted():
             async with self.pool.acquire() as conn:
-                async with conn.transaction():
+                # READ COMMITTED whatever the server's default: each statement after the lock sees
+                # what the unit of work before committed (a REPEATABLE READ snapshot would be older).
+                async with conn.transaction(isolation="read_committed"):
                     await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
                     pg = PgConnection(conn, self._id_tables)
                     catalog = self.catalog_changes

@@ -11,7 +11,10 @@ claim that lapsed in the middle of a unit of work costs a retry, never a double;
 doubt (``sending``) is looked up in Slack before it is posted again (bot/outbox.py).
 
 Messages to one target are claimed in order: a row is not claimed while an earlier unsent row to
-the same target is claimed by another live process.
+the same target is held by another process (rows without a target, such as a meeting's summary,
+keep the order of their kind). A process marks a message ``sending`` only while its claim holds
+(:meth:`~namndbot.storage.repository.Repository.outbox_sending` with ``claimer``): one whose session
+dropped and whose rows were taken over sends none of them.
 
 On SQLite (one bot per file, storage/lock.py) there is nobody to share with: the functions here
 are the plain queries.
@@ -37,8 +40,17 @@ _FREE = (
 )
 
 
-def _free(table: str) -> str:
-    return _FREE.format(t=table)
+# A message marked ``sending`` may be on its way to Slack from a process that is alive but lost its
+# session (a dropped connection, not a crash): it is free only when its lease has run out, so that
+# the taker's lookup in Slack (bot/outbox.py) finds it posted rather than racing the post.
+_FREE_OUTBOX = (
+    "({t}.claimed_by IS NULL OR {t}.claimed_by = ? OR {t}.lease_until < ?"
+    " OR ({t}.status <> 'sending' AND {t}.claimed_by NOT IN (SELECT pid FROM pg_stat_activity)))"
+)
+
+
+def _free(table: str, *, outbox: bool = False) -> str:
+    return (_FREE_OUTBOX if outbox else _FREE).format(t=table)
 
 
 def _lease() -> tuple[str, str]:
@@ -76,16 +88,17 @@ async def claim_outbox(db: Database, now: datetime, limit: int = 50) -> list[Out
         rows = await repo._all(
             "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM outbox"
             " WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
-            f" AND {_free('outbox')}"
-            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.target = outbox.target AND o.id < outbox.id"
-            " AND o.status IN ('pending', 'sending') AND o.claimed_by IS NOT NULL AND o.claimed_by <> ?"
-            " AND o.lease_until >= ? AND o.claimed_by IN (SELECT pid FROM pg_stat_activity))"
+            f" AND {_free('outbox', outbox=True)}"
+            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE coalesce(o.target, o.kind) = coalesce(outbox.target,"
+            " outbox.kind) AND o.id < outbox.id AND o.status IN ('pending', 'sending') AND o.claimed_by <> ?"
+            " AND NOT " + _free("o", outbox=True) + ")"
             " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING *",
             me,
             until,
             iso(now),
             me,
             real,
+            me,
             me,
             real,
             limit,
@@ -122,7 +135,7 @@ async def next_outbox_time(db: Database) -> datetime | None:
             return await repo.next_outbox_time()
         real, _ = _lease()
         row = await repo._one(
-            f"SELECT min(CASE WHEN {_free('outbox')} THEN next_attempt_at ELSE lease_until END) AS t"
+            f"SELECT min(CASE WHEN {_free('outbox', outbox=True)} THEN next_attempt_at ELSE lease_until END) AS t"
             " FROM outbox WHERE status IN ('pending', 'sending')",
             db.session_pid,
             real,

@@ -81,14 +81,23 @@ class OutboxStore(Sql):
         row = await self._one("SELECT min(next_attempt_at) AS t FROM outbox WHERE status IN ('pending', 'sending')")
         return datetime.fromisoformat(row["t"]) if row and row["t"] else None
 
-    async def outbox_sending(self, outbox_id: int, now: datetime, channel: str | None) -> None:
-        """About to call Slack: from now on a restart must check before sending again."""
-        await self._run(
+    async def outbox_sending(
+        self, outbox_id: int, now: datetime, channel: str | None, *, claimer: int | None = None
+    ) -> bool:
+        """About to call Slack: from now on a restart must check before sending again. With
+        ``claimer`` (several processes): only while that claim holds; False if another process
+        has taken the row over (then it is theirs to send)."""
+        sql = (
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, channel = coalesce(?, channel),"
-            " coalesce_key = NULL WHERE id = ?",
-            channel,
-            outbox_id,
+            " coalesce_key = NULL WHERE id = ?"
         )
+        if claimer is None:
+            await self._run(sql, channel, outbox_id)
+            return True
+        async with self.conn.execute(
+            f"{sql} AND (claimed_by IS NULL OR claimed_by = ?)", (channel, outbox_id, claimer)
+        ) as cur:
+            return bool(cur.rowcount)
 
     async def outbox_sent(self, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         await self._run(
