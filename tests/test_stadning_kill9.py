@@ -26,8 +26,8 @@ from .test_kill9 import free_port, start_bot, wait_healthy
 OLD_ROWS = 10_000  # per table
 
 
-def seed(path) -> dict[str, set[int]]:
-    """The ids that must survive, per table."""
+def seed(path, round_: int = 0) -> dict[str, set[int]]:
+    """The ids that must survive, per table (``round_``: a second seeding, with other keys)."""
     now = datetime.now(UTC)
     old, recent = iso(now - timedelta(days=8)), iso(now - timedelta(days=2))
     pad = "x" * 500
@@ -43,7 +43,7 @@ def seed(path) -> dict[str, set[int]]:
             conn.execute(
                 "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload, status, processed_at)"
                 " VALUES (?, ?, 'forhinder_add', 'U1', ?, 'klar', ?)",
-                (old, f"old:{i}", f'{{"t": "{pad}"}}', old),
+                (old, f"old:{round_}:{i}", f'{{"t": "{pad}"}}', old),
             )
             conn.execute(
                 "INSERT INTO event (at, kind, payload, handled_at) VALUES (?, 'gammal', ?, ?)", (old, "{}", old)
@@ -60,7 +60,7 @@ def seed(path) -> dict[str, set[int]]:
                 cur = conn.execute(
                     "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload, status, processed_at)"
                     " VALUES (?, ?, 'forhinder_add', 'U1', '{}', ?, ?)",
-                    (old, f"new:{i}:{status}", status, done),
+                    (old, f"new:{round_}:{i}:{status}", status, done),
                 )
                 keep["intake"].add(cur.lastrowid)
             for handled in (None, recent):
@@ -117,14 +117,21 @@ async def test_kill_minus_nine_while_clearing_out(tmp_path):
     proc = start_bot(env, log)
     try:
         total = 3 * OLD_ROWS
-        for _ in range(600):  # until the clearing has begun, but not ended
-            _, old, _ = state(db_path)
-            if old < total:
+        for attempt in range(1, 4):
+            for _ in range(600):  # until the clearing has begun, but not ended
+                _, old, _ = state(db_path)
+                if old < total:
+                    break
+                await asyncio.sleep(0.02)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            old = assert_kept(db_path, keep)
+            if old > 0 or attempt == 3:
                 break
-            await asyncio.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        old = assert_kept(db_path, keep)
+            # On a busy machine the clearing (a second or so) can end between two looks: again.
+            for table, ids in seed(db_path, attempt).items():
+                keep[table] |= ids
+            proc = start_bot(env, log)
         assert 0 < old < total, f"the kill came at the wrong moment ({old} of {total} left)"
 
         proc = start_bot(env, log)
