@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -244,3 +245,42 @@ def test_backup_and_restore_errors(tmp_path, cli):
     assert cli.dump() == dump
     code, _, err = cli("--db", str(tmp_path / "finns-inte.sqlite3"), "backup", str(tmp_path / "y.sqlite3"))
     assert code == 2
+
+
+def test_a_backup_never_replaces_a_device_or_a_fifo_and_is_for_its_owner_only(tmp_path, cli):
+    cli.ok("roster", "import", str(ROOT / "tests" / "data" / "amn-2019-11.toml"))
+    fifo = tmp_path / "ror"
+    os.mkfifo(fifo)
+    code, _, err = cli("backup", str(fifo))
+    assert code == 2 and "ingen vanlig fil" in err, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not the database
+    copy = tmp_path / "kopia.sqlite3"
+    cli.ok("backup", str(copy))
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_restore_over_a_damaged_database_keeps_it_and_mends_it(tmp_path, cli):
+    """Every command on a damaged database says: restore the latest backup. That must work."""
+    cli.ok("roster", "import", str(ROOT / "tests" / "data" / "amn-2019-11.toml"))
+    good = tmp_path / "bra.sqlite3"
+    cli.ok("backup", str(good))
+    dump = cli.dump()
+    conn = sqlite3.connect(cli.db_path)
+    root, page = conn.execute(
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'member'"
+    ).fetchone()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(cli.db_path, "r+b") as f:  # the member table's root page: not a b-tree page any more
+        f.seek((root - 1) * page)
+        f.write(b"\xff" * 16)
+    code, _, err = cli("roster", "show", "--committee", "AMN")
+    assert code == 2 and "restore" in err, err
+    code, _, err = cli("backup", str(tmp_path / "av-skadad.sqlite3"))
+    assert code == 2 and f"Databasen {cli.db_path} går inte att säkerhetskopiera" in err, err
+    assert not (tmp_path / "av-skadad.sqlite3").exists()
+    out = cli.ok("restore", str(good))
+    assert f"Databasen {cli.db_path} är återställd från {good}" in out, out
+    assert cli.dump() == dump
+    (kept,) = [p for p in tmp_path.glob(f"{cli.db_path.name}.fore-aterstallning-*") if not p.name.endswith("-wal")]
+    assert bytes.fromhex("ff" * 16) in kept.read_bytes()  # the damaged one, as it was

@@ -84,3 +84,18 @@ def test_lock_in_a_missing_folder_is_a_swedish_error(tmp_path):
         assert exc.message.startswith("Mappen för databasen finns inte")
     else:
         raise AssertionError("no error")
+
+
+def test_a_symbolic_link_to_the_database_names_the_same_lock(tmp_path):
+    db_path = tmp_path / "x.sqlite3"
+    db_path.touch()
+    link = tmp_path / "lank.sqlite3"
+    link.symlink_to(db_path)
+    with take(db_path):
+        assert holder(link) is not None
+        try:
+            take(link)
+        except LockError as exc:
+            assert "använder redan databasen" in exc.message
+        else:
+            raise AssertionError("a second bot could start through a symbolic link")

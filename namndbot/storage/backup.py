@@ -7,9 +7,10 @@ DELETE), checked with ``PRAGMA integrity_check``, synced, and only then
 renamed to the target. A half-written backup never carries the target's name.
 
 ``restore`` refuses while a bot uses the database, checks the copy first,
-keeps the current database beside it, and copies the backup in with the same
-API (which deals with the WAL and the -shm files), then migrates it if it
-was made by an older version.
+keeps the current database beside it as it is (renamed, with its WAL: a damaged
+database is what one restores over), and copies the backup in with the same
+API, then migrates it if it was made by an older version. Copies are created
+readable by their owner only.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ async def backup(db_path: str | Path, target: str | Path) -> Copy:
         raise BackupError(f"Mappen {out.parent} finns inte.")
     if out.is_dir():
         raise BackupError(f"{out} är en mapp; ange ett filnamn för säkerhetskopian.")
+    if out.exists() and not out.is_file():  # /dev/null, a FIFO: os.replace would put the copy in its place
+        raise BackupError(f"{out} är ingen vanlig fil (en enhet eller liknande); ange ett filnamn för säkerhetskopian.")
     if any(_same(Path(f"{db}{suffix}"), out) for suffix in ("", "-wal", "-shm", ".lock")):
         raise BackupError("Säkerhetskopian kan inte skrivas över själva databasen; välj ett annat filnamn.")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -124,11 +127,19 @@ async def backup(db_path: str | Path, target: str | Path) -> Copy:
             try:
                 await src.backup(dst)  # all pages in one step: one read transaction, one moment
                 await dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-                schema, check = await _inspect(dst, out)
+                try:
+                    schema, check = await _inspect(dst, out)
+                except BackupError as exc:  # what was copied is the database as it is
+                    raise BackupError(
+                        f"Databasen {db} går inte att säkerhetskopiera: kopian av den klarar inte kontrollen "
+                        f"({exc.message}). Ingen säkerhetskopia skrevs.",
+                        hint="Är databasen skadad, återställ den senaste säkerhetskopian med namndbot restore FILE.",
+                    ) from None
             finally:
                 await dst.close()
         finally:
             await src.close()
+        os.chmod(tmp, 0o600)  # personal data and tokens: for the bot's user only
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -148,6 +159,17 @@ async def backup(db_path: str | Path, target: str | Path) -> Copy:
 
 
 # -- restore ---------------------------------------------------------------------------
+def _move_database(src: Path, dst: Path) -> None:
+    """The database file and its WAL (renamed: the same file system), and no stale -shm."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    os.replace(src, dst)
+    if Path(f"{src}-wal").exists():
+        os.replace(f"{src}-wal", f"{dst}-wal")
+    for suffix in ("-shm", "-journal"):
+        Path(f"{src}{suffix}").unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class Restored:
     source: Path
@@ -172,15 +194,21 @@ async def restore(source: str | Path, db_path: str | Path) -> Restored:
         with no_bot(db):
             kept = None
             if db.is_file() and db.stat().st_size > 0:
+                # Kept as it is, files and all (no bot runs: they are consistent), even if damaged:
+                # a damaged database is what one restores over.
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                kept = (await backup(db, db.with_name(f"{db.name}.fore-aterstallning-{stamp}"))).path
+                kept = db.with_name(f"{db.name}.fore-aterstallning-{stamp}")
+                _move_database(db, kept)
             try:
                 dst = await _open(db)
                 try:
                     await src.backup(dst)
                 finally:
                     await dst.close()
+                os.chmod(db, 0o600)
             except Exception as exc:
+                if kept is not None:
+                    _move_database(kept, db)  # as it was
                 raise BackupError(f"Databasen {db} kunde inte återställas ({exc}).") from None
             async with Database(db):  # migrated, if the backup was made by an older version
                 pass

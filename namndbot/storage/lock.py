@@ -24,7 +24,9 @@ class LockError(NamndbotError):
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.lock")
+    """``<database>.lock`` beside the file itself: a symbolic link to the database (or a path
+    through one) names the same lock, so a second bot cannot start through it."""
+    return Path(f"{os.path.realpath(db_path)}.lock")
 
 
 def _pid(fd: int) -> int:
