@@ -152,6 +152,14 @@ async def test_malformed_payloads_get_400_and_bad_timestamps_401_never_500(tmp_p
             ("[1,2]", True),
             ('{"type":"event_callback","event":1}', True),
             ('{"type":"block_actions","actions":"x"}', True),
+            # What bolt's matchers or the listeners index without looking (were 500, or a traceback):
+            ('payload={"type":"block_actions","user":{"id":"U1"},"trigger_id":"1","actions":[{}]}', False),
+            ('payload={"type":"block_actions","user":{"id":"U1"},"trigger_id":"1","actions":[]}', False),
+            ('payload={"type":"block_actions","actions":[{"action_id":"x"}]}', False),
+            ('payload={"type":"view_submission","user":{"id":"U1"},"view":{}}', False),
+            ("command=/namnd&text=hj%C3%A4lp&trigger_id=1&response_url=http://x", False),  # no user_id
+            ("command=/namnd&text=hj%C3%A4lp&user_id=U1&response_url=http://x", False),  # no trigger_id
+            ('{"type":"event_callback","event":{}}', True),
         ):
             headers = _signed(bot.secret, body)
             if json:
@@ -159,6 +167,10 @@ async def test_malformed_payloads_get_400_and_bad_timestamps_401_never_500(tmp_p
             async with http.post(url, data=body, headers=headers) as r:
                 assert r.status == 400, (body, r.status)
                 assert "gick inte att läsa" in await r.text()
+        for body in ("payload={}", 'payload={"type":"shortcut"}', 'payload={"type":"block_suggestion"}'):
+            async with http.post(url, data=body, headers=_signed(bot.secret, body)) as r:
+                assert r.status == 404, (body, r.status)  # signed, but nothing here takes it: in Swedish
+                assert await r.text() == "Begäran från Slack är av ett slag som namndbot inte tar emot."
         async with http.post(url, data=b"\xff\xfe", headers=_signed(bot.secret, "x")) as r:
             assert r.status == 400  # not UTF-8: unreadable, whoever signed it
         form = {"Content-Type": "application/x-www-form-urlencoded"}

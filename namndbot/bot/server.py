@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 NOT_FROM_SLACK = "Begäran kunde inte bekräftas som Slacks: signaturen eller tidsstämpeln saknas eller är fel."
 UNREADABLE = "Begäran från Slack gick inte att läsa: innehållet är trasigt."
+UNHANDLED = "Begäran från Slack är av ett slag som namndbot inte tar emot."
 # What a body slack-bolt cannot parse raises (JSON, UTF-8: ValueError; a payload of the wrong shape)
 MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
@@ -138,14 +139,35 @@ def _check_oauth(settings: Settings) -> Mode:
     return Mode(socket=False, oauth=True)
 
 
+# What each kind of request must carry, as Slack always sends it: the parts slack-bolt's matchers
+# and the listeners index without looking (a KeyError there is a 500 and a traceback).
+_SHAPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "command": (("user_id",), ("trigger_id",), ("response_url",)),
+    "block_actions": (("user", "id"), ("trigger_id",)),
+    "view_submission": (("user", "id"), ("view", "id")),
+    "view_closed": (("user", "id"), ("view", "id")),
+    "event_callback": (("event", "type"),),
+}
+
+
 def _check_shape(body: dict[str, Any]) -> None:
-    """The parts of a payload slack-bolt indexes without looking: a ValueError (400) rather than a
-    TypeError inside a listener (500) when they are not what Slack sends."""
+    """The parts of a payload slack-bolt and the listeners index without looking: a ValueError
+    (400, or 401 if the signature does not hold) rather than a KeyError or TypeError inside a
+    listener (500) when they are not what Slack sends."""
     for key, kind in (("actions", list), ("event", dict), ("view", dict), ("user", (dict, str))):
         if key in body and not isinstance(body[key], kind):
             raise ValueError(f"{key} har fel form")
-    if not all(isinstance(action, dict) for action in body.get("actions", [])):
+    if not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in body.get("actions", [])):
         raise ValueError("actions har fel form")
+    request_kind = "command" if "command" in body else str(body.get("type", ""))
+    for path in _SHAPES.get(request_kind, ()):
+        value: Any = body
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{'.'.join(path)} saknas")
+    if request_kind == "block_actions" and not body.get("actions"):
+        raise ValueError("actions saknas")
 
 
 def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
@@ -203,6 +225,9 @@ def web_app(bot: Bot, *, http_mode: bool) -> web.Application:
                 bolt_response = await bot.app.async_dispatch(bolt_request)
             except MALFORMED as exc:
                 return await malformed(request, stamp, exc)
+            if bolt_response.status == 404:  # signed, but nothing here takes that kind of request
+                log.warning("/slack/events: en begäran som ingen del av namndbot tar emot besvaras med 404")
+                return web.Response(status=404, text=UNHANDLED)
             return await to_aiohttp_response(bolt_response)
         finally:
             bot.request_finished()
