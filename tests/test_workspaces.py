@@ -457,6 +457,15 @@ async def test_an_id_copied_into_another_workspaces_roster_is_warned_of_and_mess
         called = [c for c in sent if str(c.args.get("text", "")).startswith("Du är inkallad")]
         assert called and all(c.team == SUNDBYBERG for c in called), [(c.team, c.args.get("text")) for c in sent]
         assert not [c for c in sent if c.team == SOLNA]
+        # The same id in both rosters (copied, or one person through Slack Connect): each workspace's
+        # Home tab shows that workspace's committees, never the other's.
+        for team, own, other in ((SOLNA, "Arbetsmarknadsnämnden", "Sundbyberg"), (SUNDBYBERG, "Sundbyberg", "Arbetsm")):
+            start = len(fake.calls)
+            await person(r, copied, team).event({"type": "app_home_opened", "tab": "home"})
+            await bot.settled()
+            (home,) = [c for c in fake.calls[start:] if c.method == "views.publish" and c.args["user_id"] == copied]
+            shown = json.dumps(home.args["view"], ensure_ascii=False)
+            assert home.team == team and own in shown and other not in shown, (team, shown[:300])
 
 
 async def test_the_install_page_passes_on_only_a_team_id(tmp_path, clock):

@@ -127,7 +127,7 @@ class Bot:
             self.client,
             self.clock,
             self.notifier.render_summary,
-            self.notifier.render_home,
+            self._render_home,
             self.link_members,
             self._fetch_file,
             Failures(self.db, self.clock).row_failed,
@@ -293,6 +293,11 @@ class Bot:
                 return BoltResponse(status=200, body="")  # not calling next(): the listeners don't run
         await next()
         return response
+
+    async def _render_home(self, user: str, team: str | None) -> dict:
+        """A Home tab shows the committees of its workspace only (as every request from there sees)."""
+        shown = (await self.directory.seen_from(team)).committees.keys()
+        return await self.notifier.render_home(user, shown)
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.exception("unhandled error in a listener", exc_info=error)

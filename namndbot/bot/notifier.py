@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,6 +27,7 @@ from .epost import Epost
 from .outbox import DM_FALLBACK
 from .reminders import dm, to_secretaries
 from .sendfel import failed_event
+from .workspaces import home_row
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class Notifier:
         if tell is not None:
             await tell(repo, h)
         if h.user:
-            await repo.enqueue(now, "home", h.user, {}, coalesce_key=f"home:{h.user}")
+            await self._home(repo, h, h.user)
 
     async def _about(self, repo: Repository, ev: EventRow, now: datetime) -> Handelse:
         assert ev.committee_id is not None and ev.meeting_id is not None  # a meeting's event
@@ -173,6 +174,11 @@ class Notifier:
         if mail is not None:
             user = None
         return Handelse(ev, now, stored, meeting, slack_of, member, user, mail, held)
+
+    async def _home(self, repo: Repository, h: Handelse, user: str) -> None:
+        """The member's Home tab, published again (in the committee's workspace)."""
+        payload, key = home_row(user, h.committee.workspace)
+        await repo.enqueue(h.now, "home", user, payload, coalesce_key=key)
 
     # -- events of no meeting -------------------------------------------------------------
     async def _roster_import(self, repo: Repository, ev: EventRow, now: datetime) -> None:
@@ -199,7 +205,7 @@ class Notifier:
         if not h.held:
             await self.epost.meeting_changed(repo, h.now, h.stored, h.meeting, h.slack_of)
         for slack in set(h.slack_of.values()):
-            await repo.enqueue(h.now, "home", slack, {}, coalesce_key=f"home:{slack}")
+            await self._home(repo, h, slack)
 
     async def _inkallad(self, repo: Repository, h: Handelse) -> None:
         member, meeting, p = h.member, h.meeting, h.ev.payload
@@ -280,7 +286,7 @@ class Notifier:
         view = await self.justering.view_in(repo, h.stored, h.meeting)
         for person in view.justerare if view else ():
             if slack := h.slack_of.get(person.key):
-                await repo.enqueue(h.now, "home", slack, {}, coalesce_key=f"home:{slack}")
+                await self._home(repo, h, slack)
 
     async def _justerare_hindrad(self, repo: Repository, h: Handelse) -> None:
         p = h.ev.payload
@@ -361,12 +367,16 @@ class Notifier:
             result = await self.namnd.narvaro_in(repo, stored, meeting)
         return targets, views.summary(result)
 
-    async def render_home(self, user: str) -> dict:
+    async def render_home(self, user: str, shown: Collection[str] | None = None) -> dict:
+        """``user``'s Home tab: their committees, or of those only the ones in ``shown`` (short
+        names: what the workspace the tab is in may see)."""
         feeds = FeedService(self.namnd)
         sections: list[views.HomeSection] = []
         async with self.db.read() as repo:
             committees = await repo.committees()
         for stored in committees:
+            if shown is not None and stored.committee.short not in shown:
+                continue
             async with self.db.read() as repo:
                 slack_of = await repo.slack_ids(stored.id)
                 key = next((k for k, s in slack_of.items() if s == user), None)

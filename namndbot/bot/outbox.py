@@ -33,7 +33,7 @@ from ..mail import compose
 from ..mail.smtp import Mailer, MailError
 from ..storage import Database, shared
 from ..storage.repository import OutboxRow
-from .workspaces import NoWorkspace, Workspaces, with_team, without_team
+from .workspaces import NoWorkspace, Workspaces, home_row, without_team
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,8 @@ class Outbox:
 
     async def home(self, user: str, team: str | None = None) -> None:
         async with self.db.transaction() as repo:
-            await repo.enqueue(self.clock(), "home", user, with_team({}, team), coalesce_key=f"home:{user}")
+            payload, key = home_row(user, team)
+            await repo.enqueue(self.clock(), "home", user, payload, coalesce_key=key)
 
 
 class Sender:
@@ -124,7 +125,7 @@ class Sender:
         client: AsyncWebClient,
         clock: Callable[[], datetime],
         summary: Callable[[int], Awaitable[tuple[list[str], Message] | None]],
-        home: Callable[[str], Awaitable[dict]],
+        home: Callable[[str, str | None], Awaitable[dict]],
         link: Callable[[], Awaitable[None]],
         fetch_file: Callable[[dict], Awaitable[None]] | None = None,
         on_failure: Callable[[OutboxRow, str], Awaitable[None]] | None = None,
@@ -335,7 +336,8 @@ class Sender:
     async def _home(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:
         await self._mark_sending(row, None)
         user = _target(row)
-        await client.views_publish(user_id=user, view=await self.render_home(user))
+        team = await self.workspaces.team_of(row) if self.workspaces is not None else None
+        await client.views_publish(user_id=user, view=await self.render_home(user, team))
         return None, None
 
     async def _summary_row(self, row: OutboxRow, client: AsyncWebClient) -> tuple[str | None, str | None]:

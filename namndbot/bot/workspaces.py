@@ -122,5 +122,11 @@ def with_team(payload: dict[str, Any], team: str | None) -> dict[str, Any]:
     return {**payload, TEAM_KEY: team} if team else payload
 
 
+def home_row(user: str, team: str | None) -> tuple[dict[str, Any], str]:
+    """A Home tab row's payload and coalesce key: per workspace when it is known (the same Slack id
+    in two workspaces, through Slack Connect, has a Home tab in each, showing that one's committees)."""
+    return with_team({}, team), f"home:{team}:{user}" if team else f"home:{user}"
+
+
 def without_team(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k != TEAM_KEY}
