@@ -143,6 +143,33 @@ def test_gallra_and_utdrag_errors(amn_cli):
     assert code == 2 and "flera" in err
 
 
+def test_an_extract_is_of_one_person_not_of_everyone_with_the_name(amn_cli, tmp_path):
+    """Another committee (another municipality, hosted on the same service) has a Martin Westmont
+    of another party: his förhinder is not in the AMN Martin Westmont's extract, and without
+    --committee the extract is refused, naming both."""
+    other = tmp_path / "solna.toml"
+    other.write_text(
+        '[committee]\nname = "Solna kommunstyrelse"\nshort = "SOKS"\n\n'
+        '[[ledamot]]\nname = "Martin Westmont"\nparty = "M"\n\n[[ledamot]]\nname = "Eva Ek"\nparty = "S"\n\n'
+        '[[ersattare]]\nname = "Per Pil"\nparty = "M"\n',
+        encoding="utf-8",
+    )
+    amn_cli.ok("roster", "import", str(other))
+    amn_cli.ok("meeting", "add", "--committee", "SOKS", OLD)
+    amn_cli.ok("forhinder", "add", "--committee", "SOKS", "--meeting", OLD, "Martin Westmont")
+    code, _, err = amn_cli("utdrag", "Martin Westmont")
+    assert code == 2, err
+    assert "Martin Westmont (SD) i AMN, Martin Westmont (M) i SOKS" in err and "--committee" in err, err
+    amn = json.loads(amn_cli.ok("utdrag", "Martin Westmont", "--committee", "AMN", "--format", "json"))
+    assert [r["namnd"] for r in amn["roster"]] == ["AMN"]
+    assert not [f for f in amn["forhinder"] if f["sammantrade"].startswith("SOKS")]
+    assert not [e for e in amn["handelser"] + amn["granskningslogg"] if "SOKS" in json.dumps(e)]
+    soks = json.loads(amn_cli.ok("utdrag", "westmont", "--committee", "soks", "--format", "json"))
+    assert [f["sammantrade"] for f in soks["forhinder"]] == [f"SOKS {OLD}"]
+    code, _, err = amn_cli("utdrag", "Martin Westmont", "--committee", "KS")
+    assert code == 2 and "finns inte i rostern för KS" in err, err
+
+
 async def test_the_bot_gallrar_once_a_day(tmp_path):
     clock = Clock(datetime(2019, 11, 20, 9, 0, tzinfo=UTC))
     async with running_bot(tmp_path, clock, roster=amn_with_slack()) as running:

@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=gallra)
     p = sub.add_parser("utdrag", help="registerutdrag: allt som finns lagrat om en person")
     p.add_argument("name", metavar="NAME", help="personens namn, som i rostern")
+    p.add_argument(
+        "--committee",
+        action="append",
+        default=[],
+        metavar="SHORT",
+        help="bara personen i den här nämnden (en gång per nämnd); krävs när namnet kan vara flera personer",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="utdata: text (läsbar) eller json")
     p.set_defaults(handler=utdrag_cmd)
 
@@ -52,7 +59,7 @@ def _value(v: object) -> str:
 
 async def utdrag_cmd(args: argparse.Namespace, ctx: Context) -> int:
     async with open_database(ctx.db_path) as db:
-        found = await utdrag(db, args.name, utcnow)
+        found = await utdrag(db, args.name, utcnow, args.committee)
     if args.format == "json":
         ctx.out(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
         return 0

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, RuleError
 from ..domain.names import match_name
 from ..storage import Database
 from ..storage import utdrag as sql
@@ -77,19 +77,43 @@ class Utdrag:
         return {"namn": self.name, "utdrag_gjort": self.made_at.isoformat(), **self.sections}
 
 
-async def utdrag(db: Database, query: str, clock: Callable[[], datetime]) -> Utdrag:
+def _one_person(name: str, members: list[dict[str, Any]], committees: Collection[str]) -> list[dict[str, Any]]:
+    """The member rows of the one person the extract is for: of ``committees`` (short names) when
+    given; without them, refused when the rows look like several people (other parties, or
+    committees of different workspaces: municipalities), since an extract shows them all."""
+    if committees:
+        wanted = {c.casefold() for c in committees}
+        chosen = [m for m in members if m["namnd"].casefold() in wanted]
+        if not chosen:
+            raise NotFound(
+                f"{name} finns inte i rostern för {', '.join(committees)}; "
+                f"namnet finns i {', '.join(m['namnd'] for m in members)}."
+            )
+        return chosen
+    if len({m["parti"] for m in members}) > 1 or len({m["arbetsyta"] for m in members}) > 1:
+        raise RuleError(
+            f"Namnet {name} står i flera nämnders roster, som kan vara olika personer: "
+            + ", ".join(f"{m['namn']} ({m['parti']}) i {m['namnd']}" for m in members)
+            + ".",
+            hint="Ange vems utdrag det är med --committee KORTNAMN, en gång för varje nämnd personen sitter i.",
+        )
+    return members
+
+
+async def utdrag(db: Database, query: str, clock: Callable[[], datetime], committees: Collection[str] = ()) -> Utdrag:
     async with db.read() as repo:
         names = await sql.people(repo.conn)
         if not names:
             raise NotFound("Det finns ingen roster än, så inga personer.")
         name = match_name(query, names, lambda n: n)
-        members = await sql.member_rows(repo.conn, name)
+        members = _one_person(name, await sql.member_rows(repo.conn, name), committees)
         ids = [m["id"] for m in members]
         keys = sorted({m.pop("key") for m in members})
         slack = sorted({s for m in members for s in (m["slack"], m["slack_via_epost"]) if s})
-        found = await sql.sections(repo.conn, ids, keys, slack, name)
+        found = await sql.sections(repo.conn, ids, keys, slack, name, sorted({m.pop("committee_id") for m in members}))
     for m in members:
         m.pop("id")
+        m.pop("arbetsyta")
     sections: dict[str, list[dict[str, Any]]] = {"roster": members, **found}
     for row in sections["kalenderlankar"]:
         row["token"] = mask_token(row["token"])

@@ -1,7 +1,8 @@
 """Registerutdrag (GDPR art. 15): every row that concerns one person, as plain dicts.
 
 A person is one or more ``member`` rows (one per committee) with the same
-name, and the Slack ids they have. Each section is one query; the service
+name, and the Slack ids they have; what is found by their name alone is looked
+for in those committees only. Each section is one query; the service
 puts them together and masks what must not be shown (feed tokens).
 """
 
@@ -45,7 +46,8 @@ async def member_rows(conn: aiosqlite.Connection, name: str) -> list[dict[str, A
         conn,
         "SELECT m.id, c.short AS namnd, m.name AS namn, m.party AS parti, m.kind AS sort, m.role AS roll,"
         " m.position AS plats_i_ordningen, m.slack, m.slack_lookup AS slack_via_epost, m.email AS epost,"
-        " m.personliga AS personliga_ersattare, m.retired_at AS slutade, m.key"
+        " m.personliga AS personliga_ersattare, m.retired_at AS slutade, m.key, m.committee_id,"
+        " c.workspace AS arbetsyta"
         " FROM member m JOIN committee c ON c.id = m.committee_id"
         " WHERE m.name = ? ORDER BY c.short",
         name,
@@ -53,10 +55,12 @@ async def member_rows(conn: aiosqlite.Connection, name: str) -> list[dict[str, A
 
 
 async def sections(
-    conn: aiosqlite.Connection, ids: list[int], keys: list[str], slack: list[str], name: str
+    conn: aiosqlite.Connection, ids: list[int], keys: list[str], slack: list[str], name: str, committee_ids: list[int]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Everything stored about the member rows ``ids`` (keys, Slack ids and name used to find the rest)."""
-    mid, sid = _in(ids), _in(slack)
+    """Everything stored about the member rows ``ids`` (keys, Slack ids and name used to find the rest).
+    What is found by name or key only is looked for in the person's committees only: another
+    person of the same name elsewhere is not this one (``committee_ids``: the person's committees)."""
+    mid, sid, cid = _in(ids), _in(slack), _in(committee_ids)
     actors = [f"slack:{s}" for s in slack]
     out: dict[str, list[dict[str, Any]]] = {}
     out["forhinder"] = await _rows(
@@ -112,7 +116,8 @@ async def sections(
         for r in await _rows(
             conn,
             f"SELECT {_MEETING.format('j.meeting_id')} AS sammantrade, j.date AS justeringsdag, j.justerad,"
-            " j.justerare FROM justering j",
+            f" j.justerare FROM justering j JOIN meeting m ON m.id = j.meeting_id WHERE m.committee_id IN ({cid})",
+            *committee_ids,
         )
         if set(json.loads(r.pop("justerare"))) & set(keys)
     ]
@@ -130,25 +135,30 @@ async def sections(
     out["anmalningar"] = await _rows(
         conn,
         f"SELECT id, received_at AS mottagen, kind AS sort, actor AS fran, status, payload, result AS resultat"
-        f" FROM intake WHERE actor IN ({sid}) OR json_extract(payload, '$.member') = ? ORDER BY id",
+        f" FROM intake WHERE actor IN ({sid}) OR (json_extract(payload, '$.member') = ?"
+        f" AND json_extract(payload, '$.committee') IN (SELECT short FROM committee WHERE id IN ({cid}))) ORDER BY id",
         *slack,
         name,
+        *committee_ids,
     )
     out["handelser"] = await _rows(
         conn,
         f"SELECT id, at AS tid, kind AS sort, {_MEETING.format('e.meeting_id')} AS sammantrade, payload"
-        f" FROM event e WHERE e.member_id IN ({mid}) OR {_NAMES.format('e.payload')} ORDER BY id",
+        f" FROM event e WHERE e.member_id IN ({mid}) OR ({_NAMES.format('e.payload')} AND e.committee_id IN ({cid}))"
+        " ORDER BY id",
         *ids,
         *_names(name),
+        *committee_ids,
     )
     out["granskningslogg"] = await _rows(
         conn,
         f"SELECT id, at AS tid, actor AS av, action AS handelse, {_MEETING.format('a.meeting_id')} AS sammantrade,"
         f" detail AS detaljer FROM audit a WHERE a.member_id IN ({mid}) OR a.actor IN ({_in(actors)})"
-        f" OR {_NAMES.format('a.detail')} ORDER BY id",
+        f" OR ({_NAMES.format('a.detail')} AND a.committee_id IN ({cid})) ORDER BY id",
         *ids,
         *actors,
         *_names(name),
+        *committee_ids,
     )
     out["kalenderlankar"] = await _rows(
         conn,
@@ -176,13 +186,17 @@ async def sections(
         {"sammantrade": r["sammantrade"]}
         for r in await _rows(
             conn,
-            f"SELECT {_MEETING.format('r.meeting_id')} AS sammantrade, r.roster FROM meeting_roster r ORDER BY 1",
+            f"SELECT {_MEETING.format('r.meeting_id')} AS sammantrade, r.roster FROM meeting_roster r"
+            f" JOIN meeting m ON m.id = r.meeting_id WHERE m.committee_id IN ({cid}) ORDER BY 1",
+            *committee_ids,
         )
         if json.dumps(name, ensure_ascii=False) in r["roster"]
     ]
     out["skrivelser"] = await _rows(
         conn,
-        f"SELECT received_at AS mottagen, title AS titel, dnr FROM skrivelse WHERE {_NAMES.format('detail')}",
+        f"SELECT received_at AS mottagen, title AS titel, dnr FROM skrivelse WHERE {_NAMES.format('detail')}"
+        f" AND committee_id IN ({cid})",
         *_names(name),
+        *committee_ids,
     )
     return out
