@@ -59,8 +59,8 @@ async def test_no_answer_in_time_passes_the_call_on_and_a_late_yes_is_answered_p
     await user(bot, "Börje Häggman").click("svar_kommer", buttons(first)["svar_kommer"], message=first)
     await bot.bot.settled()
     assert bot.fake.responses[-1]["text"] == (
-        "Tack för svaret! Inkallelsen till sammanträdet 2019-11-26 har dock redan gått vidare, så du behövs inte "
-        "längre. I stället tjänstgör Arslan Bicen (M) för Andrea Ström (M)."
+        "Tack för svaret! Inkallelsen till sammanträdet tisdag 26 november 2019 har dock redan gått vidare, "
+        "så du behövs inte längre. I stället tjänstgör Arslan Bicen (M) för Andrea Ström (M)."
     )
     result = await bot.bot.namnd.narvaro("AMN", DAY)
     assert result.declined == {"borje haggman": "ej_svar"}

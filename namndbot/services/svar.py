@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..domain.dates import svensk_datum
 from ..domain.errors import RuleError
 from ..domain.meeting import Meeting
 from ..domain.model import Member, Roster
@@ -26,7 +27,7 @@ class CallNoLongerValid(RuleError):
         ]
         instead = f" I stället tjänstgör {join_names(dict.fromkeys(serving))}." if serving else ""
         super().__init__(
-            f"Tack för svaret! Inkallelsen till sammanträdet {meeting.date.isoformat()} har dock "
+            f"Tack för svaret! Inkallelsen till sammanträdet {svensk_datum(meeting.date)} har dock "
             f"redan gått vidare, så du behövs inte längre.{instead}"
         )
 
@@ -74,6 +75,12 @@ class SvarTjanst(PlaneringTjanst):
         current = await self._unchanged(repo, stored.id, meeting)
         if member.key not in calls:
             last = await repo.last_call(meeting.id, ids[member.key])
+            if last is None:  # never called in (a secretary's `ersattare accept` for the wrong person)
+                raise RuleError(
+                    f"{member.label} är inte inkallad till sammanträdet {svensk_datum(meeting.date)}; "
+                    "ett ja kan bara registreras för den som är inkallad.",
+                    hint="Se vilka som är inkallade med namndbot narvaro.",
+                )
             serves = (last or {}).get("serves", "")
             seats = [m.key for m in roster.ledamoter if f"för {m.label}" in serves]
             serving = [a for a in current.plan.assignments if a.seat in seats]
