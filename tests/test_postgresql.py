@@ -63,6 +63,11 @@ def test_functions_and_pragmas():
     assert to_postgresql("BEGIN IMMEDIATE").sql == "BEGIN"
 
 
+async def test_a_url_that_cannot_be_read_is_a_swedish_error():
+    with pytest.raises(DatabaseError, match="adressen går inte att läsa"):
+        await open_database("postgresql://namndbot:hemligt@[bad/x").connect()
+
+
 # -- on a server --------------------------------------------------------------------------------------
 @on_postgresql
 async def test_migrations_are_applied_once_and_a_newer_schema_is_refused():
@@ -82,6 +87,7 @@ async def test_a_server_that_is_not_there_is_a_swedish_error_without_the_passwor
     with pytest.raises(DatabaseError, match="PostgreSQL-databasen .* går inte att använda") as err:
         await open_database("postgresql://namndbot:hemligt@127.0.0.1:9/x").connect()
     assert "hemligt" not in str(err.value) and ":***@" in str(err.value)
+    assert "ingen PostgreSQL-server svarar" in str(err.value)
 
 
 @on_postgresql

@@ -51,7 +51,11 @@ def is_url(target: str | os.PathLike[str]) -> bool:
 
 def shown(url: str) -> str:
     """The URL without its password (for messages and logs)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is no number raises here)
+    except ValueError:  # not a URL one can read ("postgresql://[bad"): nothing of it is shown
+        return "postgresql://… (en adress som inte går att läsa)"
     if parts.password is None:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
@@ -159,6 +163,19 @@ class PgConnection:
             self.wrote = True
 
 
+def _why(exc: Exception) -> str:
+    """Why a connection failed, in Swedish where it is one of the usual reasons."""
+    if isinstance(exc, asyncpg.InvalidCatalogNameError):
+        return f"databasen finns inte på servern ({exc})"
+    if isinstance(exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError):
+        return f"servern godtar inte användaren eller lösenordet ({exc})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "ingen PostgreSQL-server svarar på den adressen och porten"
+    if isinstance(exc, ValueError):
+        return f"adressen går inte att läsa ({exc})"
+    return str(exc)
+
+
 class PgDatabase(Database):
     """The store on a PostgreSQL server (see the module's docstring)."""
 
@@ -199,7 +216,7 @@ class PgDatabase(Database):
             raise
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
             await self.close()
-            raise DatabaseError(f"PostgreSQL-databasen {self.path} går inte att använda: {exc}") from None
+            raise DatabaseError(f"PostgreSQL-databasen {self.path} går inte att använda: {_why(exc)}") from None
         return self
 
     async def _listen(self) -> None:
