@@ -285,6 +285,27 @@ async def test_event_retries_are_handled_once(bot):
     assert len(published) == before + 1
 
 
+async def test_an_event_whose_listener_failed_is_handled_when_slack_retries_it(bot):
+    """Seen is not handled: a listener that fails (the database for a moment, say) must not make
+    Slack's retry of the event a duplicate to drop."""
+    failures = []
+
+    @bot.bot.app.event("reaction_added")
+    async def flaky(event) -> None:  # a listener that fails the first time
+        failures.append(event["reaction"])
+        if len(failures) == 1:
+            raise RuntimeError("a moment's failure")
+
+    u = user(bot, "Martin Westmont")
+    event = {"type": "reaction_added", "reaction": "tumme", "item": {"type": "message", "channel": "C1", "ts": "1.0"}}
+    status, _ = await u.event(event, event_id="Ev0FLAKY")
+    assert status == 500
+    status, _ = await u.event(event, event_id="Ev0FLAKY", retry=1)
+    assert status == 200 and failures == ["tumme", "tumme"]  # the retry ran the listener
+    status, _ = await u.event(event, event_id="Ev0FLAKY", retry=2)
+    assert status == 200 and len(failures) == 2  # handled once: the next retry is dropped
+
+
 async def test_app_home(bot):
     await forhinder(bot, "Martin Westmont", "förhinder 26 november")
     u = user(bot, "Mattias Mårdenfjord")

@@ -301,6 +301,13 @@ class Bot:
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.exception("unhandled error in a listener", exc_info=error)
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id:  # not handled after all: Slack's retry of it is (the dedupe must not drop it)
+            try:
+                async with self.db.statement() as repo:
+                    await repo.forget_event(str(event_id))
+            except Exception:
+                log.exception("could not forget event %s; Slack's retry of it will be dropped", event_id)
 
     # -- the background jobs ------------------------------------------------------------------
     async def run_jobs(

@@ -18,6 +18,10 @@ class SlackStore(Sql):
         ) as cur:
             return bool(cur.rowcount)
 
+    async def forget_event(self, event_id: str) -> None:
+        """The event was not handled (its listener failed): its retry counts as the first sight."""
+        await self._run("DELETE FROM slack_event WHERE event_id = ?", event_id)
+
     async def summary_messages(self, meeting_id: int) -> dict[str, str]:
         rows = await self._all("SELECT channel, ts FROM summary_message WHERE meeting_id = ?", meeting_id)
         return {r["channel"]: r["ts"] for r in rows}
