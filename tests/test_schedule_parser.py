@@ -892,6 +892,17 @@ def test_the_period_a_schedule_covers(text, first, last):
     assert (schedule.first, schedule.last) == (first, last)
 
 
+def test_a_date_outside_the_half_year_the_text_names_is_an_error():
+    """It would stretch the period to September and cancel every meeting in between."""
+    with pytest.raises(ScheduleError) as err:
+        parse_schedule(
+            "Sammanträdestider våren 2027\n\nTisdag den 9 februari\nTisdag den 16 mars\nTisdag den 21 september\n"
+        )
+    assert err.value.message == (
+        "Rad 5: 21 september 2027 ligger utanför det halvår texten gäller (1 januari 2027–30 juni 2027)."
+    )
+
+
 @pytest.mark.parametrize(
     ("heading", "named"),
     [
@@ -902,6 +913,8 @@ def test_the_period_a_schedule_covers(text, first, last):
         ("Kommunfullmäktige 2020", "Kommunfullmäktige"),
         ("Datum för nämndens sammanträden 2020", None),
         ("Sammanträdestider 2020", None),
+        ("Socialnämnden\nSammanträdestider 2020", "Socialnämnden"),  # the name on the line above
+        ("Sammanträdestider för tekniska nämnden 2020", "tekniska nämnden"),
     ],
 )
 def test_the_committee_a_heading_names(heading, named):

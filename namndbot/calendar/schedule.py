@@ -483,6 +483,21 @@ def parse_schedule(text: str, *, year: int | None = None) -> Schedule:
             )
         first_line[meeting.date] = meeting.line
 
+    # A text that names its half-years ("Sammanträdestider våren 2027") covers those: a date outside
+    # them is a mistake (it would stretch the period and cancel the meetings in between), not news.
+    halves = list(zip(covered[::2], covered[1::2], strict=True))
+    for meeting in sorted(meetings, key=lambda mt: mt.line) if halves else ():
+        if not any(a <= meeting.date <= b for a, b in halves):
+            periods = " och ".join(
+                f"{svensk_datum(a, weekday=False)}–{svensk_datum(b, weekday=False)}" for a, b in halves
+            )
+            raise ScheduleError(
+                f"Rad {meeting.line}: {svensk_datum(meeting.date, weekday=False)} ligger utanför det halvår texten "
+                f"gäller ({periods}).",
+                meeting.line,
+                hint="Rätta datumet, eller rubriken (”Sammanträdestider 2027”) om texten gäller hela året.",
+            )
+
     defaults = {block.default for block in blocks if block.default is not None}
     assert schedule_year is not None  # every block has a meeting, whose year was found (or raised)
     covered += [m.date for m in meetings]

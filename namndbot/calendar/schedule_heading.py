@@ -32,7 +32,7 @@ _KIND = r"(?:nämnd|styrelse|fullmäktige|utskott|beredning|direktion)"
 _SUFFIX = r"(?:ens|ets|en|et|ns|n|s)?"
 _WORD_OF_NAME = rf"""
     (?:[^\W\d_]+-\s*(?:och|eller|samt)\s+)?
-    (?:[^\W\d_]+{_KIND}|(?-i:[A-ZÅÄÖ])[^\W\d_]*a\s+{_KIND}){_SUFFIX}{_NOT_LETTER}
+    (?:[^\W\d_]+{_KIND}|(?-i:[A-ZÅÄÖ])[^\W\d_]*a\s+{_KIND}|(?<=för\s)[^\W\d_]+a\s+{_KIND}){_SUFFIX}{_NOT_LETTER}
 """
 _COMMITTEE = re.compile(rf"(?<![^\W\d_-])(?:{_WORD_OF_NAME})(?:\s+(?:{_WORD_OF_NAME}))*", re.I | re.X)
 _STEM = re.compile(rf"({_KIND}){_SUFFIX}{_NOT_LETTER}", re.I)
@@ -121,5 +121,10 @@ def _headings(lines: list[str], meeting_lines: set[int]) -> list[Heading]:
         year = int(before[1]) if before else int(after[1]) if after else None
         colon = _HEADING_LIST.search(own, h.end())
         words = text[: len(own) + 1 + len(nxt)] if colon is None else own[: colon.start()]
-        found.append(Heading(i, year, colon.start() + 1 if colon else None, committee_name(words), seasons_in(words)))
+        committee = committee_name(words)
+        if committee is None and k > 0 and nonblank[k - 1] not in meeting_lines:
+            above = lines[nonblank[k - 1]].strip()  # "Socialnämnden" on its own line, the heading below it
+            if len(re.findall(_WORD, above)) <= 6 and not _HEADING.search(above):
+                committee = committee_name(above)
+        found.append(Heading(i, year, colon.start() + 1 if colon else None, committee, seasons_in(words)))
     return found
