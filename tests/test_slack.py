@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import date
@@ -185,6 +186,30 @@ async def test_modal_errors_point_at_the_field(bot):
         assert await repo.new_intake() == []
 
 
+async def test_a_form_that_cannot_be_stored_stays_open_and_says_so(bot):
+    """The database refusing writes for a moment: the form answers in Swedish and stays open (was a
+    bare 500, and Slack's own English error); sent again when it can be stored, it is."""
+    if bot.bot.db.shared:
+        pytest.skip("SQLite's query_only stands in for a database that refuses writes")
+    u = user(bot, "Stefan Hansson")
+    view = {"callback_id": "forhinder_modal", "type": "modal", "id": "V0FORM", "hash": "1"}
+    values = {"mote": select("AMN|2019-11-26"), "del": select("hela"), "nar": text_input("")}
+    await bot.bot.db.conn.execute("PRAGMA query_only = 1")
+    try:
+        status, text = await u.submit(view, values)
+    finally:
+        await bot.bot.db.conn.execute("PRAGMA query_only = 0")
+    assert status == 200
+    assert json.loads(text) == {
+        "response_action": "errors",
+        "errors": {"mote": "Det gick inte att spara just nu. Försök igen om en stund; formuläret är kvar."},
+    }
+    status, text = await u.submit(view, values)
+    assert status == 200 and text == ""
+    await bot.bot.settled()
+    assert [a.member for a in (await bot.bot.namnd.narvaro("AMN", DAY)).anmalningar] == ["stefan hansson"]
+
+
 async def test_secretary_reports_for_a_member_others_may_not(bot):
     body = await forhinder(bot, SECRETARY, "förhinder 26 november för Martin Westmont")
     assert "Förhindret för Martin Westmont (SD)" in body["text"]
@@ -346,6 +371,25 @@ async def test_slack_down_delays_messages_until_it_is_back(bot, clock):
     clock.advance(minutes=20)  # the retry is due
     await bot.bot.settled()
     assert len(bot.fake.dms_to(slack_id("Mattias Mårdenfjord"))) == 1
+
+
+async def test_a_failed_lookup_by_email_is_tried_again_and_sends_nobody_to_email(tmp_path, clock):
+    """Slack down for a moment is no answer about the member: the lookup is tried again, and he is
+    linked then (users_not_found would have been one: e-mail)."""
+    from namndbot.bot.fake_slack import FakeSlack
+
+    fake = FakeSlack(users_by_email={"martin@example.se": "U0WESTMONT"})
+    fake.fail("users.lookupByEmail", status=503, times=1)
+    async with running_bot(tmp_path, clock, roster=amn_with_slack(emails_only=("Martin Westmont",)), fake=fake) as r:
+        for _ in range(200):
+            if fake.called("users.lookupByEmail"):
+                break
+            await asyncio.sleep(0.02)
+        clock.advance(minutes=5)  # the retry is due
+        await r.bot.settled()
+        assert len(fake.called("users.lookupByEmail")) == 2
+        status, body = await user(r, "U0WESTMONT").slash("förhinder 26 november")
+        assert status == 200 and "inte med" not in body.get("text", "")
 
 
 async def test_members_linked_by_email(tmp_path, clock):

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -40,12 +41,15 @@ from .epost import Epost
 from .installations import InstallationStore
 from .metrics import CountedRateLimitHandler, CountedWebClient, Metrics
 from .notifier import Notifier
-from .outbox import Outbox, Sender
+from .outbox import Outbox, Sender, slack_error
 from .reminders import Reminders
 from .sendfel import Failures
 from .workspaces import NoWorkspace, Workspaces
 
 log = logging.getLogger(__name__)
+# users.lookupByEmail's answers that the member has no account on the workspace (any other error is
+# a failure to ask, and the lookup is tried again: the member is not sent to e-mail for it).
+NOT_IN_WORKSPACE = frozenset({"users_not_found", "user_not_found", "account_inactive", "user_disabled"})
 
 
 def web_client(settings: Settings, metrics: Metrics | None = None, *, token: str | None = None) -> AsyncWebClient:
@@ -259,6 +263,7 @@ class Bot:
         """Members with an email and no Slack id: find them with users.lookupByEmail."""
         async with self.db.read() as repo:
             todo = await workspace_store.members_to_link(repo)
+        failed: Exception | None = None
         for member_id, email, team in todo:
             try:  # each in the workspace of the member's committee
                 client = await self.workspaces.client(team)
@@ -267,11 +272,19 @@ class Bot:
                 continue
             try:
                 resp = await client.users_lookupByEmail(email=email)
-            except Exception as exc:  # users_not_found and the like: not on this workspace
-                log.info("no Slack user for %s: %s", email, exc)
+            except SlackApiError as exc:
+                if slack_error(exc) in NOT_IN_WORKSPACE:  # not on this workspace: e-mail it is
+                    log.info("no Slack user for %s: %s", email, slack_error(exc))
+                else:
+                    failed = exc
+                continue
+            except Exception as exc:  # the network, Slack down: not an answer about the member
+                failed = exc
                 continue
             async with self.db.transaction() as repo:
                 await repo.link_slack(member_id, resp["user"]["id"])
+        if failed is not None:  # the "link" row is tried again later (those linked stay linked)
+            raise failed
 
     async def _fetch_file(self, payload: dict[str, Any]) -> None:
         client = await self.workspaces.for_committee(payload["committee"])

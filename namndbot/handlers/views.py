@@ -44,8 +44,7 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             await ack(response_action="errors", errors={"mote": _short(exc.full())})
             return
         payload["reply"] = {"user": user}
-        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", "forhinder_add", user, payload)
-        await ack()
+        await _submit(ack, bot, view, "forhinder_add", user, payload, "mote")
 
     @app.view(messages.JUSTERING_MODAL)
     async def justering_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -70,19 +69,8 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         if when < day:
             await ack(response_action="errors", errors={"dag": "Protokollet kan inte justeras före sammanträdet."})
             return
-        await bot.intake.submit(
-            f"view:{view['id']}:{view.get('hash', '')}",
-            "justering_set",
-            user,
-            {
-                "committee": short,
-                "date": day,
-                "justerare": people,
-                "when": when,
-                "reply": {"user": user},
-            },
-        )
-        await ack()
+        payload = {"committee": short, "date": day, "justerare": people, "when": when, "reply": {"user": user}}
+        await _submit(ack, bot, view, "justering_set", user, payload, "mote")
 
     @app.view(messages.START_MODAL)
     async def start_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -92,18 +80,9 @@ def register(app: AsyncApp, bot: BotPort) -> None:
             await ack(response_action="errors", errors={"narvarande": "Du är inte med i den nämnden."})
             return
         chosen = view["state"]["values"].get("narvarande", {}).get("v", {}).get("selected_options") or []
-        await bot.intake.submit(
-            f"view:{view['id']}:{view.get('hash', '')}",
-            "meeting_start",
-            user,
-            {
-                "committee": short,
-                "date": day.isoformat(),
-                "present": [o["value"] for o in chosen],
-                "reply": {"user": user},
-            },
-        )
-        await ack()
+        present = [o["value"] for o in chosen]
+        payload = {"committee": short, "date": day.isoformat(), "present": present, "reply": {"user": user}}
+        await _submit(ack, bot, view, "meeting_start", user, payload, "narvarande")
 
     @app.view(messages.ANLANDER_MODAL)
     async def arrival_submitted(ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -116,13 +95,25 @@ def register(app: AsyncApp, bot: BotPort) -> None:
         if not who:
             await ack(response_action="errors", errors={"vem": "Välj en ersättare."})
             return
-        await bot.intake.submit(
-            f"view:{view['id']}:{view.get('hash', '')}",
-            "meeting_present",
-            user,
-            {"committee": short, "date": day.isoformat(), "member": who, "reply": {"user": user}},
-        )
-        await ack()
+        payload = {"committee": short, "date": day.isoformat(), "member": who, "reply": {"user": user}}
+        await _submit(ack, bot, view, "meeting_present", user, payload, "vem")
+
+
+NOT_STORED = "Det gick inte att spara just nu. Försök igen om en stund; formuläret är kvar."
+
+
+async def _submit(
+    ack: Any, bot: BotPort, view: dict[str, Any], kind: str, user: str, payload: dict[str, Any], field: str
+) -> None:
+    """Store the form's report, then close the form; if it cannot be stored (the database, for a
+    moment), the form stays open and says so in Swedish (never a bare 500: Slack's English error)."""
+    try:
+        await bot.intake.submit(f"view:{view['id']}:{view.get('hash', '')}", kind, user, payload)
+    except Exception:
+        log.exception("a form (%s) could not be stored", kind)
+        await ack(response_action="errors", errors={field: NOT_STORED})
+        return
+    await ack()
 
 
 async def _ours(bot: BotPort, body: dict[str, Any], short: str) -> bool:
