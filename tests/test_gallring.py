@@ -102,6 +102,9 @@ def test_gallra_and_utdrag_through_the_cli(amn_cli):
     assert _count(db, of.format("forhinder", soon)) == 1
     for table in ("inkallelse", "avbojd", "assignment"):
         assert _count(db, of.format(table, OLD)) == 0
+    # Its events too, though no bot ever ran to tell them (the CLI alone was used here).
+    assert _count(db, of.format("event", OLD)) == 0
+    assert _count(db, of.format("event", soon)) > 0
     conn = sqlite3.connect(db)
     left = dict(conn.execute("SELECT name, coalesce(slack, '') || coalesce(email, '') FROM member").fetchall())
     conn.close()

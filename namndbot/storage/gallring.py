@@ -244,7 +244,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "händelser",
         "event",
-        f"handled_at IS NOT NULL AND (meeting_id IN ({OLD_MEETINGS}) OR (meeting_id IS NULL AND at < :at))",
+        # An old meeting's events go whether told or not: one a bot never ran to tell (the CLI alone
+        # was used) would otherwise keep the names in it for ever; nothing is left to tell of it.
+        f"meeting_id IN ({OLD_MEETINGS}) OR (meeting_id IS NULL AND at < :at)",
     ),
     Kind("skickade meddelanden", "outbox", "status IN ('sent', 'failed') AND created_at < :at"),
     Kind(
