@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import os
 import re
@@ -162,6 +163,41 @@ async def test_healthz_is_503_while_writes_fail_and_200_again_after(tmp_path):
         log.close()
         await fake.stop()
     assert "Traceback" not in (tmp_path / "bot.log").read_text()
+
+
+async def test_healthz_is_503_while_a_damaged_intake_table_fails_every_report(tmp_path):
+    """Everything else still writes (the feeds' history, the dedupe), so only a probe that writes
+    where a report goes shows it: 503, and it stays 503 while the damage is there."""
+    db_path = await filled(tmp_path / "bot.sqlite3")
+    fake = FakeSlack()
+    await fake.start()
+    port = free_port()
+    log = open(tmp_path / "bot.log", "w")  # noqa: SIM115 - closed below
+    bot = start_bot(bot_env(db_path, fake.api_url, port), log)
+    url = f"http://127.0.0.1:{port}/healthz"
+    try:
+        await wait_healthy(port, bot)
+        conn = sqlite3.connect(db_path, timeout=10)
+        root, page = conn.execute(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'intake'"
+        ).fetchone()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        with open(db_path, "r+b") as f:  # the intake table's root page: not a b-tree page any more
+            f.seek((root - 1) * page)
+            f.write(b"\xff" * page)
+        async with ClientSession() as http:
+            status, body = await _until(http, url, lambda s: s == 503)
+            assert body["database"] == {"writable": False}, body
+            async with http.get(f"http://127.0.0.1:{port}/kalender/AMN.ics") as r:  # a write that works
+                assert r.status in (200, 404)
+            await asyncio.sleep(6)  # past the next probe
+            async with http.get(url) as r:
+                assert r.status == 503
+    finally:
+        stop(bot)
+        log.close()
+        await fake.stop()
 
 
 async def _until(http: ClientSession, url: str, wanted, timeout: float = 20.0) -> tuple[int, dict]:

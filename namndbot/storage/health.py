@@ -90,7 +90,9 @@ def is_storage_fault(exc: BaseException) -> bool:
 
 async def probe_write(db: Database) -> None:
     """Write something real, or raise SQLite's error. Commits nothing that anyone reads: the schema
-    version is written again with its own value (so no cache keyed on the generation is emptied)."""
+    version is written again with its own value (so no cache keyed on the generation is emptied),
+    and a report is stored in the intake table and rolled back (a damaged page there fails every
+    member's report while everything else still writes)."""
     async with db.exclusive() as conn:
         async with conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
@@ -98,6 +100,13 @@ async def probe_write(db: Database) -> None:
         await conn.execute("BEGIN IMMEDIATE")
         try:
             await conn.execute(f"PRAGMA user_version = {version}")
+            await conn.execute("SAVEPOINT probe")
+            await conn.execute(
+                "INSERT INTO intake (received_at, dedupe_key, kind, actor, payload, status)"
+                " VALUES ('', 'healthz:probe', 'probe', '', '{}', 'klar')"
+            )
+            await conn.execute("ROLLBACK TO probe")
+            await conn.execute("RELEASE probe")
             await conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
