@@ -251,3 +251,33 @@ def test_the_same_fault_is_logged_a_few_times_a_minute_and_counted():
     again = record("socket.accept() out of system resource\nsocket: fd=9")
     assert limit.filter(again)
     assert "och 997 likadana rader som inte skrevs" in again.getMessage()
+
+
+async def test_bodies_dripped_a_byte_at_a_time_do_not_fill_the_connections(tmp_path):
+    """Every connection has sent its head and drips its body: at the cap the slowest is cut, so an
+    ordinary request is answered at once (before, every new connection was refused until the body
+    timeout, and an attacker who reconnected kept the bot offline)."""
+    cap = 40
+    async with Bot(tmp_path, NAMNDBOT_HTTP_MAX_CONNECTIONS=str(cap), NAMNDBOT_HTTP_BODY_TIMEOUT="60") as bot:
+        head = (
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\n\r\n"
+        )
+        drippers = []
+        for _ in range(cap):
+            s = socket.create_connection(("127.0.0.1", bot.port), timeout=10)
+            s.sendall(head + b"{")
+            drippers.append(s)
+        try:
+            await asyncio.sleep(2.5)  # older than SLOW_AFTER, still far from the body timeout
+            for s in drippers:
+                s.sendall(b" ")
+            start = time.monotonic()
+            async with ClientSession(timeout=ClientTimeout(total=5)) as http:
+                async with http.get(f"http://127.0.0.1:{bot.port}/healthz") as r:
+                    assert r.status == 200
+            assert time.monotonic() - start < 2
+        finally:
+            for s in drippers:
+                s.close()
+        assert "den långsammaste stängs" in bot.log_text()

@@ -8,8 +8,10 @@
   ``NAMNDBOT_HTTP_BODY_TIMEOUT`` seconds or answers 408 and closes the connection.
 - Connection cap: at most ``NAMNDBOT_HTTP_MAX_CONNECTIONS`` open connections. One more, and the
   oldest connection still waiting for its request head is cut (a half-open attacker's, not an
-  ordinary client's, which sends its head at once); when every connection is busy with a request,
-  the new one is closed at once. File descriptors are never exhausted, so the database, the log and
+  ordinary client's, which sends its head at once); when every connection has sent its head, the
+  one that has sent the least a second (a body dripped a byte at a time, an idle keep-alive) of
+  those open two seconds or more; when all are younger, the new one is closed at once. File
+  descriptors are never exhausted, so the database, the log and
   the calls to Slack keep working.
 - The log: :class:`RateLimitedLog` lets the same fault through a few times a minute and counts
   the rest (asyncio's "socket.accept() out of system resource", aiohttp's, and these).
@@ -28,6 +30,7 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 HEAD_END = b"\r\n\r\n"
+SLOW_AFTER = 2.0  # seconds a connection is open before, at the cap, it may be cut as the slowest
 
 
 class RateLimitedLog(logging.Filter):
@@ -87,14 +90,27 @@ class ConnectionGuard:
     def admit(self, conn: _Guarded) -> bool:
         if len(self.open) >= self.max_connections:
             waiting = next((c for c in self.open if not c.head_done), None)
-            if waiting is None:
+            if waiting is not None:
+                log.warning("för många öppna anslutningar (%d): den äldsta utan hel begäran stängs", len(self.open))
+                waiting.cut()
+            elif (slowest := self._slowest()) is not None:
+                log.warning("för många öppna anslutningar (%d): den långsammaste stängs", len(self.open))
+                slowest.cut()
+            else:
                 self.cut += 1
                 log.warning("för många öppna anslutningar (%d): en ny stängs", len(self.open))
                 return False
-            log.warning("för många öppna anslutningar (%d): den äldsta utan hel begäran stängs", len(self.open))
-            waiting.cut()
         self.open[conn] = None
         return True
+
+    def _slowest(self) -> _Guarded | None:
+        """Every connection has sent its head: the one that has sent the least a second since it
+        opened, of those open at least SLOW_AFTER seconds (a body dripped a byte at a time, or a
+        keep-alive connection left idle; an ordinary request sends its body at once and is
+        answered in milliseconds, so it is never the slowest for long)."""
+        now = time.monotonic()
+        old = [c for c in self.open if now - c.opened_at >= SLOW_AFTER]
+        return min(old, key=lambda c: c.received / (now - c.opened_at), default=None)
 
 
 class _Guarded(asyncio.Protocol):
@@ -104,6 +120,8 @@ class _Guarded(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.head_done = False
         self.admitted = False
+        self.opened_at = time.monotonic()
+        self.received = 0  # bytes
         self._tail = b""
         self._timer: asyncio.TimerHandle | None = None
 
@@ -119,6 +137,7 @@ class _Guarded(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if not self.admitted:
             return
+        self.received += len(data)
         if not self.head_done:
             seen = self._tail + data
             if HEAD_END in seen:
