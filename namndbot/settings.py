@@ -13,7 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable (NAMNDBOT_GALLRING_MANADER=) is one not set: the default, not an error.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     database: str = Field("./namndbot.sqlite3", validation_alias=AliasChoices("NAMNDBOT_DATABASE"))
     timezone: str = Field("Europe/Stockholm", validation_alias=AliasChoices("NAMNDBOT_TIMEZONE"))

@@ -227,6 +227,8 @@ def test_backup_and_restore_errors(tmp_path, cli):
     assert code == 2 and "ingen namndbot-databas" in err
     code, _, err = cli("restore", str(tmp_path / "saknas.sqlite3"))
     assert code == 2 and "finns inte" in err
+    code, _, err = cli("restore", "/dev/zero")
+    assert code == 2 and "ingen vanlig fil" in err, err
     # A copy with a damaged page is refused.
     good = tmp_path / "bra.sqlite3"
     assert cli("backup", str(good))[0] == 0

@@ -22,3 +22,12 @@ def test_the_example_loads_as_it_is(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     settings = Settings(_env_file=ROOT / ".env.example")
     assert settings.database == "./namndbot.sqlite3" and settings.port == 3000 and settings.slack_bot_token is None
+
+
+def test_an_empty_variable_is_one_not_set(monkeypatch):
+    for name in NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NAMNDBOT_GALLRING_MANADER", "")
+    monkeypatch.setenv("NAMNDBOT_PORT", "")
+    settings = Settings(_env_file=None)
+    assert settings.gallring_manader == 24 and settings.port == 3000

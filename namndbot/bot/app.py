@@ -52,6 +52,12 @@ log = logging.getLogger(__name__)
 NOT_IN_WORKSPACE = frozenset({"users_not_found", "user_not_found", "account_inactive", "user_disabled"})
 
 
+def _not_the_token_warning(record: logging.LogRecord) -> bool:
+    """slack-bolt reads SLACK_BOT_TOKEN from the environment itself and, given our client as well,
+    warns at every start in English that the token "will be unused": it is the client's token."""
+    return "will be unused" not in str(record.msg)
+
+
 def web_client(settings: Settings, metrics: Metrics | None = None, *, token: str | None = None) -> AsyncWebClient:
     """The Web API client: slack_sdk's retries for connection errors and 429s (counted, with ``metrics``);
     with ``token``, that workspace's token instead of ``SLACK_BOT_TOKEN``."""
@@ -146,6 +152,8 @@ class Bot:
         self.quiet = asyncio.Event()  # set when none are
         self.quiet.set()
         self._after_ack_tasks: set[asyncio.Task] = set()
+        slack_log = logging.getLogger("namndbot.slack")
+        slack_log.addFilter(_not_the_token_warning)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=self.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
@@ -153,7 +161,7 @@ class Bot:
             # Our listeners ack within milliseconds and return: answer the moment they do
             # (bolt otherwise polls for the ack every 10 ms).
             process_before_response=True,
-            logger=logging.getLogger("namndbot.slack"),
+            logger=slack_log,
             **self._oauth(),
         )
         if self.installations is not None:

@@ -179,6 +179,8 @@ class Restored:
 
 async def restore(source: str | Path, db_path: str | Path) -> Restored:
     src_path, db = Path(source), Path(db_path)
+    if src_path.exists() and not src_path.is_file():
+        raise BackupError(f"{src_path} är ingen vanlig fil (en mapp, en enhet eller liknande), ingen säkerhetskopia.")
     if not src_path.is_file():
         raise BackupError(f"Säkerhetskopian {src_path} finns inte.")
     if _same(src_path, db):
