@@ -12,9 +12,12 @@ doubt (``sending``) is looked up in Slack before it is posted again (bot/outbox.
 
 Messages to one target are claimed in order: a row is not claimed while an earlier unsent row to
 the same target is held by another process (rows without a target, such as a meeting's summary,
-keep the order of their kind). A process marks a message ``sending`` only while its claim holds
-(:meth:`~namndbot.storage.repository.Repository.outbox_sending` with ``claimer``): one whose session
-dropped and whose rows were taken over sends none of them.
+keep the order of their kind and meeting). A message a dead process had marked ``sending`` (in
+doubt: posted or not) is taken over when its lease runs out (up to 30 s), and the ones after it
+to the same target wait for it: the taker's lookup in Slack then finds it if it was posted. A
+process marks a message ``sending`` only while its claim holds
+(:meth:`~namndbot.storage.repository.Repository.outbox_sending` with ``claimer``): one whose
+session dropped and whose rows were taken over sends none of them.
 
 On SQLite (one bot per file, storage/lock.py) there is nobody to share with: the functions here
 are the plain queries.
@@ -30,8 +33,8 @@ from .repository import IntakeRow, JobRow, OutboxRow, iso
 if TYPE_CHECKING:
     from .db import Database
 
-LEASE = timedelta(seconds=60)
-RENEW_EVERY = 20.0  # seconds
+LEASE = timedelta(seconds=30)  # a message in doubt after a crash waits this long for its lookup
+RENEW_EVERY = 10.0  # seconds
 
 # A row nobody else holds: unclaimed, ours, lease run out, or the claimer's session gone.
 _FREE = (
@@ -47,6 +50,11 @@ _FREE_OUTBOX = (
     "({t}.claimed_by IS NULL OR {t}.claimed_by = ? OR {t}.lease_until < ?"
     " OR ({t}.status <> 'sending' AND {t}.claimed_by NOT IN (SELECT pid FROM pg_stat_activity)))"
 )
+
+
+# The order messages keep: per target, or for a row without one (a meeting's summary, the link
+# step, a shared file) per kind and meeting.
+_LANE = "coalesce({t}.target, {t}.kind || ':' || coalesce(json_extract({t}.payload, '$.meeting_id'), ''))"
 
 
 def _free(table: str, *, outbox: bool = False) -> str:
@@ -89,8 +97,8 @@ async def claim_outbox(db: Database, now: datetime, limit: int = 50) -> list[Out
             "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN (SELECT id FROM outbox"
             " WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
             f" AND {_free('outbox', outbox=True)}"
-            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE coalesce(o.target, o.kind) = coalesce(outbox.target,"
-            " outbox.kind) AND o.id < outbox.id AND o.status IN ('pending', 'sending') AND o.claimed_by <> ?"
+            f" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE {_LANE.format(t='o')} = {_LANE.format(t='outbox')}"
+            " AND o.id < outbox.id AND o.status IN ('pending', 'sending') AND o.claimed_by <> ?"
             " AND NOT " + _free("o", outbox=True) + ")"
             " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING *",
             me,
