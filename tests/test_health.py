@@ -22,6 +22,9 @@ import resource
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import ClientSession
@@ -125,17 +128,39 @@ async def test_a_read_only_database_is_refused_with_a_swedish_sentence(tmp_path)
     assert f"Databasen {db_path} är skrivskyddad" in run.stderr and "Traceback" not in run.stderr + run.stdout
 
 
-@sqlite_only("a file that can't grow (a full disk)")
-async def test_healthz_is_503_while_writes_fail_and_200_again_after(tmp_path):
+@dataclass
+class BotProcess:
+    db_path: Path
+    port: int
+    proc: subprocess.Popen
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/healthz"
+
+
+@asynccontextmanager
+async def bot_process(tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """A real ``namndbot run`` on a filled SQLite file, healthy, against a fake Slack."""
     db_path = await filled(tmp_path / "bot.sqlite3")
     fake = FakeSlack()
     await fake.start()
     port = free_port()
     log = open(tmp_path / "bot.log", "w")  # noqa: SIM115 - closed below
-    bot = start_bot(bot_env(db_path, fake.api_url, port), log)
-    url = f"http://127.0.0.1:{port}/healthz"
+    proc = start_bot(bot_env(db_path, fake.api_url, port), log)
     try:
-        await wait_healthy(port, bot)
+        await wait_healthy(port, proc)
+        yield BotProcess(db_path, port, proc)
+    finally:
+        stop(proc)
+        log.close()
+        await fake.stop()
+
+
+@sqlite_only("a file that can't grow (a full disk)")
+async def test_healthz_is_503_while_writes_fail_and_200_again_after(tmp_path):
+    async with bot_process(tmp_path) as running:
+        db_path, bot, url = running.db_path, running.proc, running.url
         async with ClientSession() as http:
             async with http.get(url) as r:
                 body = await r.json()
@@ -158,25 +183,15 @@ async def test_healthz_is_503_while_writes_fail_and_200_again_after(tmp_path):
             status, body = await _until(http, url, lambda s: s == 200)
             assert body["ok"] is True and "reason" not in body
         assert bot.poll() is None
-    finally:
-        stop(bot)
-        log.close()
-        await fake.stop()
     assert "Traceback" not in (tmp_path / "bot.log").read_text()
 
 
+@sqlite_only("a damaged page of the SQLite file")
 async def test_healthz_is_503_while_a_damaged_intake_table_fails_every_report(tmp_path):
     """Everything else still writes (the feeds' history, the dedupe), so only a probe that writes
     where a report goes shows it: 503, and it stays 503 while the damage is there."""
-    db_path = await filled(tmp_path / "bot.sqlite3")
-    fake = FakeSlack()
-    await fake.start()
-    port = free_port()
-    log = open(tmp_path / "bot.log", "w")  # noqa: SIM115 - closed below
-    bot = start_bot(bot_env(db_path, fake.api_url, port), log)
-    url = f"http://127.0.0.1:{port}/healthz"
-    try:
-        await wait_healthy(port, bot)
+    async with bot_process(tmp_path) as running:
+        db_path, port, url = running.db_path, running.port, running.url
         conn = sqlite3.connect(db_path, timeout=10)
         root, page = conn.execute(
             "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'intake'"
@@ -194,10 +209,6 @@ async def test_healthz_is_503_while_a_damaged_intake_table_fails_every_report(tm
             await asyncio.sleep(6)  # past the next probe
             async with http.get(url) as r:
                 assert r.status == 503
-    finally:
-        stop(bot)
-        log.close()
-        await fake.stop()
 
 
 async def _until(http: ClientSession, url: str, wanted, timeout: float = 20.0) -> tuple[int, dict]:
