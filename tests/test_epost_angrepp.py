@@ -76,6 +76,8 @@ async def test_an_old_link_says_what_became_of_the_call_and_changes_nothing(bot,
     for method in ("GET", "POST"):
         status, text = await page(first, method)
         assert status == 410 and "Inkallelsen är återkallad" in text and "<form" not in text
+        # What the call was for, not that he serves (he no longer does).
+        assert "Inkallelsen gällde: för Andrea Ström (M)" in text and "Börje Häggman tjänstgör" not in text, text
     assert "borje haggman" not in (await namnd.narvaro("AMN", DAY)).calls
 
     # She can't after all: he is called in again, with a new link; the old one points to it.

@@ -136,8 +136,10 @@ class SvarEpost:
             detaljer.append(f"Plats: {m.location or c.settings.plats}")
         last = await repo.last_call(m.id, f.link.member_id)
         seat = str((last or {}).get("serves", "")).removeprefix(member.label + " ")
-        if seat:
-            detaljer.append(f"{member.name} tjänstgör {seat}")
+        call = (await repo.inkallelser(m.id)).get(member.key)
+        current = call is not None and moment(call.called_at) == f.link.called
+        if seat:  # what the link's call is for; once withdrawn or passed on, what it was for
+            detaljer.append(f"{member.name} tjänstgör {seat}" if current else f"Inkallelsen gällde: {seat}")
         details = tuple(detaljer)
         answered = await repo.intake_by_key(f.link.dedupe_key)
         if answered is not None and answered.status != "ny" and answered.result:
@@ -161,8 +163,7 @@ class SvarEpost:
                 details,
                 ok=False,
             )
-        call = (await repo.inkallelser(m.id)).get(member.key)
-        if call is not None and moment(call.called_at) == f.link.called:
+        if call is not None and current:
             if call.status == "kommer":
                 return Svarssida(
                     200,
