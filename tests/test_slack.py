@@ -210,6 +210,14 @@ async def test_a_form_that_cannot_be_stored_stays_open_and_says_so(bot):
     assert [a.member for a in (await bot.bot.namnd.narvaro("AMN", DAY)).anmalningar] == ["stefan hansson"]
 
 
+async def test_the_reply_says_which_call_in_changed_as_the_cli_does(bot):
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november §§ 3-4 jäv")  # Mårdenfjord §§ 3–4
+    await forhinder(bot, "Martin Westmont", "förhinder 26 november från § 10")  # and from § 10 on
+    reply = bot.fake.responses[-1]["text"]
+    assert " Ändrad inkallelse: Mattias Mårdenfjord (SD) för Martin Westmont (SD)" in reply, reply
+    assert "Inkallas:" not in reply
+
+
 async def test_secretary_reports_for_a_member_others_may_not(bot):
     body = await forhinder(bot, SECRETARY, "förhinder 26 november för Martin Westmont")
     assert "Förhindret för Martin Westmont (SD)" in body["text"]

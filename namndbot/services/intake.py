@@ -378,9 +378,15 @@ def _forhinder_text(result: ForhinderResult) -> str:
     if result.already:
         return f"Förhindret för {result.member.label} ({what}) var redan anmält till sammanträdet {_dag(result)}."
     text = f"Förhinder anmält för {result.member.label}: {what}, sammanträdet {_dag(result)}."
-    called = [c.describe(result.change.plan.paragraphs, result.change.plan.base) for c in result.change.called]
+    plan = result.change.plan
+    called = [c.describe(plan.paragraphs, plan.base) for c in result.change.called]
     if called:
         text += " Inkallas: " + "; ".join(called) + "."
+    changed = [c.describe(plan.paragraphs, plan.base) for c in result.change.changed]
+    if changed:  # as the CLI says it: a call that now covers other paragraphs
+        text += " Ändrad inkallelse: " + "; ".join(changed) + "."
+    if result.change.released:
+        text += " Behövs inte längre: " + ", ".join(m.label for m in result.change.released) + "."
     vacant = [v for v in result.change.plan.vacancies if v.seat == result.member.key]
     if vacant:
         text += " Ingen ersättare kan kallas in; sekreteraren har fått veta."
