@@ -281,8 +281,8 @@ class Bot:
             try:
                 resp = await client.users_lookupByEmail(email=email)
             except SlackApiError as exc:
-                if slack_error(exc) in NOT_IN_WORKSPACE:  # not on this workspace: e-mail it is
-                    log.info("no Slack user for %s: %s", email, slack_error(exc))
+                if (error := slack_error(exc)) in NOT_IN_WORKSPACE:  # not on this workspace: e-mail it is
+                    log.info("no Slack user for %s: %s", email, error)
                 else:
                     failed = exc
                 continue

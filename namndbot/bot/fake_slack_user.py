@@ -112,10 +112,10 @@ class SlackUser:
         }
 
     async def click(self, action_id: str, value: str, **kw: Any) -> tuple[int, str]:
-        payload = self.action_payload(action_id, value, **kw)
-        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        return await self.click_payload(self.action_payload(action_id, value, **kw))
 
     async def click_payload(self, payload: dict[str, Any]) -> tuple[int, str]:
+        """An interactive payload (a click, a form submitted) as Slack posts it: form-encoded JSON."""
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def view_payload(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -135,8 +135,7 @@ class SlackUser:
         }
 
     async def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> tuple[int, str]:
-        payload = self.view_payload(view, values)
-        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        return await self.click_payload(self.view_payload(view, values))
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
         return json.dumps(

@@ -81,7 +81,7 @@ class SvarTjanst(PlaneringTjanst):
                     "ett ja kan bara registreras för den som är inkallad.",
                     hint="Se vilka som är inkallade med namndbot narvaro.",
                 )
-            serves = (last or {}).get("serves", "")
+            serves = last.get("serves", "")
             seats = [m.key for m in roster.ledamoter if f"för {m.label}" in serves]
             serving = [a for a in current.plan.assignments if a.seat in seats]
             raise CallNoLongerValid(member, meeting, tuple(serving), roster)

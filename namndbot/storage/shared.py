@@ -36,19 +36,13 @@ if TYPE_CHECKING:
 LEASE = timedelta(seconds=30)  # a message in doubt after a crash waits this long for its lookup
 RENEW_EVERY = 10.0  # seconds
 
-# A row nobody else holds: unclaimed, ours, lease run out, or the claimer's session gone.
+# A row nobody else holds: unclaimed, ours, lease run out, or the claimer's session gone. A message
+# marked ``sending`` may be on its way to Slack from a process that is alive but lost its session
+# (a dropped connection, not a crash): it is free only when its lease has run out, so that the
+# taker's lookup in Slack (bot/outbox.py) finds it posted rather than racing the post.
 _FREE = (
     "({t}.claimed_by IS NULL OR {t}.claimed_by = ? OR {t}.lease_until < ?"
-    " OR {t}.claimed_by NOT IN (SELECT pid FROM pg_stat_activity))"
-)
-
-
-# A message marked ``sending`` may be on its way to Slack from a process that is alive but lost its
-# session (a dropped connection, not a crash): it is free only when its lease has run out, so that
-# the taker's lookup in Slack (bot/outbox.py) finds it posted rather than racing the post.
-_FREE_OUTBOX = (
-    "({t}.claimed_by IS NULL OR {t}.claimed_by = ? OR {t}.lease_until < ?"
-    " OR ({t}.status <> 'sending' AND {t}.claimed_by NOT IN (SELECT pid FROM pg_stat_activity)))"
+    " OR ({in_doubt_waits}{t}.claimed_by NOT IN (SELECT pid FROM pg_stat_activity)))"
 )
 
 
@@ -58,7 +52,7 @@ _LANE = "coalesce({t}.target, {t}.kind || ':' || coalesce(json_extract({t}.paylo
 
 
 def _free(table: str, *, outbox: bool = False) -> str:
-    return (_FREE_OUTBOX if outbox else _FREE).format(t=table)
+    return _FREE.format(t=table, in_doubt_waits=f"{table}.status <> 'sending' AND " if outbox else "")
 
 
 def _lease() -> tuple[str, str]:
