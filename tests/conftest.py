@@ -70,6 +70,17 @@ async def db(db_target):
     await database.close()
 
 
+@pytest.fixture
+async def fake():
+    """The local Slack (namndbot/bot/fake_slack.py), started, for a test that makes its own bot."""
+    from namndbot.bot.fake_slack import FakeSlack
+
+    slack = FakeSlack()
+    await slack.start()
+    yield slack
+    await slack.stop()
+
+
 def sqlite_only(reason: str):
     """A test of SQLite itself (its file, its pragmas, its errors): skipped in the PostgreSQL half."""
     return pytest.mark.skipif(postgresql.enabled(), reason=f"SQLite's own: {reason}")

@@ -54,14 +54,6 @@ def sender(db, fake: FakeSlack) -> Sender:
 
 
 @pytest.fixture
-async def fake():
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def two(db_target):
     first = await open_database(db_target).connect()
     second = await open_database(db_target).connect()

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from namndbot.bot.fake_slack import FakeSlack
 from namndbot.bot.fake_slack_user import select
 from namndbot.bot.server import Mode, start
 from namndbot.domain import paminnelser
@@ -60,14 +59,6 @@ async def bot_on(tmp_path, clock, fake, *, first: bool = False, inbox=None):
         yield running
     finally:
         await running.stop()
-
-
-@pytest.fixture
-async def fake():
-    f = FakeSlack()
-    await f.start()
-    yield f
-    await f.stop()
 
 
 @pytest.fixture
